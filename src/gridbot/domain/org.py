@@ -1,0 +1,100 @@
+"""The organisation: units and their tree, people, roles held on units, categories."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class UnitLevel(StrEnum):
+    DISTRICT = "district"
+    STREET = "street"
+    COMMUNITY = "community"
+    GRID = "grid"
+    BUILDING = "building"
+
+    @property
+    def depth(self) -> int:
+        return list(UnitLevel).index(self)
+
+
+class GridKind(StrEnum):
+    RESIDENTIAL = "residential"  # 居民网格
+    DEDICATED = "dedicated"  # 专属网格: enterprises, parks, institutions
+
+
+class Role(StrEnum):
+    RESIDENT = "resident"
+    GRID_WORKER = "grid_worker"
+    GRID_LEADER = "grid_leader"
+    BRANCH_SECRETARY = "branch_secretary"
+    GRID_GUIDE = "grid_guide"
+    SERVICE_SPECIALIST = "service_specialist"
+    BUILDING_LEADER = "building_leader"
+    PARTY_MEMBER = "party_member"
+    COMMUNITY_STAFF = "community_staff"
+    DISPATCHER = "dispatcher"
+    DEPARTMENT_LIAISON = "department_liaison"
+    SUPERVISOR = "supervisor"
+    ADMIN = "admin"
+
+
+@dataclass
+class OrgUnit:
+    code: str
+    name: str
+    level: UnitLevel
+    parent_code: str | None = None
+    kind: GridKind | None = None  # grids only
+    join_token: str = ""  # /start j_<token>
+    bind_token: str = ""  # startgroup=b_<token>
+    id: int | None = None
+
+
+@dataclass
+class Person:
+    name: str
+    phone: str | None = None
+    telegram_id: int | None = None
+    language: str | None = None  # None: follow the Telegram client's language
+    invite_code: str | None = None  # /start inv_<code>, for staff without telegram_id
+    department: str | None = None  # for guides and liaisons: police, urban_management, ...
+    blocked_bot: bool = False
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class RoleAssignment:
+    person_id: int
+    role: Role
+    unit_code: str
+    on_duty: bool = True
+
+
+@dataclass
+class Category:
+    code: str
+    name: str
+    route_to: Role = Role.GRID_WORKER
+    department: str | None = None
+    respond_hours: float = 2
+    resolve_hours: float = 72
+    follow_up_days: float = 3
+    requires_evidence: bool = False
+    active: bool = True
+    name_en: str | None = None
+    id: int | None = None
+
+
+@dataclass
+class Staff:
+    """A person together with every role they hold, as the policy sees them."""
+
+    person: Person
+    roles: list[RoleAssignment] = field(default_factory=list)
+
+    def holds(self, role: Role) -> bool:
+        return any(a.role == role for a in self.roles)
+
+    def units_for(self, role: Role) -> list[str]:
+        return [a.unit_code for a in self.roles if a.role == role]

@@ -1,0 +1,180 @@
+"""Ports: what the domain needs from the outside world, as Protocols.
+
+Storage implements the repositories and the unit of work; the bot supplies the clock.
+Repositories never commit: the unit of work does, once, for everything a use case changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from types import TracebackType
+from typing import Protocol
+
+from gridbot.domain.care import CarePerson, CareVisit, PointsEntry
+from gridbot.domain.case import Case, CaseEvent, CaseStatus, Rating, Visit
+from gridbot.domain.messaging import DueItem, DueKind, OutboxMessage
+from gridbot.domain.org import Category, OrgUnit, Person, Role, RoleAssignment
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware (UTC)."""
+        ...
+
+
+class OrgRepository(Protocol):
+    async def get_unit(self, code: str) -> OrgUnit | None:
+        """The unit with this code, or None."""
+        ...
+
+    async def unit_by_token(self, token: str) -> OrgUnit | None:
+        """The unit whose join or bind token this is."""
+        ...
+
+    async def list_units(self) -> Sequence[OrgUnit]:
+        """Every unit, parents before children."""
+        ...
+
+    async def children(self, code: str) -> Sequence[OrgUnit]:
+        """The direct children of a unit."""
+        ...
+
+    async def save_unit(self, unit: OrgUnit) -> OrgUnit:
+        """Insert or update by code; returns the unit with its id."""
+        ...
+
+
+class PersonRepository(Protocol):
+    async def get(self, person_id: int) -> Person | None: ...
+
+    async def by_telegram_id(self, telegram_id: int) -> Person | None: ...
+
+    async def by_invite_code(self, code: str) -> Person | None: ...
+
+    async def find(self, name: str, phone: str | None) -> Person | None:
+        """A person matched by phone if given, else by name (for org re-imports)."""
+        ...
+
+    async def save(self, person: Person) -> Person: ...
+
+    async def roles_of(self, person_id: int) -> Sequence[RoleAssignment]: ...
+
+    async def holders(self, role: Role, unit_code: str) -> Sequence[Person]:
+        """People holding ``role`` on exactly this unit."""
+        ...
+
+    async def set_roles(self, person_id: int, roles: Sequence[RoleAssignment]) -> None:
+        """Replace the person's staff roles (resident bindings are kept)."""
+        ...
+
+    async def add_role(self, assignment: RoleAssignment) -> None: ...
+
+    async def remove_role(self, assignment: RoleAssignment) -> None: ...
+
+
+class CategoryRepository(Protocol):
+    async def get(self, code: str) -> Category | None: ...
+
+    async def list_active(self) -> Sequence[Category]: ...
+
+    async def save(self, category: Category) -> Category: ...
+
+
+class CaseRepository(Protocol):
+    async def get(self, case_id: int) -> Case | None: ...
+
+    async def by_number(self, number: str) -> Case | None: ...
+
+    async def next_number(self, year: int) -> str:
+        """The next case number of the year, like 2026-000123."""
+        ...
+
+    async def add(self, case: Case) -> Case: ...
+
+    async def update(self, case: Case) -> None: ...
+
+    async def add_event(self, event: CaseEvent) -> None: ...
+
+    async def events(self, case_id: int) -> Sequence[CaseEvent]: ...
+
+    async def by_reporter(self, person_id: int, limit: int = 20) -> Sequence[Case]: ...
+
+    async def by_assignee(
+        self, person_id: int, statuses: Sequence[CaseStatus] | None = None
+    ) -> Sequence[Case]: ...
+
+    async def count_reported_since(self, person_id: int, since: datetime) -> int: ...
+
+    async def add_rating(self, rating: Rating) -> None: ...
+
+    async def add_visit(self, visit: Visit) -> Visit: ...
+
+
+class CareRepository(Protocol):
+    async def add_person(self, person: CarePerson) -> CarePerson: ...
+
+    async def by_worker(self, worker_id: int) -> Sequence[CarePerson]: ...
+
+    async def add_visit(self, visit: CareVisit) -> None: ...
+
+    async def add_points(self, entry: PointsEntry) -> None: ...
+
+    async def points_of(self, person_id: int) -> int: ...
+
+
+class OutboxRepository(Protocol):
+    async def add(self, message: OutboxMessage) -> OutboxMessage: ...
+
+    async def pending(self, now: datetime, limit: int) -> Sequence[OutboxMessage]:
+        """Pending messages whose ``not_before`` has passed, oldest first."""
+        ...
+
+    async def update(self, message: OutboxMessage) -> None: ...
+
+    async def reroute_chat(self, old_chat_id: int, new_chat_id: int) -> int:
+        """A group became a supergroup: pending messages follow it. Returns how many."""
+        ...
+
+
+class DueRepository(Protocol):
+    async def add(self, item: DueItem) -> DueItem: ...
+
+    async def claim_due(self, now: datetime, worker: str, limit: int) -> Sequence[DueItem]:
+        """Atomically claim unclaimed items due by ``now``: no two workers get the same one."""
+        ...
+
+    async def mark_done(self, item_id: int, at: datetime) -> None: ...
+
+    async def cancel(self, kind: DueKind, ref: str) -> int:
+        """Drop undone items of this kind about this ref (the case moved on)."""
+        ...
+
+    async def release_stale(self, older_than: datetime) -> int:
+        """Unclaim items whose claimer died before finishing them."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    org: OrgRepository
+    people: PersonRepository
+    categories: CategoryRepository
+    cases: CaseRepository
+    care: CareRepository
+    outbox: OutboxRepository
+    due: DueRepository
+
+    async def __aenter__(self) -> UnitOfWork: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Roll back whatever was not committed."""
+        ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...
