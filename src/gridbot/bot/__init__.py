@@ -1,0 +1,1 @@
+"""Composition: configuration, the aiogram Bot and Dispatcher, sender, scheduler, CLI."""

@@ -1,0 +1,55 @@
+"""Settings from the environment (or `.env`): exactly the variables of DESIGN.md."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+TELEGRAM_API = "https://api.telegram.org"
+LOCALES = ("zh", "en")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore")
+
+    bot_token: SecretStr | None = Field(default=None, validation_alias="BOT_TOKEN")
+    telegram_api_base: str = Field(default=TELEGRAM_API, validation_alias="TELEGRAM_API_BASE")
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///gridbot.db", validation_alias="DATABASE_URL"
+    )
+    redis_url: str | None = Field(default=None, validation_alias="REDIS_URL")
+    tz_name: str = Field(default="Asia/Shanghai", validation_alias="GRIDBOT_TZ")
+    locale: str = Field(default="zh", validation_alias="GRIDBOT_LOCALE")
+    webhook_url: str | None = Field(default=None, validation_alias="WEBHOOK_URL")
+    webhook_secret: SecretStr | None = Field(default=None, validation_alias="WEBHOOK_SECRET")
+    webhook_listen: str = Field(default="127.0.0.1:8081", validation_alias="WEBHOOK_LISTEN")
+
+    @field_validator("tz_name")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        ZoneInfo(value)  # raises on an unknown zone
+        return value
+
+    @field_validator("locale")
+    @classmethod
+    def _supported_locale(cls, value: str) -> str:
+        if value not in LOCALES:
+            raise ValueError(f"GRIDBOT_LOCALE must be one of {', '.join(LOCALES)}")
+        return value
+
+    @field_validator("telegram_api_base")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @cached_property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.tz_name)
+
+    @property
+    def webhook_host_port(self) -> tuple[str, int]:
+        host, _, port = self.webhook_listen.rpartition(":")
+        return host or "0.0.0.0", int(port)
