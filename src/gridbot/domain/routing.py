@@ -1,0 +1,174 @@
+"""Who gets a case: the first assignee, the next level up, the department, the call-up chain.
+
+Whenever several people fit, the lowest person id wins, so the same input routes the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+from gridbot.domain.case import Case, CaseLevel
+from gridbot.domain.errors import IllegalTransition, NoAssignee
+from gridbot.domain.org import Category, Person, Role, RoleAssignment, UnitLevel
+from gridbot.domain.orgtree import OrgTree
+
+Target = tuple[CaseLevel, str, int]
+
+
+def holders(
+    assignments: Iterable[RoleAssignment], roles: Iterable[Role], unit_codes: Iterable[str]
+) -> list[int]:
+    """On-duty people holding one of ``roles`` on exactly one of ``unit_codes``, by id."""
+    wanted_roles, wanted_units = set(roles), set(unit_codes)
+    return sorted(
+        {
+            a.person_id
+            for a in assignments
+            if a.on_duty and a.role in wanted_roles and a.unit_code in wanted_units
+        }
+    )
+
+
+def _first(*candidates: list[int]) -> int | None:
+    for found in candidates:
+        if found:
+            return found[0]
+    return None
+
+
+def _grid_code(case: Case, tree: OrgTree) -> str:
+    grid = tree.grid_of(case.grid_code)
+    if grid is None:
+        raise NoAssignee(f"case {case.number} is not on a grid", unit=case.grid_code)
+    return grid.code
+
+
+def _unit_at(tree: OrgTree, code: str, level: UnitLevel) -> str:
+    unit = tree.ancestor_at(code, level)
+    if unit is None:
+        raise NoAssignee(f"unit {code!r} has no {level} above it", unit=code)
+    return unit.code
+
+
+def route_new_case(
+    case: Case,
+    category: Category,
+    tree: OrgTree,
+    assignments: Sequence[RoleAssignment],
+    people: Mapping[int, Person],
+) -> int:
+    """The first assignee of a new case (派遣); raises NoAssignee when nobody fits.
+
+    Wishes go to the grid's branch secretary (else its leader); department categories to a
+    guide of that department serving the grid (一员多格), else like any other case: to the
+    grid's on-duty worker, else its leader.
+    """
+    grid = _grid_code(case, tree)
+    leaders = holders(assignments, [Role.GRID_LEADER], [grid])
+    if case.is_wish:
+        chosen = _first(holders(assignments, [Role.BRANCH_SECRETARY], [grid]), leaders)
+    else:
+        guides: list[int] = []
+        if category.route_to == Role.GRID_GUIDE and category.department:
+            guides = _guides(grid, category.department, tree, assignments, people)
+        chosen = _first(guides, holders(assignments, [Role.GRID_WORKER], [grid]), leaders)
+    if chosen is None:
+        raise NoAssignee(f"nobody on grid {grid} can take case {case.number}", unit=grid)
+    return chosen
+
+
+def _guides(
+    grid: str,
+    department: str,
+    tree: OrgTree,
+    assignments: Sequence[RoleAssignment],
+    people: Mapping[int, Person],
+) -> list[int]:
+    serving = [grid, *(u.code for u in tree.ancestors(grid))]
+    return [
+        pid
+        for pid in holders(assignments, [Role.GRID_GUIDE], serving)
+        if pid in people and people[pid].department == department
+    ]
+
+
+def escalation_target(
+    case: Case,
+    tree: OrgTree,
+    assignments: Sequence[RoleAssignment],
+    people: Mapping[int, Person],
+) -> Target:
+    """One level up (上报): grid → community (staff, else dispatcher) → street (dispatcher).
+
+    A community with nobody on duty is skipped, so the case still reaches the street.
+    """
+    grid = _grid_code(case, tree)
+    street = _unit_at(tree, grid, UnitLevel.STREET)
+    street_dispatchers = holders(assignments, [Role.DISPATCHER], [street])
+    if case.level == CaseLevel.GRID:
+        community = _unit_at(tree, grid, UnitLevel.COMMUNITY)
+        in_community = _first(
+            holders(assignments, [Role.COMMUNITY_STAFF], [community]),
+            holders(assignments, [Role.DISPATCHER], [community]),
+        )
+        if in_community is not None:
+            return CaseLevel.COMMUNITY, community, in_community
+    elif case.level != CaseLevel.COMMUNITY:
+        raise IllegalTransition(
+            f"case {case.number} is at {case.level} level: whistle to a department instead",
+            level=case.level.value,
+        )
+    if not street_dispatchers:
+        raise NoAssignee(f"no dispatcher on duty at street {street}", unit=street)
+    return CaseLevel.STREET, street, street_dispatchers[0]
+
+
+def whistle_target(
+    case: Case,
+    department: str,
+    tree: OrgTree,
+    assignments: Sequence[RoleAssignment],
+    people: Mapping[int, Person],
+) -> Target:
+    """吹哨: the liaison of ``department`` on the case's street, else on its district."""
+    street = _unit_at(tree, _grid_code(case, tree), UnitLevel.STREET)
+    district = _unit_at(tree, street, UnitLevel.DISTRICT)
+    for unit in (street, district):
+        liaisons = [
+            pid
+            for pid in holders(assignments, [Role.DEPARTMENT_LIAISON], [unit])
+            if pid in people and people[pid].department == department
+        ]
+        if liaisons:
+            return CaseLevel.DEPARTMENT, street, liaisons[0]
+    raise NoAssignee(f"no {department} liaison for street {street}", unit=street)
+
+
+def call_up_chain(case: Case, tree: OrgTree, assignments: Sequence[RoleAssignment]) -> list[int]:
+    """逐级呼叫 for an overdue case: one person per level above the one handling it.
+
+    Grid leader → community staff (else dispatcher) → street dispatcher; levels with nobody
+    on duty are skipped and the assignee is never called up about their own case.
+    """
+    grid = _grid_code(case, tree)
+    community = _unit_at(tree, grid, UnitLevel.COMMUNITY)
+    street = _unit_at(tree, grid, UnitLevel.STREET)
+    steps = [
+        holders(assignments, [Role.GRID_LEADER], [grid]),
+        holders(assignments, [Role.COMMUNITY_STAFF], [community])
+        or holders(assignments, [Role.DISPATCHER], [community]),
+        holders(assignments, [Role.DISPATCHER], [street]),
+    ]
+    # A department that sits on a whistled case answers to the street that whistled.
+    start = {
+        CaseLevel.GRID: 0,
+        CaseLevel.COMMUNITY: 2,
+        CaseLevel.STREET: 3,
+        CaseLevel.DEPARTMENT: 2,
+    }
+    chain: list[int] = []
+    for found in steps[start[case.level] :]:
+        person = next((pid for pid in found if pid != case.assignee_id), None)
+        if person is not None and person not in chain:
+            chain.append(person)
+    return chain
