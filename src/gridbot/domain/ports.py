@@ -11,6 +11,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Protocol
 
+from gridbot.domain.binding import ChatBinding
 from gridbot.domain.care import CarePerson, CareVisit, PointsEntry
 from gridbot.domain.case import Case, CaseEvent, CaseStatus, Rating, Visit
 from gridbot.domain.messaging import DueItem, DueKind, OutboxMessage
@@ -155,6 +156,28 @@ class DueRepository(Protocol):
         ...
 
 
+class BindingRepository(Protocol):
+    async def get(self, chat_id: int) -> ChatBinding | None:
+        """The binding of this chat, active or not."""
+        ...
+
+    async def for_unit(self, unit_code: str) -> Sequence[ChatBinding]:
+        """The active bindings of exactly this unit."""
+        ...
+
+    async def save(self, binding: ChatBinding) -> ChatBinding:
+        """Insert or update by chat id; returns the binding with its id."""
+        ...
+
+    async def deactivate(self, chat_id: int) -> bool:
+        """The bot left or was removed: returns whether an active binding was deactivated."""
+        ...
+
+    async def migrate(self, old_chat_id: int, new_chat_id: int) -> bool:
+        """A group became a supergroup: the binding follows the new chat id."""
+        ...
+
+
 class UnitOfWork(Protocol):
     org: OrgRepository
     people: PersonRepository
@@ -163,6 +186,7 @@ class UnitOfWork(Protocol):
     care: CareRepository
     outbox: OutboxRepository
     due: DueRepository
+    bindings: BindingRepository
 
     async def __aenter__(self) -> UnitOfWork: ...
 

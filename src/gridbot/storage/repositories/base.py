@@ -1,0 +1,30 @@
+"""What every repository shares: the session of its unit of work. Repositories never commit."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from gridbot.domain.errors import NotFound
+from gridbot.storage.rows import OrgUnitRow
+
+
+class SqlRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    @property
+    def _backend(self) -> str:
+        return self._session.get_bind().dialect.name
+
+    async def _unit_id(self, code: str) -> int:
+        unit_id = await self._session.scalar(select(OrgUnitRow.id).where(OrgUnitRow.code == code))
+        if unit_id is None:
+            raise NotFound(f"no unit with code {code!r}", unit_code=code)
+        return unit_id
+
+
+def rowcount(result: object) -> int:
+    """Rows matched by an UPDATE or DELETE (0 when the driver cannot tell)."""
+    count = getattr(result, "rowcount", 0)
+    return int(count) if count and count > 0 else 0

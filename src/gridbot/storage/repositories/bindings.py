@@ -1,0 +1,77 @@
+"""Groups bound to units."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import Select, delete, select
+
+from gridbot.domain.binding import ChatBinding
+from gridbot.storage.repositories.base import SqlRepository
+from gridbot.storage.rows import ChatBindingRow, OrgUnitRow
+
+
+def _bindings_with_unit_code() -> Select[ChatBindingRow, str]:
+    return select(ChatBindingRow, OrgUnitRow.code).join(
+        OrgUnitRow, ChatBindingRow.unit_id == OrgUnitRow.id
+    )
+
+
+class SqlBindingRepository(SqlRepository):
+    async def get(self, chat_id: int) -> ChatBinding | None:
+        """The binding of this chat, active or not."""
+        found = (
+            await self._session.execute(
+                _bindings_with_unit_code().where(ChatBindingRow.chat_id == chat_id)
+            )
+        ).first()
+        if found is None:
+            return None
+        row, unit_code = found
+        return row.to_domain(unit_code)
+
+    async def for_unit(self, unit_code: str) -> Sequence[ChatBinding]:
+        """The active bindings of exactly this unit."""
+        rows = await self._session.execute(
+            _bindings_with_unit_code()
+            .where(OrgUnitRow.code == unit_code, ChatBindingRow.active.is_(True))
+            .order_by(ChatBindingRow.id)
+        )
+        return [row.to_domain(code) for row, code in rows]
+
+    async def save(self, binding: ChatBinding) -> ChatBinding:
+        """Insert or update by chat id (binding a group again moves it to the new unit)."""
+        unit_id = await self._unit_id(binding.unit_code)
+        row = await self._row(binding.chat_id)
+        if row is None:
+            row = ChatBindingRow()
+            self._session.add(row)
+        row.apply(binding, unit_id)
+        await self._session.flush()
+        return row.to_domain(binding.unit_code)
+
+    async def deactivate(self, chat_id: int) -> bool:
+        """Returns whether an active binding was deactivated."""
+        row = await self._row(chat_id)
+        if row is None or not row.active:
+            return False
+        row.active = False
+        await self._session.flush()
+        return True
+
+    async def migrate(self, old_chat_id: int, new_chat_id: int) -> bool:
+        """A group became a supergroup: its binding follows the new chat id."""
+        row = await self._row(old_chat_id)
+        if row is None:
+            return False
+        await self._session.execute(
+            delete(ChatBindingRow).where(ChatBindingRow.chat_id == new_chat_id)
+        )
+        row.chat_id = new_chat_id
+        await self._session.flush()
+        return True
+
+    async def _row(self, chat_id: int) -> ChatBindingRow | None:
+        return await self._session.scalar(
+            select(ChatBindingRow).where(ChatBindingRow.chat_id == chat_id)
+        )

@@ -1,0 +1,121 @@
+"""Cases, their events, ratings and follow-up visits, and case numbering."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from gridbot.domain.case import Case, CaseEvent, CaseStatus, Rating, Visit
+from gridbot.domain.errors import NotFound
+from gridbot.storage.repositories.base import SqlRepository
+from gridbot.storage.rows import CaseEventRow, CaseRow, CaseSequenceRow, RatingRow, VisitRow
+
+
+class SqlCaseRepository(SqlRepository):
+    async def get(self, case_id: int) -> Case | None:
+        row = await self._session.get(CaseRow, case_id)
+        return row.to_domain() if row else None
+
+    async def by_number(self, number: str) -> Case | None:
+        row = await self._session.scalar(select(CaseRow).where(CaseRow.number == number))
+        return row.to_domain() if row else None
+
+    async def next_number(self, year: int) -> str:
+        """Bumps the year's counter in the current transaction: the row stays locked until
+        commit, so concurrent callers queue up, and a rollback gives the number back."""
+        insert = postgresql.insert if self._backend == "postgresql" else sqlite.insert
+        bump = (
+            insert(CaseSequenceRow)
+            .values(year=year, last=1)
+            .on_conflict_do_update(
+                index_elements=[CaseSequenceRow.year], set_={"last": CaseSequenceRow.last + 1}
+            )
+            .returning(CaseSequenceRow.last)
+        )
+        last = (await self._session.execute(bump)).scalar_one()
+        return f"{year}-{last:06d}"
+
+    async def add(self, case: Case) -> Case:
+        row = CaseRow()
+        row.apply(case)
+        self._session.add(row)
+        await self._session.flush()
+        return row.to_domain()
+
+    async def update(self, case: Case) -> None:
+        row = await self._session.get(CaseRow, case.id) if case.id else None
+        if row is None:
+            raise NotFound(f"no case with id {case.id}", case_id=case.id)
+        row.apply(case)
+        await self._session.flush()
+
+    async def add_event(self, event: CaseEvent) -> None:
+        self._session.add(CaseEventRow.from_domain(event))
+        await self._session.flush()
+
+    async def events(self, case_id: int) -> Sequence[CaseEvent]:
+        rows = await self._session.scalars(
+            select(CaseEventRow)
+            .where(CaseEventRow.case_id == case_id)
+            .order_by(CaseEventRow.at, CaseEventRow.id)
+        )
+        return [row.to_domain() for row in rows]
+
+    async def by_reporter(self, person_id: int, limit: int = 20) -> Sequence[Case]:
+        rows = await self._session.scalars(
+            select(CaseRow)
+            .where(CaseRow.reporter_id == person_id)
+            .order_by(CaseRow.created_at.desc(), CaseRow.id.desc())
+            .limit(limit)
+        )
+        return [row.to_domain() for row in rows]
+
+    async def by_assignee(
+        self, person_id: int, statuses: Sequence[CaseStatus] | None = None
+    ) -> Sequence[Case]:
+        query = select(CaseRow).where(CaseRow.assignee_id == person_id)
+        if statuses is not None:
+            query = query.where(CaseRow.status.in_([str(status) for status in statuses]))
+        rows = await self._session.scalars(query.order_by(CaseRow.created_at, CaseRow.id))
+        return [row.to_domain() for row in rows]
+
+    async def count_reported_since(self, person_id: int, since: datetime) -> int:
+        count = await self._session.scalar(
+            select(func.count(CaseRow.id)).where(
+                CaseRow.reporter_id == person_id, CaseRow.created_at >= since
+            )
+        )
+        return count or 0
+
+    async def add_rating(self, rating: Rating) -> None:
+        self._session.add(RatingRow.from_domain(rating))
+        await self._session.flush()
+
+    async def ratings(self, case_id: int) -> Sequence[Rating]:
+        rows = await self._session.scalars(
+            select(RatingRow).where(RatingRow.case_id == case_id).order_by(RatingRow.id)
+        )
+        return [row.to_domain() for row in rows]
+
+    async def add_visit(self, visit: Visit) -> Visit:
+        row = VisitRow()
+        row.apply(visit)
+        self._session.add(row)
+        await self._session.flush()
+        return row.to_domain()
+
+    async def update_visit(self, visit: Visit) -> None:
+        row = await self._session.get(VisitRow, visit.id) if visit.id else None
+        if row is None:
+            raise NotFound(f"no visit with id {visit.id}", visit_id=visit.id)
+        row.apply(visit)
+        await self._session.flush()
+
+    async def visits(self, case_id: int) -> Sequence[Visit]:
+        rows = await self._session.scalars(
+            select(VisitRow).where(VisitRow.case_id == case_id).order_by(VisitRow.id)
+        )
+        return [row.to_domain() for row in rows]

@@ -1,0 +1,106 @@
+"""Due items: work that falls due later, claimed exactly once by a scheduler tick."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from gridbot.domain.messaging import DueItem, DueKind
+from gridbot.storage.repositories.base import SqlRepository, rowcount
+from gridbot.storage.rows import DueItemRow
+
+UNIQUE_KEY = ("kind", "ref", "due_at")
+
+
+class SqlDueRepository(SqlRepository):
+    async def add(self, item: DueItem) -> DueItem:
+        """Idempotent: scheduling the same (kind, ref, due_at) again returns the existing item."""
+        insert = postgresql.insert if self._backend == "postgresql" else sqlite.insert
+        values = {
+            "kind": str(item.kind),
+            "due_at": item.due_at,
+            "ref": item.ref,
+            "payload": dict(item.payload),
+            "claimed_by": item.claimed_by,
+            "claimed_at": item.claimed_at,
+            "done_at": item.done_at,
+        }
+        await self._session.execute(
+            insert(DueItemRow).values(**values).on_conflict_do_nothing(index_elements=UNIQUE_KEY)
+        )
+        row = await self._session.scalar(
+            select(DueItemRow).where(
+                DueItemRow.kind == item.kind,
+                DueItemRow.ref == item.ref,
+                DueItemRow.due_at == item.due_at,
+            )
+        )
+        assert row is not None  # just inserted, or already there
+        return row.to_domain()
+
+    async def get(self, item_id: int) -> DueItem | None:
+        row = await self._session.get(DueItemRow, item_id)
+        return row.to_domain() if row else None
+
+    async def claim_due(self, now: datetime, worker: str, limit: int) -> Sequence[DueItem]:
+        """Claim up to ``limit`` items due by ``now``, oldest first.
+
+        PostgreSQL locks the chosen rows and skips rows another claimer holds; SQLite runs
+        the whole transaction under the write lock (BEGIN IMMEDIATE), so select-then-update
+        cannot interleave with another claimer.
+        """
+        ids = list(
+            await self._session.scalars(
+                select(DueItemRow.id)
+                .where(
+                    DueItemRow.done_at.is_(None),
+                    DueItemRow.claimed_by.is_(None),
+                    DueItemRow.due_at <= now,
+                )
+                .order_by(DueItemRow.due_at, DueItemRow.id)
+                .limit(limit)
+                .with_for_update(skip_locked=True)
+            )
+        )
+        if not ids:
+            return []
+        claimed = await self._session.scalars(
+            update(DueItemRow)
+            .where(DueItemRow.id.in_(ids), DueItemRow.claimed_by.is_(None))
+            .values(claimed_by=worker, claimed_at=now)
+            .returning(DueItemRow)
+            .execution_options(synchronize_session=False, populate_existing=True)
+        )
+        return sorted((row.to_domain() for row in claimed), key=lambda i: (i.due_at, i.id or 0))
+
+    async def mark_done(self, item_id: int, at: datetime) -> None:
+        await self._session.execute(
+            update(DueItemRow)
+            .where(DueItemRow.id == item_id)
+            .values(done_at=at)
+            .execution_options(synchronize_session=False)
+        )
+
+    async def cancel(self, kind: DueKind, ref: str) -> int:
+        result = await self._session.execute(
+            delete(DueItemRow)
+            .where(DueItemRow.kind == kind, DueItemRow.ref == ref, DueItemRow.done_at.is_(None))
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result)
+
+    async def release_stale(self, older_than: datetime) -> int:
+        result = await self._session.execute(
+            update(DueItemRow)
+            .where(
+                DueItemRow.done_at.is_(None),
+                DueItemRow.claimed_by.is_not(None),
+                DueItemRow.claimed_at < older_than,
+            )
+            .values(claimed_by=None, claimed_at=None)
+            .execution_options(synchronize_session=False)
+        )
+        return rowcount(result)

@@ -1,0 +1,105 @@
+"""People and the roles they hold on units."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+from sqlalchemy import ColumnElement, delete, select
+
+from gridbot.domain.errors import NotFound
+from gridbot.domain.org import Person, Role, RoleAssignment
+from gridbot.storage.repositories.base import SqlRepository
+from gridbot.storage.rows import OrgUnitRow, PersonRow, RoleAssignmentRow
+
+
+class SqlPersonRepository(SqlRepository):
+    async def get(self, person_id: int) -> Person | None:
+        row = await self._session.get(PersonRow, person_id)
+        return row.to_domain() if row else None
+
+    async def by_telegram_id(self, telegram_id: int) -> Person | None:
+        return await self._first(PersonRow.telegram_id == telegram_id)
+
+    async def by_invite_code(self, code: str) -> Person | None:
+        return await self._first(PersonRow.invite_code == code)
+
+    async def find(self, name: str, phone: str | None) -> Person | None:
+        if phone:
+            return await self._first(PersonRow.phone == phone)
+        return await self._first(PersonRow.name == name)
+
+    async def save(self, person: Person) -> Person:
+        row = await self._session.get(PersonRow, person.id) if person.id else None
+        if row is None:
+            if person.id is not None:
+                raise NotFound(f"no person with id {person.id}", person_id=person.id)
+            row = PersonRow()
+            self._session.add(row)
+        row.apply(person)
+        await self._session.flush()
+        return row.to_domain()
+
+    async def roles_of(self, person_id: int) -> Sequence[RoleAssignment]:
+        rows = await self._session.execute(
+            select(RoleAssignmentRow, OrgUnitRow.code)
+            .join(OrgUnitRow, RoleAssignmentRow.unit_id == OrgUnitRow.id)
+            .where(RoleAssignmentRow.person_id == person_id)
+            .order_by(RoleAssignmentRow.id)
+        )
+        return [row.to_domain(unit_code) for row, unit_code in rows]
+
+    async def holders(self, role: Role, unit_code: str) -> Sequence[Person]:
+        rows = await self._session.scalars(
+            select(PersonRow)
+            .join(RoleAssignmentRow, RoleAssignmentRow.person_id == PersonRow.id)
+            .join(OrgUnitRow, RoleAssignmentRow.unit_id == OrgUnitRow.id)
+            .where(RoleAssignmentRow.role == role, OrgUnitRow.code == unit_code)
+            .order_by(PersonRow.id)
+        )
+        return [row.to_domain() for row in rows]
+
+    async def set_roles(self, person_id: int, roles: Sequence[RoleAssignment]) -> None:
+        await self._session.execute(
+            delete(RoleAssignmentRow).where(
+                RoleAssignmentRow.person_id == person_id, RoleAssignmentRow.role != Role.RESIDENT
+            )
+        )
+        for assignment in roles:
+            await self.add_role(replace(assignment, person_id=person_id))
+
+    async def add_role(self, assignment: RoleAssignment) -> None:
+        """Idempotent: holding a role twice on the same unit only updates ``on_duty``."""
+        unit_id = await self._unit_id(assignment.unit_code)
+        row = await self._assignment_row(assignment.person_id, assignment.role, unit_id)
+        if row is None:
+            row = RoleAssignmentRow(
+                person_id=assignment.person_id, role=assignment.role, unit_id=unit_id
+            )
+            self._session.add(row)
+        row.on_duty = assignment.on_duty
+        await self._session.flush()
+
+    async def remove_role(self, assignment: RoleAssignment) -> None:
+        unit_id = await self._unit_id(assignment.unit_code)
+        row = await self._assignment_row(assignment.person_id, assignment.role, unit_id)
+        if row is not None:
+            await self._session.delete(row)
+            await self._session.flush()
+
+    async def _assignment_row(
+        self, person_id: int, role: Role, unit_id: int
+    ) -> RoleAssignmentRow | None:
+        return await self._session.scalar(
+            select(RoleAssignmentRow).where(
+                RoleAssignmentRow.person_id == person_id,
+                RoleAssignmentRow.role == role,
+                RoleAssignmentRow.unit_id == unit_id,
+            )
+        )
+
+    async def _first(self, condition: ColumnElement[bool]) -> Person | None:
+        row = await self._session.scalar(
+            select(PersonRow).where(condition).order_by(PersonRow.id).limit(1)
+        )
+        return row.to_domain() if row else None

@@ -1,0 +1,30 @@
+"""ORM rows, one module per group of aggregates; each row converts to and from the domain."""
+
+from gridbot.storage.rows.care import CarePersonRow, CareVisitRow, PointsRow
+from gridbot.storage.rows.case import CaseEventRow, CaseRow, CaseSequenceRow, RatingRow, VisitRow
+from gridbot.storage.rows.messaging import DueItemRow, OutboxRow
+from gridbot.storage.rows.org import (
+    CategoryRow,
+    ChatBindingRow,
+    OrgUnitRow,
+    PersonRow,
+    RoleAssignmentRow,
+)
+
+__all__ = [
+    "CarePersonRow",
+    "CareVisitRow",
+    "CaseEventRow",
+    "CaseRow",
+    "CaseSequenceRow",
+    "CategoryRow",
+    "ChatBindingRow",
+    "DueItemRow",
+    "OrgUnitRow",
+    "OutboxRow",
+    "PersonRow",
+    "PointsRow",
+    "RatingRow",
+    "RoleAssignmentRow",
+    "VisitRow",
+]

@@ -1,0 +1,90 @@
+"""Rows of the outbox (messages to send) and of due items (work that falls due later)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gridbot.domain.messaging import ChatKind, DueItem, DueKind, OutboxMessage, OutboxStatus
+from gridbot.storage.base import Base, PortableJSON, UTCDateTime
+
+
+class OutboxRow(Base):
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_status_not_before", "status", "not_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    chat_kind: Mapped[str] = mapped_column(String(16))
+    method: Mapped[str] = mapped_column(String(64))
+    params: Mapped[dict[str, Any]] = mapped_column(PortableJSON)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+    def to_domain(self) -> OutboxMessage:
+        return OutboxMessage(
+            chat_id=self.chat_id,
+            method=self.method,
+            params=dict(self.params),
+            created_at=self.created_at,
+            chat_kind=ChatKind(self.chat_kind),
+            status=OutboxStatus(self.status),
+            attempts=self.attempts,
+            not_before=self.not_before,
+            sent_at=self.sent_at,
+            last_error=self.last_error,
+            message_id=self.message_id,
+            id=self.id,
+        )
+
+    def apply(self, message: OutboxMessage) -> None:
+        self.chat_id = message.chat_id
+        self.chat_kind = message.chat_kind
+        self.method = message.method
+        self.params = dict(message.params)
+        self.status = message.status
+        self.attempts = message.attempts
+        self.created_at = message.created_at
+        self.not_before = message.not_before
+        self.sent_at = message.sent_at
+        self.last_error = message.last_error
+        self.message_id = message.message_id
+
+
+class DueItemRow(Base):
+    __tablename__ = "due_items"
+    __table_args__ = (
+        Index("ix_due_items_done_at_claimed_by_due_at", "done_at", "claimed_by", "due_at"),
+        Index("ix_due_items_kind_ref", "kind", "ref"),
+        # Scheduling the same thing twice is a no-op.
+        UniqueConstraint("kind", "ref", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ref: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(PortableJSON, default=dict)
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def to_domain(self) -> DueItem:
+        return DueItem(
+            kind=DueKind(self.kind),
+            due_at=self.due_at,
+            ref=self.ref,
+            payload=dict(self.payload or {}),
+            claimed_by=self.claimed_by,
+            claimed_at=self.claimed_at,
+            done_at=self.done_at,
+            id=self.id,
+        )

@@ -1,0 +1,17 @@
+from __future__ import annotations
+
+from gridbot.domain.org import OrgUnit, UnitLevel
+from gridbot.storage.database import Database
+
+
+async def test_a_migrated_database_stores_and_reads_a_unit(db: Database) -> None:
+    async with db.uow() as uow:
+        await uow.org.save_unit(OrgUnit("DL", "东丽区", UnitLevel.DISTRICT))
+        await uow.commit()
+    async with db.uow() as uow:
+        unit = await uow.org.get_unit("DL")
+    assert unit is not None and unit.name == "东丽区" and unit.id is not None
+
+
+async def test_each_unit_of_work_is_a_new_object(db: Database) -> None:
+    assert db.uow() is not db.uow()
