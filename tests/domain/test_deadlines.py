@@ -21,8 +21,8 @@ SECURITY = Category(code="security", name="治安", respond_hours=1, resolve_hou
 QUICK = Category(code="quick", name="quick", respond_hours=0.5, resolve_hours=8)
 
 
-def local(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=SHANGHAI)  # type: ignore[misc]
+def local(year: int, month: int, day: int, hour: int, minute: int, second: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, second, tzinfo=SHANGHAI)
 
 
 def test_response_deadline_is_the_category_hours_after_creation_in_utc() -> None:

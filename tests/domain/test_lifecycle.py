@@ -224,19 +224,20 @@ def test_an_unsaved_case_cannot_change_status() -> None:
 def test_a_claim_belongs_to_the_claimant_until_it_expires() -> None:
     wish = make_wish(status=S.APPROVED)
     apply(wish, A.CLAIM, actor_id=30, now=LATER)
-    assert wish.status == S.CLAIMED and wish.claimant_id == 30
+    assert (wish.status, wish.claimant_id) == (S.CLAIMED, 30)
     wish.claim_expires_at = LATER + timedelta(days=7)
     apply(wish, A.EXPIRE_CLAIM, actor_id=None, now=LATER + timedelta(days=7))
-    assert wish.status == S.APPROVED and wish.claimant_id is None
+    assert (wish.status, wish.claimant_id) == (S.APPROVED, None)
     assert wish.claim_expires_at is None
 
 
 def test_a_wish_is_fulfilled_then_confirmed_by_the_resident() -> None:
     wish = make_wish(status=S.CLAIMED, claimant_id=30)
     apply(wish, A.FULFIL, actor_id=30, now=LATER)
-    assert wish.status == S.FULFILLED and wish.resolved_at == LATER and is_open(wish)
+    assert (wish.status, wish.resolved_at) == (S.FULFILLED, LATER) and is_open(wish)
     apply(wish, A.CONFIRM, actor_id=98, now=LATER + timedelta(hours=2))
-    assert wish.status == S.CONFIRMED and not is_open(wish)
+    assert wish.status == S.CONFIRMED
+    assert not is_open(wish)
     assert wish.closed_at == LATER + timedelta(hours=2)
 
 

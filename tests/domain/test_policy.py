@@ -289,4 +289,5 @@ def test_every_case_action_has_a_permission_of_the_same_name(case_action: CaseAc
 
 
 def test_menu_names_are_aliases_of_the_case_actions() -> None:
-    assert Action.APPROVE_WISH is Action.APPROVE and Action.CLAIM_WISH is Action.CLAIM
+    assert Action["APPROVE_WISH"] is Action.APPROVE
+    assert Action["CLAIM_WISH"] is Action.CLAIM

@@ -20,6 +20,11 @@ from gridbot.domain.orgtree import OrgTree
 R = Role
 GRID_LEADERS = (R.GRID_LEADER, R.BRANCH_SECRETARY)
 WISH_HELPERS = (R.PARTY_MEMBER, R.SERVICE_SPECIALIST, R.BUILDING_LEADER)
+# Who dispatches at each level; a whistled case stays the whistling street's to reassign.
+DISPATCHING: dict[CaseLevel, tuple[Role, ...]] = {
+    CaseLevel.GRID: GRID_LEADERS,
+    CaseLevel.COMMUNITY: (R.COMMUNITY_STAFF, R.DISPATCHER),
+}
 
 
 class Action(StrEnum):
@@ -126,12 +131,8 @@ def _dispatches(ctx: _Ctx) -> bool:
     case = ctx.case
     if case is None:
         return False
-    unit = _handling_unit(case)
-    if case.level == CaseLevel.GRID:
-        return ctx.covers(GRID_LEADERS, case.grid_code)
-    if case.level == CaseLevel.COMMUNITY:
-        return ctx.covers((R.COMMUNITY_STAFF, R.DISPATCHER), unit)
-    return ctx.covers((R.DISPATCHER,), unit)
+    roles = DISPATCHING.get(case.level, (R.DISPATCHER,))
+    return ctx.covers(roles, _handling_unit(case))
 
 
 def _handles(ctx: _Ctx) -> bool:
@@ -146,9 +147,7 @@ def _handles(ctx: _Ctx) -> bool:
             ctx.department_matches() and ctx.covers((R.GRID_GUIDE,), case.grid_code)
         )
     if case.level == CaseLevel.DEPARTMENT:
-        return ctx.department_matches() and ctx.covers(
-            (R.DEPARTMENT_LIAISON,), _handling_unit(case)
-        )
+        return _reports_for_duty(ctx)
     return _dispatches(ctx)
 
 
