@@ -1,0 +1,389 @@
+"""Deliver the outbox to the Bot API within Telegram's limits.
+
+Delivery is at-least-once: a row is marked SENT only after the Bot API answered. A process
+that dies after Telegram accepted a message but before the SENT commit sends it again on
+restart; nothing is ever lost. Run one sender per database: rows are read, not claimed.
+
+Each chat gets a lane (a task draining that chat's queue in order), so a chat that waits
+on its own limit or on a backoff never holds up the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import logging
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import aiogram.methods
+from aiogram import Bot
+from aiogram.exceptions import (
+    TelegramBadRequest,
+    TelegramEntityTooLarge,
+    TelegramForbiddenError,
+    TelegramMigrateToChat,
+    TelegramNotFound,
+    TelegramRetryAfter,
+)
+from aiogram.methods import TelegramMethod
+from aiolimiter import AsyncLimiter
+from pydantic import ValidationError
+
+from gridbot.domain.messaging import ChatKind, OutboxMessage, OutboxStatus
+from gridbot.domain.ports import Clock, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+ChatHook = Callable[[int], Awaitable[None] | None]
+MigrateHook = Callable[[int, int], Awaitable[None] | None]
+
+METHODS: dict[str, type[TelegramMethod[Any]]] = {
+    cls.__api_method__: cls
+    for name in aiogram.methods.__all__
+    if isinstance(cls := getattr(aiogram.methods, name), type)
+    and issubclass(cls, TelegramMethod)
+    and hasattr(cls, "__api_method__")
+}
+
+
+class UnknownMethodError(ValueError):
+    pass
+
+
+def build_method(message: OutboxMessage) -> TelegramMethod[Any]:
+    """The aiogram method object for a stored call, aimed at the row's current chat."""
+    cls = METHODS.get(message.method)
+    if cls is None:
+        raise UnknownMethodError(f"unknown Bot API method {message.method!r}")
+    params = dict(message.params)
+    if "chat_id" in cls.model_fields:
+        params["chat_id"] = message.chat_id
+    return cls.model_validate(params)
+
+
+class ChatLimits:
+    """Sliding windows per chat: at least ``private_interval`` seconds between two calls to
+    a private chat, at most ``group_limit`` calls to a group in any ``group_window`` seconds.
+
+    A call is recorded when its answer arrives: the next one can then never reach Telegram
+    inside the window, whatever the network jitter (each chat has one call in flight).
+    """
+
+    def __init__(
+        self,
+        private_interval: float = 1.0,
+        group_limit: int = 20,
+        group_window: float = 60.0,
+        now: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.private_interval = private_interval
+        self.group_limit = max(1, group_limit)
+        self.group_window = group_window
+        self._now = now
+        self._calls: dict[int, deque[float]] = {}
+        self._paused_until: dict[int, float] = {}
+
+    def wait_time(self, chat_id: int, kind: ChatKind) -> float:
+        now = self._now()
+        ready = self._paused_until.get(chat_id, 0.0)
+        calls = self._calls.get(chat_id)
+        if calls:
+            if kind is ChatKind.PRIVATE:
+                ready = max(ready, calls[-1] + self.private_interval)
+            elif len(calls) >= self.group_limit:
+                ready = max(ready, calls[-self.group_limit] + self.group_window)
+        return max(0.0, ready - now)
+
+    def record(self, chat_id: int) -> None:
+        calls = self._calls.setdefault(chat_id, deque(maxlen=self.group_limit))
+        calls.append(self._now())
+
+    def pause(self, chat_id: int, seconds: float) -> None:
+        until = self._now() + seconds
+        self._paused_until[chat_id] = max(until, self._paused_until.get(chat_id, 0.0))
+
+    def move(self, old_chat_id: int, new_chat_id: int) -> None:
+        # The supergroup inherits the history: being conservative costs nothing.
+        if old_chat_id in self._calls:
+            self._calls[new_chat_id] = self._calls.pop(old_chat_id)
+        if old_chat_id in self._paused_until:
+            self._paused_until[new_chat_id] = self._paused_until.pop(old_chat_id)
+
+    def forget_idle(self) -> None:
+        horizon = self._now() - max(self.private_interval, self.group_window)
+        for chat_id in [c for c, calls in self._calls.items() if calls[-1] < horizon]:
+            del self._calls[chat_id]
+        for chat_id in [c for c, t in self._paused_until.items() if t < self._now()]:
+            del self._paused_until[chat_id]
+
+
+@dataclass(eq=False)
+class _Lane:
+    queue: deque[OutboxMessage] = field(default_factory=deque)
+    task: asyncio.Task[None] | None = None
+
+
+class OutboxSender:
+    """Polls pending outbox rows and delivers them; see the module docstring for guarantees.
+
+    Hooks: ``on_unreachable(chat_id)`` after a 403 (private chats are also marked
+    ``blocked_bot`` here; groups are left to the hook), ``on_migrate(old, new)`` after a
+    group became a supergroup (its pending rows are already rerouted). Both may be async.
+    """
+
+    def __init__(
+        self,
+        bot: Bot,
+        uow_factory: Callable[[], UnitOfWork],
+        clock: Clock,
+        *,
+        global_rate: float = 30,
+        private_interval: float = 1.0,
+        group_per_minute: int = 20,
+        group_window: float = 60.0,
+        batch: int = 100,
+        poll_interval: float = 0.2,
+        max_attempts: int = 5,
+        backoff_base: float = 1.0,
+        backoff_max: float = 60.0,
+        flood_chats: int = 2,
+        request_timeout: int | None = None,
+        on_unreachable: ChatHook | None = None,
+        on_migrate: MigrateHook | None = None,
+    ) -> None:
+        self._bot = bot
+        self._uow_factory = uow_factory
+        self._clock = clock
+        # Capacity 1: calls are spaced 1/rate apart, no burst above the rate.
+        self._global = AsyncLimiter(1, 1 / global_rate)
+        self.limits = ChatLimits(private_interval, group_per_minute, group_window)
+        self._batch = batch
+        self._poll_interval = poll_interval
+        self._max_attempts = max_attempts
+        self._backoff_base = backoff_base
+        self._backoff_max = backoff_max
+        self._flood_chats = flood_chats
+        self._request_timeout = request_timeout
+        self._on_unreachable = on_unreachable
+        self._on_migrate = on_migrate
+        self._lanes: dict[int, _Lane] = {}
+        self._inflight: set[int] = set()
+        self._finished_while_polling: set[int] | None = None
+        self._global_ready = 0.0
+        self._floods: deque[tuple[float, int]] = deque()
+        self._write_lock = asyncio.Lock()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Deliver until ``stop`` is set; unfinished lanes are cancelled (rows stay pending)."""
+        log.info("outbox sender started")
+        try:
+            while not stop.is_set():
+                try:
+                    await self._poll()
+                except Exception:
+                    log.exception("outbox poll failed")
+                self.limits.forget_idle()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), self._poll_interval)
+        finally:
+            await self._cancel_lanes()
+            log.info("outbox sender stopped")
+
+    async def deliver_once(self) -> int:
+        """Take one batch of pending rows and deliver them all; returns how many were taken."""
+        taken = await self._poll()
+        while self._lanes:
+            await asyncio.gather(*{lane.task for lane in self._lanes.values() if lane.task})
+        return taken
+
+    async def _poll(self) -> int:
+        self._finished_while_polling = set()
+        try:
+            async with self._uow_factory() as uow:
+                limit = self._batch + len(self._inflight)
+                rows = await uow.outbox.pending(self._clock.now(), limit)
+            # A row finished during the read may still come back from it: skip it too.
+            skip = self._inflight | self._finished_while_polling
+        finally:
+            self._finished_while_polling = None
+        fresh = [row for row in rows if row.id is not None and row.id not in skip]
+        for row in fresh:
+            self._dispatch(row)
+        return len(fresh)
+
+    def _dispatch(self, message: OutboxMessage) -> None:
+        assert message.id is not None
+        self._inflight.add(message.id)
+        lane = self._lanes.get(message.chat_id)
+        if lane is None:
+            lane = self._lanes[message.chat_id] = _Lane()
+            lane.task = asyncio.create_task(self._drain(lane), name=f"outbox-{message.chat_id}")
+        lane.queue.append(message)
+
+    async def _drain(self, lane: _Lane) -> None:
+        try:
+            while lane.queue:
+                message = lane.queue[0]
+                try:
+                    await self._deliver(message, lane)
+                except Exception:
+                    log.exception("outbox message %s: unexpected failure", message.id)
+                lane.queue.popleft()
+                self._release(message)
+        finally:
+            for chat_id in [c for c, other in self._lanes.items() if other is lane]:
+                del self._lanes[chat_id]
+            for message in lane.queue:
+                self._release(message)
+
+    def _release(self, message: OutboxMessage) -> None:
+        assert message.id is not None
+        self._inflight.discard(message.id)
+        if self._finished_while_polling is not None:
+            self._finished_while_polling.add(message.id)
+
+    async def _cancel_lanes(self) -> None:
+        tasks = {lane.task for lane in self._lanes.values() if lane.task}
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    async def _deliver(self, message: OutboxMessage, lane: _Lane) -> None:
+        while True:
+            try:
+                method = build_method(message)
+            except (UnknownMethodError, ValidationError) as exc:
+                await self._give_up(message, exc)
+                return
+            await self._wait_turn(message)
+            try:
+                try:
+                    result = await self._bot(method, request_timeout=self._request_timeout)
+                finally:
+                    self.limits.record(message.chat_id)
+            except TelegramRetryAfter as exc:
+                self._flood(message, exc.retry_after)
+            except TelegramMigrateToChat as exc:
+                await self._migrated(lane, message.chat_id, exc.migrate_to_chat_id)
+            except TelegramForbiddenError as exc:
+                await self._unreachable(message, exc)
+                return
+            except (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge) as exc:
+                await self._give_up(message, exc)
+                return
+            except Exception as exc:  # 5xx, network errors, timeouts, garbled answers
+                if not await self._back_off(message, exc):
+                    return
+            else:
+                await self._sent(message, result)
+                return
+
+    async def _wait_turn(self, message: OutboxMessage) -> None:
+        while True:
+            delay = max(
+                self.limits.wait_time(message.chat_id, message.chat_kind),
+                self._global_ready - time.monotonic(),
+            )
+            if delay <= 0:
+                await self._global.acquire()
+                # A global flood may have started while this lane queued for the limiter.
+                if self._global_ready <= time.monotonic():
+                    return
+                continue
+            await asyncio.sleep(delay)
+
+    def _flood(self, message: OutboxMessage, retry_after: float) -> None:
+        now = time.monotonic()
+        self.limits.pause(message.chat_id, retry_after)
+        self._floods.append((now, message.chat_id))
+        while self._floods and self._floods[0][0] < now - max(1.0, retry_after):
+            self._floods.popleft()
+        # One chat flooded is that chat's limit; several at once is the bot-wide limit.
+        if len({chat for _, chat in self._floods}) >= self._flood_chats:
+            self._global_ready = max(self._global_ready, now + retry_after)
+            log.warning("global flood control: pausing all chats for %ss", retry_after)
+        else:
+            log.warning("chat %s flood control: pausing it for %ss", message.chat_id, retry_after)
+
+    async def _sent(self, message: OutboxMessage, result: Any) -> None:
+        message.status = OutboxStatus.SENT
+        message.sent_at = self._clock.now()
+        message.attempts += 1
+        message_id = getattr(result, "message_id", None)
+        message.message_id = message_id if isinstance(message_id, int) else None
+        await self._save(message)
+
+    async def _give_up(self, message: OutboxMessage, exc: Exception) -> None:
+        log.error("outbox message %s to %s refused: %s", message.id, message.chat_id, exc)
+        message.status = OutboxStatus.FAILED
+        message.attempts += 1
+        message.last_error = str(exc)[:1000]
+        await self._save(message)
+
+    async def _back_off(self, message: OutboxMessage, exc: Exception) -> bool:
+        message.attempts += 1
+        message.last_error = f"{type(exc).__name__}: {exc}"[:1000]
+        if message.attempts >= self._max_attempts:
+            log.error("outbox message %s failed after %s attempts", message.id, message.attempts)
+            message.status = OutboxStatus.FAILED
+            await self._save(message)
+            return False
+        delay = min(self._backoff_max, self._backoff_base * 2 ** (message.attempts - 1))
+        log.warning("outbox message %s: %s; retry in %.1fs", message.id, exc, delay)
+        # Stored so that a restart honours the backoff too.
+        message.not_before = self._clock.now() + timedelta(seconds=delay)
+        await self._save(message)
+        await asyncio.sleep(delay)
+        return True
+
+    async def _unreachable(self, message: OutboxMessage, exc: Exception) -> None:
+        log.info("chat %s unreachable: %s", message.chat_id, exc)
+        message.status = OutboxStatus.UNREACHABLE
+        message.attempts += 1
+        message.last_error = str(exc)[:1000]
+        await self._save(message, blocked=message.chat_kind is ChatKind.PRIVATE)
+        await _call_hook(self._on_unreachable, message.chat_id)
+
+    async def _migrated(self, lane: _Lane, old_chat_id: int, new_chat_id: int) -> None:
+        log.info("chat %s migrated to %s", old_chat_id, new_chat_id)
+        async with self._write_lock, self._uow_factory() as uow:
+            await uow.outbox.reroute_chat(old_chat_id, new_chat_id)
+            await uow.commit()
+        for queued in lane.queue:
+            if queued.chat_id == old_chat_id:
+                queued.chat_id = new_chat_id
+        self.limits.move(old_chat_id, new_chat_id)
+        # Rows fetched later under the new id join this lane, keeping the order.
+        self._lanes.setdefault(new_chat_id, lane)
+        await _call_hook(self._on_migrate, old_chat_id, new_chat_id)
+
+    async def _save(self, message: OutboxMessage, *, blocked: bool = False) -> None:
+        try:
+            async with self._write_lock, self._uow_factory() as uow:
+                await uow.outbox.update(message)
+                if blocked:
+                    person = await uow.people.by_telegram_id(message.chat_id)
+                    if person is not None and not person.blocked_bot:
+                        person.blocked_bot = True
+                        await uow.people.save(person)
+                await uow.commit()
+        except Exception:
+            # The row stays as it was in the database and is delivered again later.
+            log.exception("could not record outbox message %s", message.id)
+
+
+async def _call_hook(hook: Callable[..., Any] | None, *args: int) -> None:
+    if hook is None:
+        return
+    try:
+        result = hook(*args)
+        if inspect.isawaitable(result):
+            await result
+    except Exception:
+        log.exception("outbox hook %r failed", hook)

@@ -1,0 +1,41 @@
+"""Shared test helpers: seeding outbox rows and checking delivery timestamps."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from gridbot.domain.messaging import ChatKind
+from gridbot.domain.outbox import enqueue_text
+from gridbot.domain.ports import Clock, UnitOfWork
+
+
+async def seed(
+    uow_factory: Callable[[], Any],
+    clock: Clock,
+    chats: Sequence[int],
+    per_chat: int,
+    kind: ChatKind = ChatKind.PRIVATE,
+) -> None:
+    """``per_chat`` numbered texts to each chat, interleaved as use cases would write them."""
+    uow: UnitOfWork
+    async with uow_factory() as uow:
+        for n in range(per_chat):
+            for chat_id in chats:
+                await enqueue_text(uow, clock, chat_id, f"{chat_id}#{n}", chat_kind=kind)
+        await uow.commit()
+
+
+def min_gap(times: Sequence[float]) -> float:
+    return min((b - a for a, b in itertools.pairwise(times)), default=float("inf"))
+
+
+def max_in_window(times: Sequence[float], window: float) -> int:
+    """The most calls found in any half-open window of ``window`` seconds."""
+    ordered, best, start = sorted(times), 0, 0
+    for end, t in enumerate(ordered):
+        while t - ordered[start] >= window:
+            start += 1
+        best = max(best, end - start + 1)
+    return best
