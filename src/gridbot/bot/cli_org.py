@@ -1,0 +1,166 @@
+"""`gridbot org import|show|link`: the admin's view of the organisation (DESIGN.md "CLI")."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import secrets
+import sys
+from collections.abc import Awaitable, Callable
+from typing import TypeVar, cast
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from gridbot.bot.config import Settings
+from gridbot.bot.orgfile import OrgFileError, read_org_file
+from gridbot.domain.errors import DomainError
+from gridbot.domain.org import OrgUnit, Person, Role
+from gridbot.domain.orgimport import ImportReport, OrgSpec, Tally, import_org
+from gridbot.domain.orgtree import OrgTree
+from gridbot.domain.ports import UnitOfWork
+from gridbot.storage.database import Database
+from gridbot.storage.migrate import upgrade
+
+T = TypeVar("T")
+SHOWN_RESIDENTS = 10  # per unit; a real grid has hundreds
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(9)  # 12 characters of [A-Za-z0-9_-], fit for deep links
+
+
+def bot_username() -> str | None:
+    """From BOT_USERNAME, optional: without it only the payloads are printed."""
+    return os.environ.get("BOT_USERNAME", "").strip().lstrip("@") or None
+
+
+def mask_phone(phone: str | None) -> str | None:
+    if not phone:
+        return None
+    head, tail = (3, 4) if len(phone) >= 9 else (1, 2)
+    return phone[:head] + "*" * (len(phone) - head - tail) + phone[-tail:]
+
+
+def _run(work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+    async def main() -> T:
+        url = Settings().database_url
+        await asyncio.to_thread(upgrade, url)
+        db = Database(url)
+        try:
+            # cast: mypy holds the Protocol's mutable repository attributes invariant
+            async with db.uow() as uow:
+                return await work(cast(UnitOfWork, uow))
+        finally:
+            await db.dispose()
+
+    return asyncio.run(main())
+
+
+def import_command(args: argparse.Namespace) -> int:
+    try:
+        spec = read_org_file(args.file).to_spec()
+    except OrgFileError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(error.problems)} problem(s); nothing was imported", file=sys.stderr)
+        return 1
+
+    async def work(uow: UnitOfWork) -> ImportReport:
+        report = await import_org(spec, uow, new_token)
+        await uow.commit()
+        return report
+
+    try:
+        report = _run(work)
+    except (DomainError, SQLAlchemyError) as error:
+        print(f"import failed, nothing was changed: {error}", file=sys.stderr)
+        return 1
+    _print_report(report, _spec_summary(spec))
+    return 0
+
+
+def _spec_summary(spec: OrgSpec) -> str:
+    roles = sum(len(p.roles) for p in spec.people)
+    return f"{len(spec.units)} units, {len(spec.categories)} categories, {roles} roles"
+
+
+def _print_report(report: ImportReport, summary: str) -> None:
+    def line(kind: str, tally: Tally) -> str:
+        counts = f"{tally.created} created, {tally.updated} updated"
+        return f"  {kind}: {counts}, {tally.unchanged} unchanged"
+
+    print(f"imported {summary}")
+    print(line("units", report.units))
+    print(line("categories", report.categories))
+    print(line("people", report.people))
+    if report.invites:
+        print(f"invites ({len(report.invites)}): send each person their link")
+    username = bot_username()
+    for invite in report.invites:
+        link = f"  https://t.me/{username}?start=inv_{invite.code}" if username else ""
+        print(f"  {invite.name}: inv_{invite.code}{link}")
+
+
+def show_command(args: argparse.Namespace) -> int:
+    async def work(uow: UnitOfWork) -> list[str] | None:
+        tree = OrgTree(await uow.org.list_units())
+        if args.code is not None and args.code not in tree:
+            return None
+        roots = [tree.get(args.code)] if args.code else [u for u in tree if u.parent_code is None]
+        lines: list[str] = []
+        for root in roots:
+            for unit in [root, *tree.descendants(root.code)]:
+                depth = len(tree.ancestors(unit.code)) - len(tree.ancestors(root.code))
+                lines += await _unit_lines(unit, depth, uow)
+        return lines
+
+    lines = _run(work)
+    if lines is None:
+        print(f"unknown unit code {args.code}", file=sys.stderr)
+        return 1
+    print("\n".join(lines) if lines else "no units yet: run `gridbot org import FILE`")
+    return 0
+
+
+async def _unit_lines(unit: OrgUnit, depth: int, uow: UnitOfWork) -> list[str]:
+    indent = "  " * depth
+    kind = f", {unit.kind}" if unit.kind else ""
+    lines = [f"{indent}{unit.code} {unit.name} ({unit.level}{kind})"]
+    for role in [*(r for r in Role if r != Role.RESIDENT), Role.RESIDENT]:
+        holders = await uow.people.holders(role, unit.code)
+        shown = holders[:SHOWN_RESIDENTS] if role == Role.RESIDENT else holders
+        lines += [f"{indent}  · {role}: {_person(p)}" for p in shown]
+        if len(holders) > len(shown):
+            lines.append(f"{indent}  · {role}: … and {len(holders) - len(shown)} more")
+    return lines
+
+
+def _person(person: Person) -> str:
+    department = f" ({person.department})" if person.department else ""
+    who = [f"tg {person.telegram_id}" if person.telegram_id else "invite pending"]
+    phone = mask_phone(person.phone)
+    if phone:
+        who.append(phone)
+    return f"{person.name}{department} [{', '.join(who)}]"
+
+
+def link_command(args: argparse.Namespace) -> int:
+    async def work(uow: UnitOfWork) -> OrgUnit | None:
+        return await uow.org.get_unit(args.code)
+
+    unit = _run(work)
+    if unit is None:
+        print(f"unknown unit code {args.code}", file=sys.stderr)
+        return 1
+    username = bot_username()
+    print(f"{unit.code} {unit.name} ({unit.level})")
+    print(f"join as a resident: /start j_{unit.join_token}")
+    if username:
+        print(f"  https://t.me/{username}?start=j_{unit.join_token}")
+    print(f"bind a group: b_{unit.bind_token}")
+    if username:
+        print(f"  https://t.me/{username}?startgroup=b_{unit.bind_token}")
+    else:
+        print("(set BOT_USERNAME to print the t.me links)")
+    return 0
