@@ -29,6 +29,12 @@ class SqlPersonRepository(SqlRepository):
             return await self._first(PersonRow.phone == phone)
         return await self._first(PersonRow.name == name)
 
+    async def named(self, name: str) -> Sequence[Person]:
+        rows = await self._session.scalars(
+            select(PersonRow).where(PersonRow.name == name).order_by(PersonRow.id)
+        )
+        return [row.to_domain() for row in rows]
+
     async def save(self, person: Person) -> Person:
         row = await self._session.get(PersonRow, person.id) if person.id else None
         if row is None:
