@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import inspect, select, table, text
 
 from gridbot.bot.orgfile import parse_org_text
-from gridbot.domain.org import Role, RoleAssignment
+from gridbot.domain.org import Person, Role, RoleAssignment
 from gridbot.domain.orgimport import ImportReport, import_org
 from gridbot.storage.database import Database
 
@@ -154,3 +154,22 @@ async def test_a_failure_halfway_leaves_the_database_as_it_was(db: Database) -> 
             await uow.commit()
 
     assert await dump(db) == before
+
+
+async def test_a_namesake_who_joined_in_the_bot_never_takes_a_staff_entry(db: Database) -> None:
+    async with db.uow() as uow:
+        resident = await uow.people.save(Person(name="许文", telegram_id=5555))
+        await uow.commit()
+    staff = DEMO_TEXT.replace('    phone: "13800001025"\n', "")
+
+    first = await run_import(db, staff, tokens("a"))
+    after_first = await dump(db)
+    second = await run_import(db, staff, tokens("b"))
+
+    async with db.uow() as uow:
+        namesakes = await uow.people.named("许文")
+        assert resident.id is not None
+        assert await uow.people.roles_of(resident.id) == []
+    assert len(namesakes) == 2
+    assert second.invites == first.invites and second.people.created == 0
+    assert await dump(db) == after_first

@@ -133,8 +133,9 @@ async def _match_people(entries: Sequence[PersonSpec], uow: UnitOfWork) -> list[
             claim(i, found if found and found.phone == phone else None)
     for i, entry in enumerate(entries):
         if matches[i] is None:
-            found = await uow.people.find(entry.person.name, None)
-            claim(i, found if found and _may_match_by_name(entry.person, found) else None)
+            namesakes = await uow.people.named(entry.person.name)
+            candidates = [p for p in namesakes if p.id not in claimed]
+            claim(i, next((p for p in candidates if _may_match_by_name(entry.person, p)), None))
     return matches
 
 
