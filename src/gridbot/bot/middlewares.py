@@ -1,0 +1,86 @@
+"""What every handler receives, by parameter name.
+
+``RequestContextMiddleware`` (outer, on updates) puts into the handler data:
+
+- ``uow_factory``: ``() -> UnitOfWork``; handlers open their own short ``async with``
+- ``clock``: the ``Clock`` port
+- ``settings``: ``Settings``
+- ``locale``: "zh" or "en", from ``choose_locale``
+- ``t``: ``t(msgid, **values) -> str`` in that locale
+- ``render``: ``render(template_name, **context) -> str`` in that locale
+- ``staff``: ``Staff | None``; ``person``: ``Person | None``; ``roles``: a tuple of
+  ``RoleAssignment`` (empty for strangers)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.types import TelegramObject, User
+
+from gridbot.bot.config import Settings
+from gridbot.bot.templating import Renderer
+from gridbot.domain.people import identify
+from gridbot.domain.ports import Clock
+from gridbot.handlers.types import UowFactory
+
+Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+@dataclass(frozen=True)
+class Localized:
+    """The translation and rendering callables of one locale."""
+
+    renderer: Renderer
+    locale: str
+
+    def render(self, name: str, /, **context: Any) -> str:
+        return self.renderer.render(name, self.locale, **context)
+
+    def t(self, msgid: str, /, **values: Any) -> str:
+        text = self.renderer.translator.gettext(self.locale, msgid)
+        return text % values if values else text
+
+    def install(self, data: dict[str, Any]) -> None:
+        data.update(locale=self.locale, render=self.render, t=self.t)
+
+
+class RequestContextMiddleware(BaseMiddleware):
+    def __init__(
+        self, *, uow_factory: UowFactory, clock: Clock, settings: Settings, renderer: Renderer
+    ) -> None:
+        self.uow_factory = uow_factory
+        self.clock = clock
+        self.settings = settings
+        self.renderer = renderer
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        user: User | None = data.get("event_from_user")
+        data.update(
+            uow_factory=self.uow_factory,
+            clock=self.clock,
+            settings=self.settings,
+            staff=None,
+            person=None,
+            roles=(),
+        )
+        # The locale is installed before the lookup, so the error handler can still answer
+        # in the user's language if the database fails.
+        telegram_language = user.language_code if user else None
+        self._localize(data, None, telegram_language)
+        if user is not None and not user.is_bot:
+            async with self.uow_factory() as uow:
+                staff = await identify(uow, user.id)
+            if staff is not None:
+                data.update(staff=staff, person=staff.person, roles=tuple(staff.roles))
+                self._localize(data, staff.person.language, telegram_language)
+        return await handler(event, data)
+
+    def _localize(
+        self, data: dict[str, Any], person_language: str | None, telegram_language: str | None
+    ) -> None:
+        locale = self.renderer.translator.choose_locale(person_language, telegram_language)
+        Localized(self.renderer, locale).install(data)

@@ -1,0 +1,200 @@
+"""`gridbot run` (long polling) and `gridbot webhook`, and `run_bot` for in-process use.
+
+Start-up: settings, migrations to head, the database, Bot and Dispatcher, the command menus,
+then the outbox sender and the due scheduler alongside the updates. SIGINT/SIGTERM set one
+stop event; everything then stops in reverse order and the process exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import cast
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfoNotFoundError
+
+from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramUnauthorizedError
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
+from pydantic import ValidationError
+
+from gridbot.bot.app import SystemClock, build_bot, build_dispatcher, set_command_menus
+from gridbot.bot.config import Settings
+from gridbot.bot.outbox_sender import OutboxSender
+from gridbot.bot.scheduler import DueScheduler
+from gridbot.bot.templating import Renderer
+from gridbot.handlers.types import UowFactory
+from gridbot.storage.database import Database
+from gridbot.storage.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def units_of_work(database: Database) -> UowFactory:
+    # SqlUnitOfWork is a UnitOfWork; mypy disagrees only because the Protocol declares its
+    # repositories as mutable attributes (invariant) and SqlUnitOfWork their concrete types.
+    return cast(UowFactory, database.uow)
+
+
+@contextlib.asynccontextmanager
+async def bot_services(
+    settings: Settings, stop: asyncio.Event, uow_factory: UowFactory | None = None
+) -> AsyncIterator[tuple[Bot, Dispatcher]]:
+    """Database, Bot, Dispatcher, outbox sender and due scheduler; all closed on exit."""
+    database = None
+    if uow_factory is None:
+        await asyncio.to_thread(upgrade, settings.database_url)
+        database = Database(settings.database_url)
+        uow_factory = units_of_work(database)
+    clock, renderer = SystemClock(), Renderer()
+    bot = build_bot(settings)
+    dispatcher = build_dispatcher(settings, uow_factory=uow_factory, clock=clock, renderer=renderer)
+    sender = OutboxSender(bot, uow_factory, clock)
+    scheduler = DueScheduler(uow_factory, clock)
+    sending = asyncio.create_task(sender.run(stop), name="outbox-sender")
+    try:
+        await set_command_menus(bot, renderer)
+        scheduler.start()
+        yield bot, dispatcher
+    finally:
+        stop.set()
+        await scheduler.shutdown()
+        await sending
+        await bot.session.close()
+        if database is not None:
+            await database.dispose()
+
+
+async def run_bot(
+    settings: Settings, *, stop: asyncio.Event, uow_factory: UowFactory | None = None
+) -> None:
+    """Long polling until ``stop`` is set (the demo and end-to-end tests run it in-process).
+
+    Without ``uow_factory`` the database of ``settings.database_url`` is migrated and used.
+    """
+    async with bot_services(settings, stop, uow_factory) as (bot, dispatcher):
+        await _drop_webhook(bot)
+        started = asyncio.Event()
+        dispatcher.startup.register(started.set)
+        polling = asyncio.create_task(
+            dispatcher.start_polling(bot, handle_signals=False, close_bot_session=False),
+            name="polling",
+        )
+        await _first_of(polling, stop.wait())
+        if not polling.done():
+            # stop_polling() refuses to run before polling has started.
+            await _first_of(polling, started.wait())
+            if not polling.done():
+                await dispatcher.stop_polling()
+        await polling  # re-raises what ended polling, e.g. a rejected token
+
+
+async def run_webhook(settings: Settings, *, stop: asyncio.Event) -> None:
+    """A webhook server on WEBHOOK_LISTEN at the path of WEBHOOK_URL, until ``stop`` is set."""
+    assert settings.webhook_url and settings.webhook_secret
+    secret = settings.webhook_secret.get_secret_value()
+    async with bot_services(settings, stop) as (bot, dispatcher):
+        app = web.Application()
+        path = urlsplit(settings.webhook_url).path or "/"
+        SimpleRequestHandler(dispatcher, bot, secret_token=secret).register(app, path=path)
+        setup_application(app, dispatcher, bot=bot)
+        runner = web.AppRunner(app, handle_signals=False)
+        await runner.setup()
+        try:
+            host, port = settings.webhook_host_port
+            await web.TCPSite(runner, host, port).start()
+            await bot.set_webhook(
+                settings.webhook_url,
+                secret_token=secret,
+                allowed_updates=dispatcher.resolve_used_update_types(),
+            )
+            log.info("webhook server on %s:%s%s", host, port, path)
+            await stop.wait()
+        finally:
+            await runner.cleanup()
+
+
+def run_polling_command(args: argparse.Namespace) -> int:
+    settings = _load_settings()
+    if settings is None:
+        return EXIT_USAGE
+    return _run_until_signalled(lambda stop: run_bot(settings, stop=stop))
+
+
+def run_webhook_command(args: argparse.Namespace) -> int:
+    settings = _load_settings()
+    if settings is None:
+        return EXIT_USAGE
+    if not settings.webhook_url or not settings.webhook_secret:
+        print(
+            "gridbot webhook: WEBHOOK_URL and WEBHOOK_SECRET must be set "
+            "(the public https address Telegram posts to, and the secret it must send).",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    return _run_until_signalled(lambda stop: run_webhook(settings, stop=stop))
+
+
+def _load_settings() -> Settings | None:
+    """Settings with a bot token, or None after telling the operator what is wrong."""
+    try:
+        settings = Settings()
+    except (ValidationError, ZoneInfoNotFoundError) as error:
+        print(f"gridbot: invalid settings:\n{error}", file=sys.stderr)
+        return None
+    if settings.bot_token is None:
+        print(
+            "gridbot: BOT_TOKEN is not set. Put the token from @BotFather into the "
+            "environment or .env (BOT_TOKEN=123456:ABC...).",
+            file=sys.stderr,
+        )
+        return None
+    return settings
+
+
+def _run_until_signalled(main: Callable[[asyncio.Event], Awaitable[None]]) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    async def supervise() -> int:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        try:
+            await main(stop)
+        except TelegramUnauthorizedError:
+            print("gridbot: the Bot API rejected BOT_TOKEN (401 Unauthorized).", file=sys.stderr)
+            return EXIT_FAILED
+        except Exception:
+            log.exception("gridbot stopped on an error")
+            return EXIT_FAILED
+        finally:
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                loop.remove_signal_handler(sig)
+        return EXIT_OK
+
+    return asyncio.run(supervise())
+
+
+async def _drop_webhook(bot: Bot) -> None:
+    """getUpdates is refused while a webhook is set; a stand without webhooks may refuse this."""
+    try:
+        await bot.delete_webhook(drop_pending_updates=False)
+    except Exception as error:
+        log.warning("deleteWebhook failed, polling anyway: %s", error)
+
+
+async def _first_of(task: asyncio.Task[None], other: Awaitable[object]) -> None:
+    waiter = asyncio.ensure_future(other)
+    try:
+        await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiter.cancel()

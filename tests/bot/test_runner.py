@@ -1,0 +1,173 @@
+"""The runner: settings errors, and a full start-poll-stop cycle against a tiny Bot API."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from gridbot.bot.config import Settings
+from gridbot.bot.runner import run_bot, run_polling_command, run_webhook_command
+
+TOKEN = "42:TEST"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class TinyBotApi:
+    """Answers getMe, getUpdates (one /start, then nothing), sendMessage and the rest."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.pending = [self._start_update()]
+        self.replied = asyncio.Event()
+
+    async def handle(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        params = dict(await request.post()) if request.can_read_body else {}
+        self.calls.append((method, params))
+        result: Any = True
+        if method == "getMe":
+            result = {"id": 42, "is_bot": True, "first_name": "gridbot", "username": "g_bot"}
+        elif method == "getUpdates":
+            result, self.pending = self.pending, []
+            if not result:
+                await asyncio.sleep(0.05)
+        elif method == "sendMessage":
+            self.replied.set()
+            result = {
+                "message_id": 1,
+                "date": 1_700_000_000,
+                "chat": {"id": int(str(params["chat_id"])), "type": "private"},
+                "text": params["text"],
+            }
+        return web.json_response({"ok": True, "result": result})
+
+    @staticmethod
+    def _start_update() -> dict[str, Any]:
+        user = {"id": 1001, "is_bot": False, "first_name": "Li", "language_code": "en"}
+        return {
+            "update_id": 1,
+            "message": {
+                "message_id": 1,
+                "date": 1_700_000_000,
+                "chat": {"id": 1001, "type": "private"},
+                "from": user,
+                "text": "/start",
+                "entities": [{"type": "bot_command", "offset": 0, "length": 6}],
+            },
+        }
+
+    def methods(self) -> list[str]:
+        return [method for method, _ in self.calls]
+
+
+@pytest.fixture
+async def api() -> AsyncIterator[tuple[TinyBotApi, str]]:
+    fake = TinyBotApi()
+    app = web.Application()
+    app.router.add_post(f"/bot{TOKEN}/{{method}}", fake.handle)
+    server = TestServer(app)
+    await server.start_server()
+    try:
+        yield fake, str(server.make_url("")).rstrip("/")
+    finally:
+        await server.close()
+
+
+@pytest.fixture
+def no_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env
+    for name in ("BOT_TOKEN", "WEBHOOK_URL", "WEBHOOK_SECRET", "GRIDBOT_TZ", "GRIDBOT_LOCALE"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.usefixtures("no_settings")
+def test_run_without_bot_token_exits_2_with_a_clear_message(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert run_polling_command(argparse.Namespace()) == 2
+    assert "BOT_TOKEN is not set" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("no_settings")
+def test_webhook_without_url_and_secret_exits_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("BOT_TOKEN", TOKEN)
+    assert run_webhook_command(argparse.Namespace()) == 2
+    assert "WEBHOOK_URL and WEBHOOK_SECRET" in capsys.readouterr().err
+
+
+@pytest.mark.usefixtures("no_settings")
+def test_bad_settings_exit_2_without_a_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("GRIDBOT_TZ", "Mars/Olympus")
+    assert run_polling_command(argparse.Namespace()) == 2
+    assert "invalid settings" in capsys.readouterr().err
+
+
+async def test_run_bot_migrates_answers_and_stops_cleanly(
+    api: tuple[TinyBotApi, str], tmp_path: Path
+) -> None:
+    fake, base = api
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE=base,
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(run_bot(settings, stop=stop))
+    await asyncio.wait_for(fake.replied.wait(), 10)
+    stop.set()
+    await asyncio.wait_for(running, 10)
+    assert (tmp_path / "bot.db").exists()
+    methods = fake.methods()
+    assert {"setMyCommands", "deleteWebhook", "getMe", "getUpdates"} <= set(methods)
+    (reply,) = [params for method, params in fake.calls if method == "sendMessage"]
+    assert "Hello, Li!" in str(reply["text"]) and reply["parse_mode"] == "HTML"
+
+
+async def test_run_bot_stops_even_before_polling_started(
+    api: tuple[TinyBotApi, str], tmp_path: Path
+) -> None:
+    _, base = api
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, BOT_TOKEN=TOKEN, TELEGRAM_API_BASE=base, DATABASE_URL="sqlite+aiosqlite://"
+    )
+    stop = asyncio.Event()
+    stop.set()
+    await asyncio.wait_for(run_bot(settings, stop=stop, uow_factory=lambda: None), 10)  # type: ignore[arg-type,return-value]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+async def test_gridbot_run_exits_0_on_sigterm_without_a_traceback(
+    api: tuple[TinyBotApi, str], tmp_path: Path
+) -> None:
+    fake, base = api
+    env = {
+        **os.environ,
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE": base,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "gridbot.bot.cli", "run",
+        cwd=tmp_path, env=env, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    await asyncio.wait_for(fake.replied.wait(), 30)
+    process.send_signal(signal.SIGTERM)
+    _, stderr = await asyncio.wait_for(process.communicate(), 15)
+    assert process.returncode == 0, stderr.decode()
+    assert "Traceback" not in stderr.decode()
