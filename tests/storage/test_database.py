@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from gridbot.domain.org import OrgUnit, UnitLevel
 from gridbot.storage.database import Database
 
@@ -15,3 +17,8 @@ async def test_a_migrated_database_stores_and_reads_a_unit(db: Database) -> None
 
 async def test_each_unit_of_work_is_a_new_object(db: Database) -> None:
     assert db.uow() is not db.uow()
+
+
+def test_an_in_memory_sqlite_url_is_refused_with_a_reason() -> None:
+    with pytest.raises(ValueError, match="SQLite file"):
+        Database("sqlite+aiosqlite://")

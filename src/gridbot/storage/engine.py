@@ -19,7 +19,11 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 def create_engine(url: str, *, foreign_keys: bool = True) -> AsyncEngine:
     """An engine for ``url``; ``foreign_keys=False`` is for SQLite schema migrations only."""
-    if make_url(url).get_backend_name() == "sqlite":
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database in (None, "", ":memory:"):
+            # Every pooled connection would see its own empty database.
+            raise ValueError("gridbot needs a SQLite file, not an in-memory database")
         return _create_sqlite_engine(url, foreign_keys=foreign_keys)
     return create_async_engine(
         url, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_recycle=1800
