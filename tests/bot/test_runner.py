@@ -6,17 +6,18 @@ import argparse
 import asyncio
 import os
 import signal
+import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from aiohttp import web
+from aiohttp import ClientSession, web
 from aiohttp.test_utils import TestServer
 
 from gridbot.bot.config import Settings
-from gridbot.bot.runner import run_bot, run_polling_command, run_webhook_command
+from gridbot.bot.runner import run_bot, run_polling_command, run_webhook, run_webhook_command
 
 TOKEN = "42:TEST"
 ROOT = Path(__file__).resolve().parents[2]
@@ -171,3 +172,43 @@ async def test_gridbot_run_exits_0_on_sigterm_without_a_traceback(
     _, stderr = await asyncio.wait_for(process.communicate(), 15)
     assert process.returncode == 0, stderr.decode()
     assert "Traceback" not in stderr.decode()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def test_webhook_sets_itself_checks_the_secret_and_answers(
+    api: tuple[TinyBotApi, str], tmp_path: Path
+) -> None:
+    fake, base = api
+    port = free_port()
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE=base,
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+        WEBHOOK_URL=f"http://127.0.0.1:{port}/tg/hook",
+        WEBHOOK_SECRET="s3cret",
+        WEBHOOK_LISTEN=f"127.0.0.1:{port}",
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(run_webhook(settings, stop=stop))
+    while "setWebhook" not in fake.methods():
+        assert not running.done(), running
+        await asyncio.sleep(0.02)
+    (params,) = [p for m, p in fake.calls if m == "setWebhook"]
+    assert params["secret_token"] == "s3cret"
+    url, update = f"http://127.0.0.1:{port}/tg/hook", TinyBotApi._start_update()
+    async with ClientSession() as client:
+        wrong = {"X-Telegram-Bot-Api-Secret-Token": "nope"}
+        async with client.post(url, json=update, headers=wrong) as response:
+            assert response.status == 401
+        right = {"X-Telegram-Bot-Api-Secret-Token": "s3cret"}
+        async with client.post(url, json=update, headers=right) as response:
+            assert response.status == 200
+    await asyncio.wait_for(fake.replied.wait(), 10)
+    stop.set()
+    await asyncio.wait_for(running, 10)

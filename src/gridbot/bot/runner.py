@@ -48,29 +48,30 @@ def units_of_work(database: Database) -> UowFactory:
 async def bot_services(
     settings: Settings, stop: asyncio.Event, uow_factory: UowFactory | None = None
 ) -> AsyncIterator[tuple[Bot, Dispatcher]]:
-    """Database, Bot, Dispatcher, outbox sender and due scheduler; all closed on exit."""
-    database = None
-    if uow_factory is None:
-        await asyncio.to_thread(upgrade, settings.database_url)
-        database = Database(settings.database_url)
-        uow_factory = units_of_work(database)
-    clock, renderer = SystemClock(), Renderer()
-    bot = build_bot(settings)
-    dispatcher = build_dispatcher(settings, uow_factory=uow_factory, clock=clock, renderer=renderer)
-    sender = OutboxSender(bot, uow_factory, clock)
-    scheduler = DueScheduler(uow_factory, clock)
-    sending = asyncio.create_task(sender.run(stop), name="outbox-sender")
-    try:
-        await set_command_menus(bot, renderer)
+    """Database, Bot, Dispatcher, outbox sender and due scheduler; all closed on exit,
+    in reverse order: stop, scheduler, sender, Bot session, database."""
+    async with contextlib.AsyncExitStack() as stack:
+        if uow_factory is None:
+            await asyncio.to_thread(upgrade, settings.database_url)
+            database = Database(settings.database_url)
+            stack.push_async_callback(database.dispose)
+            uow_factory = units_of_work(database)
+        clock, renderer = SystemClock(), Renderer()
+        bot = build_bot(settings)
+        stack.push_async_callback(bot.session.close)
+        dispatcher = build_dispatcher(
+            settings, uow_factory=uow_factory, clock=clock, renderer=renderer
+        )
+        sending = asyncio.create_task(OutboxSender(bot, uow_factory, clock).run(stop))
+        stack.push_async_callback(asyncio.wait_for, sending, None)
+        scheduler = DueScheduler(uow_factory, clock)
+        # INTEGRATION POINT: register a handler per DueKind here (scheduler.register(kind, fn))
+        # as the use cases that create due items land; the scheduler drops unhandled kinds.
         scheduler.start()
+        stack.push_async_callback(scheduler.shutdown)
+        stack.callback(stop.set)
+        await set_command_menus(bot, renderer)
         yield bot, dispatcher
-    finally:
-        stop.set()
-        await scheduler.shutdown()
-        await sending
-        await bot.session.close()
-        if database is not None:
-            await database.dispose()
 
 
 async def run_bot(
