@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -30,7 +30,10 @@ class Settings(BaseSettings):
     @field_validator("tz_name")
     @classmethod
     def _known_timezone(cls, value: str) -> str:
-        ZoneInfo(value)  # raises on an unknown zone
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"GRIDBOT_TZ: unknown time zone {value!r}") from error
         return value
 
     @field_validator("locale")
