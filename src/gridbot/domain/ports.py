@@ -183,14 +183,31 @@ class BindingRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    org: OrgRepository
-    people: PersonRepository
-    categories: CategoryRepository
-    cases: CaseRepository
-    care: CareRepository
-    outbox: OutboxRepository
-    due: DueRepository
-    bindings: BindingRepository
+    # Read-only members, so that an implementation may hold more specific repositories
+    # (a plain attribute satisfies them too).
+    @property
+    def org(self) -> OrgRepository: ...
+
+    @property
+    def people(self) -> PersonRepository: ...
+
+    @property
+    def categories(self) -> CategoryRepository: ...
+
+    @property
+    def cases(self) -> CaseRepository: ...
+
+    @property
+    def care(self) -> CareRepository: ...
+
+    @property
+    def outbox(self) -> OutboxRepository: ...
+
+    @property
+    def due(self) -> DueRepository: ...
+
+    @property
+    def bindings(self) -> BindingRepository: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 
