@@ -16,7 +16,6 @@ import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import cast
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfoNotFoundError
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramUnauthorizedError
@@ -148,7 +147,7 @@ def _load_settings() -> Settings | None:
     """Settings with a bot token, or None after telling the operator what is wrong."""
     try:
         settings = Settings()
-    except (ValidationError, ZoneInfoNotFoundError) as error:
+    except ValidationError as error:
         print(f"gridbot: invalid settings:\n{error}", file=sys.stderr)
         return None
     if settings.bot_token is None:
