@@ -1,0 +1,216 @@
+"""`gridbot demo`: the sandbox stand, the demo organisation and the bot, in one process.
+
+The stand and its web chat listen on 127.0.0.1:--port; the bot polls the stand with a fixed
+demo token and keeps its data in a local SQLite file (--db), so cases survive a restart and
+running the demo twice is fine (the org import is idempotent). Ctrl-C or SIGTERM stops the
+bot, the stand and the database, in that order, and the process exits 0.
+
+The pieces (``demo_personas``, ``furnish_stand``, ``prepare_database``) are reused by the
+end-to-end and browser tests, so they play exactly the world the demo shows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import sys
+import webbrowser
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from gridbot.bot.cli_org import new_token
+from gridbot.bot.config import Settings
+from gridbot.bot.orgfile import OrgFileError, read_org_file
+from gridbot.domain.orgimport import OrgSpec, import_org
+from gridbot.sandbox.server import SandboxServer
+from gridbot.sandbox.webchat import register_personas
+from gridbot.storage.database import Database
+from gridbot.storage.migrate import upgrade
+
+log = logging.getLogger(__name__)
+
+DEMO_TOKEN = "1000000001:DEMO"
+ORG_FILE = Path(__file__).resolve().parents[3] / "examples" / "demo-org.yaml"
+STRANGER = {"user_id": 9001, "first_name": "访客", "label": "未登记 Stranger"}
+ROLE_NAMES = {
+    "resident": "居民",
+    "grid_worker": "网格员",
+    "grid_leader": "网格长",
+    "branch_secretary": "支部书记",
+    "grid_guide": "网格指导员",
+    "service_specialist": "群众服务专员",
+    "building_leader": "楼长",
+    "party_member": "党员",
+    "community_staff": "社区工作人员",
+    "dispatcher": "调度员",
+    "department_liaison": "职能部门联络员",
+    "supervisor": "督查",
+    "admin": "管理员",
+}
+
+
+@dataclass(frozen=True)
+class DemoGroup:
+    chat_id: int
+    title: str
+    creator: int
+    members: tuple[int, ...]
+
+
+DEMO_GROUPS = (
+    DemoGroup(-100301, "临月里3号楼群", creator=1016, members=(2001, 1001, 1002)),
+    DemoGroup(-100101, "临月里第一网格工作群", creator=1002, members=(1001, 1013, 1015, 1009)),
+)
+
+
+def find_org_file() -> Path:
+    candidates = (ORG_FILE, Path.cwd() / "examples" / "demo-org.yaml")
+    return next((path for path in candidates if path.exists()), ORG_FILE)
+
+
+def load_demo_spec(path: Path | None = None) -> OrgSpec:
+    return read_org_file(path or find_org_file()).to_spec()
+
+
+def sqlite_url(db_file: str | Path) -> str:
+    return f"sqlite+aiosqlite:///{Path(db_file).resolve()}"
+
+
+async def prepare_database(url: str, spec: OrgSpec) -> Database:
+    """Migrate to head and import the org (idempotent); the caller disposes the Database."""
+    await asyncio.to_thread(upgrade, url)
+    database = Database(url)
+    try:
+        async with database.uow() as uow:
+            await import_org(spec, uow, new_token)
+            await uow.commit()
+    except BaseException:
+        await database.dispose()
+        raise
+    return database
+
+
+def demo_personas(spec: OrgSpec) -> list[dict[str, Any]]:
+    """Everyone with a telegram_id, labelled with their roles in Chinese, plus a stranger."""
+    unit_names = {unit.code: unit.name for unit in spec.units}
+    personas: list[dict[str, Any]] = []
+    for entry in spec.people:
+        person = entry.person
+        if person.telegram_id is None:
+            continue
+        roles = [
+            f"{ROLE_NAMES.get(r.role, r.role)} · {unit_names[r.unit_code]}" for r in entry.roles
+        ]
+        personas.append(
+            {
+                "user_id": person.telegram_id,
+                "first_name": person.name,
+                "language_code": "en" if person.language == "en" else "zh-hans",
+                "label": "；".join(roles) or "居民",
+            }
+        )
+    personas.sort(key=lambda p: (p["user_id"] < 2000, p["user_id"]))  # residents first
+    return [*personas, {**STRANGER, "language_code": "zh-hans"}]
+
+
+async def furnish_stand(server: SandboxServer, personas: list[dict[str, Any]]) -> None:
+    """Personas for the web chat, and the demo groups with the bot and their members."""
+    register_personas(server.app, personas)
+    by_id = {p["user_id"]: p for p in personas}
+    bot_id = server.state.bot.id
+    async with aiohttp.ClientSession(base_url=server.url) as http:
+        for group in DEMO_GROUPS:
+            where = {"chat_id": group.chat_id, "chat_type": "group", "chat_title": group.title}
+            await _sim(
+                http, "/sim/join", {**where, "user_id": bot_id, "from_user_id": group.creator}
+            )
+            for member in group.members:
+                person = {k: by_id[member][k] for k in ("first_name", "language_code")}
+                await _sim(http, "/sim/join", {**where, "user_id": member, **person})
+
+
+async def _sim(http: aiohttp.ClientSession, path: str, body: dict[str, Any]) -> None:
+    async with http.post(path, json=body) as response:
+        if response.status != 200:
+            raise RuntimeError(f"{path} refused {body}: {await response.text()}")
+
+
+def demo_settings(stand_url: str, database_url: str) -> Settings:
+    return Settings(BOT_TOKEN=DEMO_TOKEN, TELEGRAM_API_BASE=stand_url, DATABASE_URL=database_url)
+
+
+def open_browser(url: str) -> None:
+    """Only where a desktop can show it: without one, webbrowser would start a text browser."""
+    on_desktop = sys.platform in ("darwin", "win32") or any(
+        os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY")
+    )
+    if on_desktop:
+        with contextlib.suppress(Exception):
+            webbrowser.open(url)
+
+
+async def run_demo(port: int, db_file: Path, browser: bool, stop: asyncio.Event) -> int:
+    from gridbot.bot.runner import run_bot  # the bot stack is only needed once data is ready
+
+    spec = load_demo_spec()
+    server = SandboxServer(DEMO_TOKEN, strict_token=True)
+    try:
+        url = await server.start("127.0.0.1", port)
+    except OSError as error:
+        print(f"gridbot demo: cannot listen on 127.0.0.1:{port}: {error}", file=sys.stderr)
+        return 1
+    database: Database | None = None
+    try:
+        database = await prepare_database(sqlite_url(db_file), spec)
+        await furnish_stand(server, demo_personas(spec))
+        settings = demo_settings(url, sqlite_url(db_file))
+        bot = asyncio.create_task(run_bot(settings, stop=stop, uow_factory=database.uow))
+        print(f"网页聊天 / Web chat: {url}/", flush=True)
+        print(f"数据 / Data: {db_file} · Ctrl-C 停止 / to stop", flush=True)
+        if browser:
+            await asyncio.to_thread(open_browser, f"{url}/")
+        stopping = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({bot, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        stop.set()
+        await bot
+        return 0
+    finally:
+        stop.set()
+        await server.stop()
+        if database is not None:
+            await database.dispose()
+
+
+def main(args: argparse.Namespace) -> int:
+    """``gridbot demo [--port 8080] [--db FILE] [--no-browser]``."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.getLogger("aiogram.event").setLevel(logging.WARNING)  # one line per update is noise
+
+    db_file = Path(args.db).resolve()
+
+    async def supervise() -> int:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        try:
+            return await run_demo(args.port, db_file, not args.no_browser, stop)
+        except OrgFileError as error:
+            print("\n".join(["gridbot demo: the demo org file is invalid:", *error.problems]))
+            return 1
+        except Exception:
+            log.exception("gridbot demo stopped on an error")
+            return 1
+
+    try:
+        return asyncio.run(supervise())
+    except KeyboardInterrupt:  # Ctrl-C before the signal handlers were in place
+        return 0
