@@ -1,0 +1,119 @@
+"""The sandbox stand as an aiohttp application, a helper for tests, and ``gridbot sandbox``."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+from collections.abc import AsyncIterator
+
+from aiohttp import web
+
+from gridbot.sandbox import botapi, sim, sim_inspect, sim_world
+from gridbot.sandbox.botapi import STATE_KEY
+from gridbot.sandbox.state import BOT_FIRST_NAME, BOT_USERNAME, SandboxState
+from gridbot.sandbox.webhook import WebhookDeliverer
+
+log = logging.getLogger(__name__)
+
+
+async def placeholder(request: web.Request) -> web.Response:
+    return web.json_response({"ok": True, "stand": "gridbot sandbox", "sim": "/sim/state"})
+
+
+def create_app(state: SandboxState | None = None, *, token: str | None = None) -> web.Application:
+    """The whole stand; ``token`` (when given) is the only one accepted."""
+    state = state or SandboxState(token, strict_token=token is not None)
+    app = web.Application(client_max_size=50 * 1024 * 1024)
+    app[STATE_KEY] = state
+    botapi.add_routes(app)
+    sim.add_routes(app)
+    sim_world.add_routes(app)
+    sim_inspect.add_routes(app)
+    app.router.add_get("/", placeholder)
+
+    async def webhook_delivery(app: web.Application) -> AsyncIterator[None]:
+        deliverer = WebhookDeliverer(state)
+        deliverer.start()
+        yield
+        await deliverer.stop()
+
+    app.cleanup_ctx.append(webhook_delivery)
+    return app
+
+
+class SandboxServer:
+    """The stand on a real socket, for tests and the demo.
+
+    ``url = await server.start()`` (port 0 picks a free port) gives the base URL; the bot
+    uses ``TelegramAPIServer.from_base(url)``; ``server.state`` is the world to inspect.
+    """
+
+    def __init__(
+        self,
+        token: str | None = None,
+        *,
+        strict_token: bool = False,
+        bot_first_name: str = BOT_FIRST_NAME,
+        bot_username: str = BOT_USERNAME,
+    ) -> None:
+        self.state = SandboxState(
+            token,
+            strict_token=strict_token,
+            bot_first_name=bot_first_name,
+            bot_username=bot_username,
+        )
+        self.app = create_app(self.state)
+        self._runner: web.AppRunner | None = None
+        self.url = ""
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        self._runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        server = site._server
+        assert server is not None and isinstance(server, asyncio.Server)
+        bound_port = server.sockets[0].getsockname()[1]
+        self.url = f"http://{host}:{bound_port}"
+        return self.url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            # Wake long polls so they answer before the server goes away.
+            self.state.updates.notify()
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> SandboxServer:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()
+
+
+async def serve(host: str, port: int, token: str | None) -> None:
+    server = SandboxServer(token, strict_token=token is not None)
+    url = await server.start(host, port)
+    print(f"gridbot sandbox stand: Bot API at {url}/bot<token>/, person side at {url}/sim/")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError):
+            loop.add_signal_handler(signum, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        await server.stop()
+
+
+def main(args: argparse.Namespace) -> int:
+    """``gridbot sandbox [--port N]``: the stand alone, until Ctrl-C."""
+    logging.basicConfig(level=logging.INFO)
+    host = getattr(args, "host", None) or "127.0.0.1"
+    token = getattr(args, "token", None)
+    asyncio.run(serve(host, int(getattr(args, "port", 8080)), token))
+    return 0
