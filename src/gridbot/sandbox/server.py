@@ -14,13 +14,10 @@ from aiohttp import web
 from gridbot.sandbox import botapi, sim, sim_inspect, sim_world
 from gridbot.sandbox.botapi import STATE_KEY
 from gridbot.sandbox.state import BOT_FIRST_NAME, BOT_USERNAME, SandboxState
+from gridbot.sandbox.webchat import setup_webchat
 from gridbot.sandbox.webhook import WebhookDeliverer
 
 log = logging.getLogger(__name__)
-
-
-async def placeholder(request: web.Request) -> web.Response:
-    return web.json_response({"ok": True, "stand": "gridbot sandbox", "sim": "/sim/state"})
 
 
 def create_app(state: SandboxState | None = None, *, token: str | None = None) -> web.Application:
@@ -32,7 +29,7 @@ def create_app(state: SandboxState | None = None, *, token: str | None = None) -
     sim.add_routes(app)
     sim_world.add_routes(app)
     sim_inspect.add_routes(app)
-    app.router.add_get("/", placeholder)
+    setup_webchat(app)  # the web chat page at "/"
 
     async def webhook_delivery(app: web.Application) -> AsyncIterator[None]:
         deliverer = WebhookDeliverer(state)
