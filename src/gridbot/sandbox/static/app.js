@@ -260,14 +260,39 @@ function entityElement(entity, content) {
       span.addEventListener("click", () => sendText(content.split("@")[0]));
       return span;
     }
-    default:
-      return document.createElement("span");
+    default: {
+      const span = document.createElement("span");
+      span.className = `entity-${entity.type}`;
+      return span;
+    }
   }
+}
+
+// Telegram apps make /commands in any message tappable; the Bot API does not mark them in
+// the bot's own formatted text, so they are found here (never across an entity's edge).
+const COMMAND = /(^|[^\w/])(\/[A-Za-z0-9_]{1,32})(?![\w/])/g;
+
+function withCommands(text, entities) {
+  const found = [];
+  for (const match of text.matchAll(COMMAND)) {
+    const offset = match.index + match[1].length;
+    const end = offset + match[2].length;
+    const crosses = entities.some((e) => {
+      const eEnd = e.offset + e.length;
+      const inside = e.offset <= offset && end <= eEnd;
+      const apart = end <= e.offset || eEnd <= offset;
+      return !inside && !apart;
+    });
+    const already = entities.some((e) => e.type === "bot_command" && e.offset === offset);
+    if (!crosses && !already) found.push({ type: "bot_command", offset, length: match[2].length });
+  }
+  return [...entities, ...found];
 }
 
 // Text with (possibly nested) entities; offsets are UTF-16, as JavaScript strings are.
 function renderEntities(text, entities) {
-  const sorted = [...(entities || [])].sort((a, b) => a.offset - b.offset || b.length - a.length);
+  const all = withCommands(text, entities || []);
+  const sorted = all.sort((a, b) => a.offset - b.offset || b.length - a.length);
   const fragment = document.createDocumentFragment();
   let index = 0;
   function fill(parent, start, end) {
@@ -291,7 +316,11 @@ function renderEntities(text, entities) {
 
 function serviceText(message) {
   const names = (users) => users.map((u) => u.first_name).join("、");
-  if (message.new_chat_members) return `${message.who} 邀请 ${names(message.new_chat_members)} 入群 joined`;
+  if (message.new_chat_members) {
+    const joined = message.new_chat_members;
+    if (joined.length === 1 && joined[0].id === message.from?.id) return `${message.who} 加入了群 joined`;
+    return `${message.who} 邀请 ${names(joined)} 入群 added`;
+  }
   if (message.left_chat_member) return `${names([message.left_chat_member])} 离开了群 left`;
   if (message.migrate_to_chat_id) return `群已升级为超级群 Upgraded to a supergroup`;
   if (message.migrate_from_chat_id) return `由普通群升级而来 Upgraded from a group`;
@@ -371,7 +400,7 @@ function messageRow(message, isGroup) {
   if (message.from_bot) row.classList.add("bot");
   const bubble = document.createElement("div");
   bubble.className = "bubble";
-  if (!mine && (isGroup || message.from_bot)) {
+  if (!mine && isGroup) {
     const who = document.createElement("div");
     who.className = message.from_bot ? "who bot" : "who";
     who.textContent = message.who;
@@ -383,9 +412,12 @@ function messageRow(message, isGroup) {
   const time = new Date(message.date * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   meta.textContent = message.edited ? `已编辑 edited · ${time}` : time;
   bubble.append(meta);
-  row.append(bubble);
+  const stack = document.createElement("div");
+  stack.className = "stack";
+  stack.append(bubble);
   const keyboard = inlineKeyboard(message);
-  if (keyboard) row.append(keyboard);
+  if (keyboard) stack.append(keyboard);
+  row.append(stack);
   return row;
 }
 
@@ -503,6 +535,32 @@ async function showCallbackAnswer(id) {
   }
 }
 
+// A picture to send when there is no file at hand: a drawn "street scene" PNG.
+function samplePhoto() {
+  const canvas = document.createElement("canvas");
+  canvas.width = 480;
+  canvas.height = 320;
+  const g = canvas.getContext("2d");
+  const sky = g.createLinearGradient(0, 0, 0, 320);
+  sky.addColorStop(0, "#9fd3ff");
+  sky.addColorStop(1, "#e8f4ff");
+  g.fillStyle = sky;
+  g.fillRect(0, 0, 480, 320);
+  g.fillStyle = "#c9b79c";
+  g.fillRect(40, 90, 150, 170);
+  g.fillRect(280, 60, 160, 200);
+  g.fillStyle = "#6d6d6d";
+  g.fillRect(0, 250, 480, 70);
+  g.fillStyle = "#3b7d3b";
+  g.beginPath();
+  g.arc(230, 275, 26, 0, Math.PI * 2);
+  g.fill();
+  g.fillStyle = "#222";
+  g.font = "bold 22px sans-serif";
+  g.fillText(`示例照片 Sample · ${new Date().toLocaleTimeString()}`, 24, 40);
+  return canvas.toDataURL("image/png").split(",")[1];
+}
+
 async function sendPhoto(file) {
   const caption = ui.text.value.trim();
   const extra = caption ? { caption } : {};
@@ -513,6 +571,8 @@ async function sendPhoto(file) {
       binary += String.fromCharCode(...buffer.subarray(i, i + 0x8000));
     }
     extra.content_base64 = btoa(binary);
+  } else {
+    extra.content_base64 = samplePhoto();
   }
   if (await act("/sim/photo", extra)) ui.text.value = "";
 }

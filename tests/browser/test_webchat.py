@@ -1,0 +1,115 @@
+"""The web chat in headless Chromium, against the stand and the real bot, as the demo runs them."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from e2e.harness import World, start_world
+from gridbot.bot.demo import (
+    DEMO_TOKEN,
+    demo_personas,
+    furnish_stand,
+    load_demo_spec,
+    prepare_database,
+    sqlite_url,
+)
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
+RATE_DATA = "e2e:rate:satisfied"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(
+        not CHROMIUM.exists() or shutil.which(str(CHROMIUM)) is None,
+        reason="needs Debian's Chromium at /usr/bin/chromium (`make browser` installs it)",
+    ),
+]
+
+
+@pytest.fixture
+async def demo_world(tmp_path: Path) -> AsyncIterator[World]:
+    """Stand, personas, demo groups and the bot, as `gridbot demo` sets them up."""
+    spec = load_demo_spec()
+    db_file = tmp_path / "demo.db"
+    database = await prepare_database(sqlite_url(db_file), spec)
+    await database.dispose()
+    personas = demo_personas(spec)
+    async with start_world(db_file, personas) as world:
+        await furnish_stand(world.server, personas)
+        yield world
+
+
+async def send_keyboard_as_the_bot(world: World, chat_id: int) -> None:
+    """/start and /help have no buttons yet: post a rating keyboard through the Bot API."""
+    markup = {"inline_keyboard": [[{"text": "满意 Satisfied", "callback_data": RATE_DATA}]]}
+    body = {
+        "chat_id": chat_id,
+        "text": "请评价 <b>2026-000001</b> 的办理结果",
+        "parse_mode": "HTML",
+        "reply_markup": markup,
+    }
+    async with aiohttp.ClientSession() as http:
+        url = f"{world.server.url}/bot{DEMO_TOKEN}/sendMessage"
+        async with http.post(url, json=body) as response:
+            assert (await response.json())["ok"]
+
+
+async def test_a_resident_chats_with_the_bot_in_the_browser(demo_world: World) -> None:
+    from playwright.async_api import async_playwright, expect
+
+    world = demo_world
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            page = await browser.new_page(viewport={"width": 1100, "height": 760})
+            await page.goto(f"{world.server.url}/")
+            await page.select_option("#persona", "2001")
+            await expect(page.locator("#persona-label")).to_contain_text("居民 · 临月里3号楼")
+
+            await page.fill("#text", "/start")
+            await page.press("#text", "Enter")
+            welcome = page.locator(".row.bot .bubble", has_text="李桂兰，您好！")
+            await expect(welcome).to_be_visible()
+            await expect(welcome.locator("b", has_text="临月里第一网格")).to_be_visible()
+
+            await page.click("#attach")
+            await page.click("#attach-menu [data-action=sample]")
+            await expect(page.locator(".row.mine img.photo")).to_be_visible()
+            await expect(page.locator(".bubble", has_text="这里无法处理这条消息。")).to_be_visible()
+
+            await send_keyboard_as_the_bot(world, 2001)
+            button = page.get_by_role("button", name="满意 Satisfied")
+            await button.click()
+            await world.settle()
+            taps = [c for c in world.state.callbacks.values() if c.data == RATE_DATA]
+            assert [(t.user_id, t.chat_id) for t in taps] == [(2001, 2001)]
+            assert len(world.state.updates) == 0  # the bot took the callback_query
+
+            await page.click("#chats li:has-text('临月里3号楼群')")
+            await expect(page.locator("#chat-title")).to_have_text("临月里3号楼群")
+            await expect(page.locator(".service-text").first).to_contain_text("网格通")
+            await page.click("#chats li[data-chat-id=private]")
+            await expect(welcome).to_be_visible()
+
+            ARTIFACTS.mkdir(exist_ok=True)
+            await page.screenshot(path=str(ARTIFACTS / "webchat.png"))
+        finally:
+            await browser.close()
