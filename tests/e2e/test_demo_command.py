@@ -57,9 +57,9 @@ def wait_for_answer(base: str, chat_id: int, timeout: float = 10) -> list[dict[s
 def run_demo(db: Path, port: int) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("BOT_TOKEN", None)
+    command = [sys.executable, "-m", "gridbot.bot.cli", "demo", "--no-browser"]
     return subprocess.Popen(
-        [sys.executable, "-m", "gridbot.bot.cli", "demo", "--no-browser"]
-        + ["--port", str(port), "--db", str(db)],
+        [*command, "--port", str(port), "--db", str(db)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -67,22 +67,23 @@ def run_demo(db: Path, port: int) -> subprocess.Popen[str]:
     )
 
 
-def interrupt(process: subprocess.Popen[str]) -> tuple[int, str]:
-    process.send_signal(signal.SIGINT)
+def interrupt(process: subprocess.Popen[str], signum: int) -> tuple[int, str]:
+    process.send_signal(signum)
     try:
         _, stderr = process.communicate(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
         _, stderr = process.communicate()
-        pytest.fail(f"gridbot demo did not stop on SIGINT:\n{stderr}")
+        pytest.fail(f"gridbot demo did not stop on signal {signum}:\n{stderr}")
     return process.returncode, stderr
 
 
-def test_demo_serves_the_web_chat_answers_a_resident_and_stops_cleanly_on_ctrl_c(
+def test_demo_serves_the_web_chat_answers_a_resident_and_stops_cleanly_on_a_signal(
     tmp_path: Path,
 ) -> None:
     db = tmp_path / "demo.db"
-    for run in (1, 2):  # the second run reuses the database: the import is idempotent
+    # The second run reuses the database (the import is idempotent) and stops on SIGTERM.
+    for run, signum in ((1, signal.SIGINT), (2, signal.SIGTERM)):
         process = run_demo(db, free_port())
         try:
             base = wait_for_address(process)
@@ -96,7 +97,7 @@ def test_demo_serves_the_web_chat_answers_a_resident_and_stops_cleanly_on_ctrl_c
             groups = {c.get("title") for c in http("GET", f"{base}/sim/state")["chats"]}
             assert {"临月里3号楼群", "临月里第一网格工作群"} <= groups
         finally:
-            code, stderr = interrupt(process)
+            code, stderr = interrupt(process, signum)
         assert code == 0, stderr
         assert "Traceback" not in stderr
     assert db.exists()

@@ -143,7 +143,10 @@ async def _sim(http: aiohttp.ClientSession, path: str, body: dict[str, Any]) -> 
 
 
 def demo_settings(stand_url: str, database_url: str) -> Settings:
-    return Settings(BOT_TOKEN=DEMO_TOKEN, TELEGRAM_API_BASE=stand_url, DATABASE_URL=database_url)
+    """The environment (and .env) still sets the time zone and locale; these three are fixed."""
+    return Settings(  # type: ignore[call-arg]  # pydantic-settings takes the aliases
+        BOT_TOKEN=DEMO_TOKEN, TELEGRAM_API_BASE=stand_url, DATABASE_URL=database_url
+    )
 
 
 def open_browser(url: str) -> None:
