@@ -78,7 +78,7 @@ async def test_many_chats_get_every_message_exactly_once_within_the_limits(
     for chat_id, calls in by_chat(sent).items():
         assert [c["text"] for c in calls] == [f"{chat_id}#{n}" for n in range(len(calls))]
     assert_limits_kept(await stand.attempts(), FAST)
-    assert max_in_window([c["at"] for c in sent], 0.1) <= 22  # 200/s, some clock slack
+    assert max_in_window([c["at"] for c in sent], 0.5) <= 100 + 20 + 5  # bucket of 20, slack
     stored = await rows(database)
     assert {m.status for m in stored} == {OutboxStatus.SENT}
     assert all(m.message_id and m.sent_at for m in stored)

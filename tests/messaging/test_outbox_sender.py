@@ -63,12 +63,13 @@ async def test_the_real_one_second_private_spacing() -> None:
 
 async def test_the_global_rate_caps_calls_across_all_chats() -> None:
     store, bot = Store(), FakeBot()
-    await seed(uow_factory(store), FakeClock(), range(1, 61), 1)
+    await seed(uow_factory(store), FakeClock(), range(1, 121), 1)
     started = time.monotonic()
-    await make_sender(store, bot, global_rate=100).deliver_once()
-    assert len(bot.calls) == 60
-    assert time.monotonic() - started >= 0.55
-    assert max_in_window([c.at for c in bot.calls], 0.1) <= 11
+    await make_sender(store, bot, global_rate=200, batch=200).deliver_once()
+    assert len(bot.calls) == 120
+    # A leaky bucket of capacity rate/10: at most 20 at once, then 200 per second.
+    assert time.monotonic() - started >= (120 - 20) / 200
+    assert max_in_window([c.at for c in bot.calls], 0.25) <= 50 + 20
 
 
 async def test_a_chat_waiting_on_its_limit_does_not_hold_up_the_others() -> None:

@@ -5,7 +5,10 @@ that dies after Telegram accepted a message but before the SENT commit sends it 
 restart; nothing is ever lost. Run one sender per database: rows are read, not claimed.
 
 Each chat gets a lane (a task draining that chat's queue in order), so a chat that waits
-on its own limit or on a backoff never holds up the others.
+on its own limit or on a backoff never holds up the others. Per-chat limits are exact
+sliding windows (``ChatLimits``); the global ~30/s is a leaky bucket with a capacity of a
+tenth of the rate. A message in backoff holds its chat's later messages in this process;
+after a restart its stored ``not_before`` lets later ones of the same chat go first.
 """
 
 from __future__ import annotations
@@ -160,8 +163,12 @@ class OutboxSender:
         self._bot = bot
         self._uow_factory = uow_factory
         self._clock = clock
-        # Capacity 1: calls are spaced 1/rate apart, no burst above the rate.
-        self._global = AsyncLimiter(1, 1 / global_rate)
+        # Telegram's global limit is approximate ("about 30 per second"), so a leaky bucket
+        # fits it: its small capacity absorbs late timer wake-ups, which a strict window
+        # would turn into lost throughput whenever the event loop is busy.
+        burst = max(1, round(global_rate / 10))
+        self._global = AsyncLimiter(burst, burst / global_rate)
+        self._admission = asyncio.Lock()
         self.limits = ChatLimits(private_interval, group_per_minute, group_window)
         self._batch = batch
         self._poll_interval = poll_interval
@@ -285,18 +292,22 @@ class OutboxSender:
                 return
 
     async def _wait_turn(self, message: OutboxMessage) -> None:
+        # The chat's own limit first, outside the admission lock, so it holds up no one.
         while True:
-            delay = max(
-                self.limits.wait_time(message.chat_id, message.chat_kind),
-                self._global_ready - time.monotonic(),
-            )
+            delay = self.limits.wait_time(message.chat_id, message.chat_kind)
             if delay <= 0:
+                break
+            await asyncio.sleep(delay)
+        async with self._admission:  # FIFO across lanes
+            while True:
+                delay = self._global_ready - time.monotonic()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+                    continue
                 await self._global.acquire()
-                # A global flood may have started while this lane queued for the limiter.
+                # A global flood may have started while this lane waited for the bucket.
                 if self._global_ready <= time.monotonic():
                     return
-                continue
-            await asyncio.sleep(delay)
 
     def _flood(self, message: OutboxMessage, retry_after: float) -> None:
         now = time.monotonic()
