@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
 import signal
 from collections.abc import AsyncIterator
 
@@ -92,8 +93,8 @@ class SandboxServer:
         await self.stop()
 
 
-async def serve(host: str, port: int, token: str | None) -> None:
-    server = SandboxServer(token, strict_token=token is not None)
+async def serve(host: str, port: int, token: str | None, *, strict: bool = False) -> None:
+    server = SandboxServer(token, strict_token=strict)
     url = await server.start(host, port)
     print(f"gridbot sandbox stand: Bot API at {url}/bot<token>/, person side at {url}/sim/")
     stop = asyncio.Event()
@@ -112,5 +113,7 @@ def main(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO)
     host = getattr(args, "host", None) or "127.0.0.1"
     token = getattr(args, "token", None)
-    asyncio.run(serve(host, int(getattr(args, "port", 8080)), token))
+    # BOT_TOKEN (when set) only names the bot; any token is still accepted.
+    identity = token or os.environ.get("BOT_TOKEN") or None
+    asyncio.run(serve(host, int(getattr(args, "port", 8080)), identity, strict=token is not None))
     return 0

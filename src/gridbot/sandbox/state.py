@@ -187,6 +187,11 @@ class SandboxState:
 
     # --- identity -------------------------------------------------------------------
     def token_accepted(self, token: str) -> bool:
+        if self.token is None:
+            # No token configured: the first one used names the bot, as Telegram's id is the
+            # token's numeric prefix (aiogram's ``bot.id`` relies on that).
+            self.token = token
+            self.bot.id = bot_id_from_token(token)
         return not self.strict_token or token == self.token
 
     # --- people and chats -----------------------------------------------------------
