@@ -73,4 +73,3 @@ def test_an_unknown_timezone_is_rejected_as_a_settings_error(
     monkeypatch.setenv("GRIDBOT_TZ", "Mars/Olympus")
     with pytest.raises(ValidationError, match="GRIDBOT_TZ"):
         load()
-
