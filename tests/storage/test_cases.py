@@ -139,3 +139,15 @@ async def test_a_rolled_back_case_number_is_handed_out_again(db: Database) -> No
         assert await uow.cases.next_number(2026) == "2026-000001"
     async with db.uow() as uow:
         assert await uow.cases.next_number(2026) == "2026-000001"
+
+
+async def test_a_neighbour_is_counted_once_per_case(db: Database, seed: Seed) -> None:
+    at = T0
+    async with db.uow() as uow:
+        case = await uow.cases.add(make_case(seed, "2026-000901"))
+        assert case.id is not None
+        first = await uow.cases.add_affected(case.id, 777, at)
+        again = await uow.cases.add_affected(case.id, 777, at)
+        other = await uow.cases.add_affected(case.id, 778, at)
+        await uow.commit()
+    assert (first, again, other) == (True, False, True)

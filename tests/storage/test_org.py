@@ -115,6 +115,7 @@ async def test_bindings_round_trip_deactivate_and_follow_a_migrated_chat(
     db: Database, seed: Seed
 ) -> None:
     binding = ChatBinding(-100, GRID, BindingKind.BUILDING, T0, "1号楼", seed.worker_id)
+    binding.greeted_at = T0
     async with db.uow() as uow:
         saved = await uow.bindings.save(binding)
         await uow.commit()

@@ -24,4 +24,5 @@ class ChatBinding:
     title: str | None = None
     bound_by: int | None = None  # the person who bound it
     active: bool = True
+    greeted_at: datetime | None = None  # last welcome to new members
     id: int | None = None

@@ -11,7 +11,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from gridbot.domain.case import Case, CaseEvent, CaseStatus, Rating, Visit
 from gridbot.domain.errors import NotFound
 from gridbot.storage.repositories.base import SqlRepository
-from gridbot.storage.rows import CaseEventRow, CaseRow, CaseSequenceRow, RatingRow, VisitRow
+from gridbot.storage.rows import (
+    CaseAffectedRow,
+    CaseEventRow,
+    CaseRow,
+    CaseSequenceRow,
+    RatingRow,
+    VisitRow,
+)
 
 
 class SqlCaseRepository(SqlRepository):
@@ -89,6 +96,16 @@ class SqlCaseRepository(SqlRepository):
             )
         )
         return count or 0
+
+    async def add_affected(self, case_id: int, telegram_user_id: int, at: datetime) -> bool:
+        insert = postgresql.insert if self._backend == "postgresql" else sqlite.insert
+        added = await self._session.execute(
+            insert(CaseAffectedRow)
+            .values(case_id=case_id, telegram_user_id=telegram_user_id, at=at)
+            .on_conflict_do_nothing(index_elements=["case_id", "telegram_user_id"])
+            .returning(CaseAffectedRow.id)
+        )
+        return added.scalar_one_or_none() is not None
 
     async def add_rating(self, rating: Rating) -> None:
         self._session.add(RatingRow.from_domain(rating))

@@ -1,7 +1,14 @@
 """ORM rows, one module per group of aggregates; each row converts to and from the domain."""
 
 from gridbot.storage.rows.care import CarePersonRow, CareVisitRow, PointsRow
-from gridbot.storage.rows.case import CaseEventRow, CaseRow, CaseSequenceRow, RatingRow, VisitRow
+from gridbot.storage.rows.case import (
+    CaseAffectedRow,
+    CaseEventRow,
+    CaseRow,
+    CaseSequenceRow,
+    RatingRow,
+    VisitRow,
+)
 from gridbot.storage.rows.messaging import DueItemRow, OutboxRow
 from gridbot.storage.rows.org import (
     CategoryRow,
@@ -14,6 +21,7 @@ from gridbot.storage.rows.org import (
 __all__ = [
     "CarePersonRow",
     "CareVisitRow",
+    "CaseAffectedRow",
     "CaseEventRow",
     "CaseRow",
     "CaseSequenceRow",

@@ -154,6 +154,7 @@ class ChatBindingRow(Base):
     title: Mapped[str | None] = mapped_column(String(255))
     bound_by: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
     bound_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    greeted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def to_domain(self, unit_code: str) -> ChatBinding:
         return ChatBinding(
@@ -164,6 +165,7 @@ class ChatBindingRow(Base):
             title=self.title,
             bound_by=self.bound_by,
             active=self.active,
+            greeted_at=self.greeted_at,
             id=self.id,
         )
 
@@ -174,4 +176,5 @@ class ChatBindingRow(Base):
         self.active = binding.active
         self.title = binding.title
         self.bound_by = binding.bound_by
+        self.greeted_at = binding.greeted_at
         self.bound_at = binding.bound_at
