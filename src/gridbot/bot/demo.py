@@ -16,7 +16,6 @@ import asyncio
 import contextlib
 import logging
 import os
-import signal
 import sys
 import webbrowser
 from dataclasses import dataclass
@@ -194,26 +193,15 @@ async def run_demo(port: int, db_file: Path, browser: bool, stop: asyncio.Event)
 
 def main(args: argparse.Namespace) -> int:
     """``gridbot demo [--port 8080] [--db FILE] [--no-browser]``."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("aiogram.event").setLevel(logging.WARNING)  # one line per update is noise
+    from gridbot.bot.runner import run_until_signalled
 
     db_file = Path(args.db).resolve()
 
-    async def supervise() -> int:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop.set)
+    async def demo(stop: asyncio.Event) -> int:
         try:
             return await run_demo(args.port, db_file, not args.no_browser, stop)
         except OrgFileError as error:
             print("\n".join(["gridbot demo: the demo org file is invalid:", *error.problems]))
             return 1
-        except Exception:
-            log.exception("gridbot demo stopped on an error")
-            return 1
 
-    try:
-        return asyncio.run(supervise())
-    except KeyboardInterrupt:  # Ctrl-C before the signal handlers were in place
-        return 0
+    return run_until_signalled(demo)

@@ -126,7 +126,7 @@ def run_polling_command(args: argparse.Namespace) -> int:
     settings = _load_settings()
     if settings is None:
         return EXIT_USAGE
-    return _run_until_signalled(lambda stop: run_bot(settings, stop=stop))
+    return run_until_signalled(lambda stop: run_bot(settings, stop=stop))
 
 
 def run_webhook_command(args: argparse.Namespace) -> int:
@@ -140,7 +140,7 @@ def run_webhook_command(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_USAGE
-    return _run_until_signalled(lambda stop: run_webhook(settings, stop=stop))
+    return run_until_signalled(lambda stop: run_webhook(settings, stop=stop))
 
 
 def _load_settings() -> Settings | None:
@@ -160,8 +160,17 @@ def _load_settings() -> Settings | None:
     return settings
 
 
-def _run_until_signalled(main: Callable[[asyncio.Event], Awaitable[None]]) -> int:
+def configure_logging() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    # A line per update and per scheduler tick would drown what matters.
+    logging.getLogger("aiogram.event").setLevel(logging.WARNING)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def run_until_signalled(main: Callable[[asyncio.Event], Awaitable[int | None]]) -> int:
+    """Run ``main(stop)`` until it ends or SIGINT/SIGTERM sets ``stop``; its int is the exit
+    code (None means success). Ctrl-C never ends in a traceback."""
+    configure_logging()
 
     async def supervise() -> int:
         stop = asyncio.Event()
@@ -169,7 +178,7 @@ def _run_until_signalled(main: Callable[[asyncio.Event], Awaitable[None]]) -> in
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         try:
-            await main(stop)
+            code = await main(stop)
         except TelegramUnauthorizedError:
             print("gridbot: the Bot API rejected BOT_TOKEN (401 Unauthorized).", file=sys.stderr)
             return EXIT_FAILED
@@ -179,9 +188,12 @@ def _run_until_signalled(main: Callable[[asyncio.Event], Awaitable[None]]) -> in
         finally:
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)
-        return EXIT_OK
+        return EXIT_OK if code is None else code
 
-    return asyncio.run(supervise())
+    try:
+        return asyncio.run(supervise())
+    except KeyboardInterrupt:  # Ctrl-C before the signal handlers were in place
+        return EXIT_OK
 
 
 async def _drop_webhook(bot: Bot) -> None:
