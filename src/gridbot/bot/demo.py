@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import logging
 import os
 import sys
 import webbrowser
@@ -32,8 +31,6 @@ from gridbot.sandbox.server import SandboxServer
 from gridbot.sandbox.webchat import register_personas
 from gridbot.storage.database import Database
 from gridbot.storage.migrate import upgrade
-
-log = logging.getLogger(__name__)
 
 DEMO_TOKEN = "1000000001:DEMO"
 ORG_FILE = Path(__file__).resolve().parents[3] / "examples" / "demo-org.yaml"
