@@ -80,8 +80,7 @@ class SandboxServer:
 
     async def stop(self) -> None:
         if self._runner is not None:
-            # Wake long polls so they answer before the server goes away.
-            self.state.updates.notify()
+            self.state.updates.close()
             await self._runner.cleanup()
             self._runner = None
 

@@ -31,6 +31,7 @@ class UpdateQueue:
         self.allowed_updates: list[str] | None = None
         self._wake = asyncio.Event()
         self._poll_generation = 0
+        self._closing = False
 
     def clear(self) -> None:
         self._updates.clear()
@@ -94,9 +95,14 @@ class UpdateQueue:
                 raise conflict_other_poll()
             batch = self.peek(limit)
             remaining = deadline - loop.time()
-            if batch or remaining <= 0:
+            if batch or remaining <= 0 or self._closing:
                 return batch
             await self.wait(remaining)
+
+    def close(self) -> None:
+        """The stand is stopping: waiting polls answer now instead of holding the shutdown."""
+        self._closing = True
+        self.notify()
 
     def notify(self) -> None:
         self._wake.set()
