@@ -13,6 +13,7 @@ from .builders import (
     COMMUNITY,
     FAR_GRID,
     GRID,
+    NEIGHBOUR_GRID,
     OTHER_COMMUNITY,
     REPORTER,
     STREET,
@@ -85,7 +86,7 @@ view_case              .   .   Y   Y   Y   .   .   .   .   .   .   Y   .
 view_reporter_contact  .   .   Y   Y   Y   .   .   .   .   .   .   .   .
 view_stats             .   .   .   .   .   .   .   .   .   .   .   Y   .
 export                 .   .   .   .   .   .   .   .   .   .   .   Y   .
-bind_group             .   .   .   .   .   .   .   .   .   .   .   .   Y
+bind_group             .   Y   Y   Y   .   .   .   .   Y   .   .   .   Y
 invite_staff           .   .   .   .   .   .   .   .   .   .   .   .   Y
 manage_org             .   .   .   .   .   .   .   .   .   .   .   .   Y
 view_care_person       .   .   Y   .   .   .   .   .   .   .   .   Y   .
@@ -291,3 +292,23 @@ def test_every_case_action_has_a_permission_of_the_same_name(case_action: CaseAc
 def test_menu_names_are_aliases_of_the_case_actions() -> None:
     assert Action["APPROVE_WISH"] is Action.APPROVE
     assert Action["CLAIM_WISH"] is Action.CLAIM
+
+
+@pytest.mark.parametrize(
+    ("who", "unit", "allowed"),
+    [
+        (holder(R.GRID_WORKER, GRID), BUILDING, True),
+        (holder(R.GRID_WORKER, NEIGHBOUR_GRID), GRID, False),
+        (holder(R.BUILDING_LEADER, BUILDING), BUILDING, True),
+        (holder(R.BUILDING_LEADER, BUILDING), GRID, False),
+        (holder(R.COMMUNITY_STAFF, COMMUNITY), NEIGHBOUR_GRID, True),
+        (holder(R.COMMUNITY_STAFF, OTHER_COMMUNITY), GRID, False),
+        (holder(R.ADMIN, STREET), FAR_GRID, True),
+        (holder(R.RESIDENT, BUILDING), BUILDING, False),
+        (holder(R.SUPERVISOR, STREET), GRID, False),
+    ],
+)
+def test_groups_are_bound_by_the_team_of_the_unit_and_by_admins(
+    who: Staff, unit: str, allowed: bool
+) -> None:
+    assert may(who, Action.BIND_GROUP, tree=tree(), unit_code=unit) is allowed

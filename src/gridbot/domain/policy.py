@@ -20,6 +20,15 @@ from gridbot.domain.orgtree import OrgTree
 R = Role
 GRID_LEADERS = (R.GRID_LEADER, R.BRANCH_SECRETARY)
 WISH_HELPERS = (R.PARTY_MEMBER, R.SERVICE_SPECIALIST, R.BUILDING_LEADER)
+# "An authorized worker binds a group": admins, and the grid's own team and community staff
+# for the units they hold (a building leader only their building).
+GROUP_BINDERS = (
+    R.ADMIN,
+    R.GRID_WORKER,
+    *GRID_LEADERS,
+    R.BUILDING_LEADER,
+    R.COMMUNITY_STAFF,
+)
 # Who dispatches at each level; a whistled case stays the whistling street's to reassign.
 DISPATCHING: dict[CaseLevel, tuple[Role, ...]] = {
     CaseLevel.GRID: GRID_LEADERS,
@@ -268,7 +277,7 @@ RULES: dict[Action, Callable[[_Ctx], bool]] = {
     Action.VIEW_REPORTER_CONTACT: _sees_contact,
     Action.VIEW_STATS: _unit_role(R.SUPERVISOR),
     Action.EXPORT: _unit_role(R.SUPERVISOR),
-    Action.BIND_GROUP: _unit_role(R.ADMIN),
+    Action.BIND_GROUP: _unit_role(*GROUP_BINDERS),
     Action.INVITE_STAFF: _unit_role(R.ADMIN),
     Action.MANAGE_ORG: _unit_role(R.ADMIN),
     Action.VIEW_CARE_PERSON: _views_care_person,
