@@ -13,13 +13,11 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
 from aiogram.fsm.storage.memory import MemoryStorage
-from aiogram.types import BotCommand, BotCommandScopeDefault
 
-from gridbot.bot.commands import commands_of
 from gridbot.bot.config import Settings
+from gridbot.bot.menus import CommandMenus, set_default_menus
 from gridbot.bot.middlewares import RequestContextMiddleware
 from gridbot.bot.templating import Renderer
-from gridbot.domain.people import CommandGroup
 from gridbot.domain.ports import Clock
 from gridbot.handlers import build_root_router
 from gridbot.handlers.types import UowFactory
@@ -65,35 +63,25 @@ def build_dispatcher(
     storage: BaseStorage | None = None,
 ) -> Dispatcher:
     dispatcher = Dispatcher(storage=storage or build_storage(settings))
+    renderer = renderer or Renderer()
     dispatcher.update.outer_middleware(
         RequestContextMiddleware(
             uow_factory=uow_factory,
             clock=clock or SystemClock(),
             settings=settings,
-            renderer=renderer or Renderer(),
+            renderer=renderer,
         )
     )
+    # Handler data for the joining and language flows: the menu publisher, and the renderer
+    # for answering in a language other than the request's (right after /lang).
+    dispatcher["menus"] = CommandMenus(renderer.translator)
+    dispatcher["renderer"] = renderer
     dispatcher.include_router(build_root_router())
     return dispatcher
 
 
 async def set_command_menus(bot: Bot, renderer: Renderer) -> None:
-    """The residents' command menu, in every locale and as the default for other languages.
-
-    Per-person menus (staff roles) are set per chat when roles change. A Bot API that does not
-    implement setMyCommands must not stop the bot, so failures are logged and ignored.
-    """
-    translator = renderer.translator
-    for language_code in (None, *translator.locales):
-        locale = language_code or translator.default_locale
-        commands = [
-            BotCommand(command=c.command, description=translator.gettext(locale, c.description))
-            for c in commands_of(CommandGroup.RESIDENT)
-        ]
-        try:
-            await bot.set_my_commands(
-                commands, scope=BotCommandScopeDefault(), language_code=language_code
-            )
-        except Exception as error:
-            logger.warning("setMyCommands (%s) failed, menu left as is: %s", locale, error)
-            return
+    """The default command menus (bot.menus): residents' commands in private chats, /report
+    and /help in groups. Per-person menus are queued whenever a person's roles change. A Bot
+    API that does not implement setMyCommands must not stop the bot: failures are logged."""
+    await set_default_menus(bot, renderer.translator)
