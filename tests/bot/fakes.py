@@ -38,6 +38,9 @@ class FakeOrg:
     async def get_unit(self, code: str) -> OrgUnit | None:
         return self.units.get(code)
 
+    async def unit_by_token(self, token: str) -> OrgUnit | None:
+        return next((u for u in self.units.values() if token in (u.join_token, u.bind_token)), None)
+
 
 class FakeUnitOfWork:
     """Only what the handlers under test read; shared state lives in the repositories."""

@@ -59,11 +59,11 @@ async def test_the_saved_language_wins_over_telegram(
     assert "Hello, Wang!" in text
 
 
-async def test_a_deep_link_payload_gets_the_welcome_without_pretending_to_join(
+async def test_an_unknown_join_link_is_refused_without_pretending_to_join(
     dispatcher: Dispatcher, bot: Bot, session: RecordingSession
 ) -> None:
     text = await reply_to(dispatcher, bot, session, "/start j_abc123", language_code="en")
-    assert "Hello" in text and "You have not joined a grid yet" in text
+    assert "This link is not valid" in text and "nothing was changed" in text
 
 
 async def test_help_lists_resident_commands_for_a_stranger(

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from gridbot.bot.app import SystemClock, build_bot, build_dispatcher, set_command_menus
 from gridbot.bot.config import Settings
+from gridbot.bot.group_hooks import GroupHooks
 from gridbot.bot.outbox_sender import OutboxSender
 from gridbot.bot.scheduler import DueScheduler
 from gridbot.bot.templating import Renderer
@@ -61,7 +62,11 @@ async def bot_services(
         dispatcher = build_dispatcher(
             settings, uow_factory=uow_factory, clock=clock, renderer=renderer
         )
-        sending = asyncio.create_task(OutboxSender(bot, uow_factory, clock).run(stop))
+        groups = GroupHooks(uow_factory)  # unreachable groups unbound, migrated ones followed
+        sender = OutboxSender(
+            bot, uow_factory, clock, on_unreachable=groups.unreachable, on_migrate=groups.migrated
+        )
+        sending = asyncio.create_task(sender.run(stop))
         stack.push_async_callback(asyncio.wait_for, sending, None)
         scheduler = DueScheduler(uow_factory, clock)
         # INTEGRATION POINT: register a handler per DueKind here (scheduler.register(kind, fn))

@@ -185,6 +185,11 @@ class BindingRepository(Protocol):
         """A group became a supergroup: the binding follows the new chat id."""
         ...
 
+    async def claim_greeting(self, chat_id: int, at: datetime, quiet_since: datetime) -> bool:
+        """Set ``greeted_at`` to ``at`` on the active binding unless it greeted after
+        ``quiet_since``; atomic, so concurrent joins greet once. Returns whether it was set."""
+        ...
+
 
 class UnitOfWork(Protocol):
     # Read-only members, so that an implementation may hold more specific repositories

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from gridbot.handlers import errors, fallback, help, start
+from gridbot.handlers import errors, fallback, groups, help, join, lang, start
 
 
 def build_root_router() -> Router:
@@ -13,6 +13,9 @@ def build_root_router() -> Router:
     root = Router(name="gridbot")
     root.include_routers(
         errors.build_router(),
+        groups.build_router(),  # the bot added/removed, /bind /unbind, /start b_, newcomers
+        join.build_router(),  # /start j_ and inv_, the grid picker
+        lang.build_router(),  # /lang, also in the middle of a draft
         start.build_router(),
         help.build_router(),
         fallback.build_router(),  # last: whatever nobody else handled

@@ -41,3 +41,9 @@ class PageCallback(CallbackData, prefix="pg"):
 
     what: str
     page: int
+
+
+class JoinGridCallback(CallbackData, prefix="jg"):
+    """The grid picker's confirmation: live in this grid from now on (join or move)."""
+
+    code: str

@@ -1,27 +1,50 @@
-"""/start: who gridbot is and what this person can do now."""
+"""/start in the private chat: who gridbot is and what this person can do now, with a button
+into the grid picker (find one's grid, or move to another one).
+
+Payloads have their own routers, included before this one: ``j_`` and ``inv_`` (join.py),
+``c_`` and ``r_`` (the case flows), ``b_`` in groups (groups.py). A payload nobody knows gets
+a clear answer here and changes nothing.
+"""
 
 from __future__ import annotations
 
 from aiogram import F, Router
-from aiogram.filters import CommandStart
-from aiogram.types import Message
+from aiogram.enums import ChatType
+from aiogram.filters import CommandObject, CommandStart
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from gridbot.domain.people import describe_person
-from gridbot.handlers.types import Render, UowFactory
+from gridbot.domain.gridpicker import ROOT
+from gridbot.domain.membership import UnknownLink
+from gridbot.domain.people import PersonView, describe_person
+from gridbot.handlers.callbacks import UnitPickCallback
+from gridbot.handlers.types import Render, Translate, UowFactory
 
 
-async def cmd_start(message: Message, uow_factory: UowFactory, render: Render) -> None:
-    # Deep-link payloads (j_, inv_, c_, b_) are handled in a later issue; until then they
-    # get the plain welcome, and nothing pretends that a join happened.
-    user = message.from_user
-    if user is None:
-        return
+def start_keyboard(view: PersonView, t: Translate) -> InlineKeyboardMarkup:
+    label = t("Move to another grid") if view.is_bound else t("Find my grid")
+    data = UnitPickCallback(code=ROOT).pack()
+    return InlineKeyboardMarkup(
+        inline_keyboard=[[InlineKeyboardButton(text=label, callback_data=data)]]
+    )
+
+
+async def cmd_start(
+    message: Message, uow_factory: UowFactory, render: Render, t: Translate
+) -> None:
+    assert message.from_user is not None
     async with uow_factory() as uow:
-        view = await describe_person(uow, user.id)
-    await message.answer(render("start.html.j2", view=view, first_name=user.first_name))
+        view = await describe_person(uow, message.from_user.id)
+    text = render("start.html.j2", view=view, first_name=message.from_user.first_name)
+    await message.answer(text, reply_markup=start_keyboard(view, t))
+
+
+async def cmd_start_unknown_payload(message: Message, command: CommandObject) -> None:
+    raise UnknownLink("unknown /start payload", payload=(command.args or "")[:64])
 
 
 def build_router() -> Router:
     router = Router(name=__name__)
-    router.message.register(cmd_start, CommandStart(), F.from_user)
+    router.message.filter(F.chat.type == ChatType.PRIVATE, F.from_user)
+    router.message.register(cmd_start, CommandStart(deep_link=False))
+    router.message.register(cmd_start_unknown_payload, CommandStart(deep_link=True))
     return router

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import CursorResult, Select, delete, or_, select, update
 
 from gridbot.domain.binding import ChatBinding
 from gridbot.storage.repositories.base import SqlRepository
@@ -70,6 +71,20 @@ class SqlBindingRepository(SqlRepository):
         row.chat_id = new_chat_id
         await self._session.flush()
         return True
+
+    async def claim_greeting(self, chat_id: int, at: datetime, quiet_since: datetime) -> bool:
+        """One conditional UPDATE: of concurrent joins, only one sees the old ``greeted_at``."""
+        result = await self._session.execute(
+            update(ChatBindingRow)
+            .where(
+                ChatBindingRow.chat_id == chat_id,
+                ChatBindingRow.active.is_(True),
+                or_(ChatBindingRow.greeted_at.is_(None), ChatBindingRow.greeted_at <= quiet_since),
+            )
+            .values(greeted_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        return isinstance(result, CursorResult) and result.rowcount == 1
 
     async def _row(self, chat_id: int) -> ChatBindingRow | None:
         return await self._session.scalar(

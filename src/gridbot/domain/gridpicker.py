@@ -1,0 +1,71 @@
+"""Finding one's grid by tapping street → community → grid, for people without a join link."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gridbot.domain.membership import UnknownLink
+from gridbot.domain.org import OrgUnit, Role, UnitLevel
+from gridbot.domain.orgtree import OrgTree
+from gridbot.domain.ports import UnitOfWork
+
+ROOT = ""  # the picker's first screen: the streets
+
+
+@dataclass(frozen=True)
+class PickerStep:
+    """One screen of the picker: ``options`` to tap, or a ``grid`` to confirm."""
+
+    parent: OrgUnit | None  # the street or community whose children are shown
+    options: tuple[OrgUnit, ...] = ()
+    back: str | None = None  # the code of the screen before (ROOT for the first), if any
+    grid: OrgUnit | None = None
+    current: OrgUnit | None = None  # the grid the person lives in now
+
+
+async def pick_step(uow: UnitOfWork, telegram_id: int, code: str) -> PickerStep:
+    """The screen for ``code``: ROOT lists the streets, a street its communities, a
+    community its grids, and a grid asks to confirm. Only units with grids below are shown."""
+    tree = OrgTree(await uow.org.list_units())
+    current = await _current_grid(uow, tree, telegram_id)
+    if code == ROOT:
+        return PickerStep(None, _with_grids(tree, tree.at_level(UnitLevel.STREET)), current=current)
+    if code not in tree:
+        raise UnknownLink("unknown unit in the grid picker", code=code)
+    unit = tree.get(code)
+    back = _back_of(tree, unit)
+    if unit.level == UnitLevel.GRID:
+        return PickerStep(tree.parent(code), back=back, grid=unit, current=current)
+    if unit.level not in (UnitLevel.STREET, UnitLevel.COMMUNITY):
+        raise UnknownLink("not a step of the grid picker", code=code)
+    options = _with_grids(tree, tree.children(code))
+    if not options:
+        raise UnknownLink("no grids below", code=code)
+    return PickerStep(unit, options, back=back, current=current)
+
+
+def _with_grids(tree: OrgTree, units: list[OrgUnit]) -> tuple[OrgUnit, ...]:
+    def has_grid(unit: OrgUnit) -> bool:
+        return unit.level == UnitLevel.GRID or any(
+            d.level == UnitLevel.GRID for d in tree.descendants(unit.code)
+        )
+
+    return tuple(sorted((u for u in units if has_grid(u)), key=lambda u: u.code))
+
+
+def _back_of(tree: OrgTree, unit: OrgUnit) -> str:
+    """A community's screen goes back to its street's, a grid's to its community's."""
+    parent = tree.parent(unit.code)
+    if parent is None or parent.level not in (UnitLevel.STREET, UnitLevel.COMMUNITY):
+        return ROOT
+    return parent.code
+
+
+async def _current_grid(uow: UnitOfWork, tree: OrgTree, telegram_id: int) -> OrgUnit | None:
+    person = await uow.people.by_telegram_id(telegram_id)
+    if person is None or person.id is None:
+        return None
+    for role in await uow.people.roles_of(person.id):
+        if role.role == Role.RESIDENT and role.unit_code in tree:
+            return tree.grid_of(role.unit_code)
+    return None

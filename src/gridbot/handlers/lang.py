@@ -1,0 +1,70 @@
+"""/lang: choose 中文 or English. The choice is saved on the Person (see
+``domain.membership.set_language``), so every later answer and the command menu follow it."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.filters import Command
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from gridbot.domain.errors import ValidationFailed
+from gridbot.domain.membership import MenuPublisher, set_language
+from gridbot.domain.ports import Clock
+from gridbot.handlers.callbacks import LanguageCallback
+from gridbot.handlers.join import telegram_user
+from gridbot.handlers.types import Render, Translate, UowFactory
+
+LANGUAGES = ("zh", "en")
+
+
+class LocaleRenderer(Protocol):
+    """``bot.templating.Renderer``: renders in a locale other than the request's."""
+
+    def render(self, name: str, locale: str, /, **context: Any) -> str: ...
+
+
+def language_keyboard(t: Translate) -> InlineKeyboardMarkup:
+    names = {"zh": t("中文"), "en": t("English")}
+    buttons = [
+        InlineKeyboardButton(text=names[code], callback_data=LanguageCallback(locale=code).pack())
+        for code in LANGUAGES
+    ]
+    return InlineKeyboardMarkup(inline_keyboard=[buttons])
+
+
+async def cmd_lang(message: Message, render: Render, t: Translate, locale: str) -> None:
+    await message.answer(
+        render("lang/choose.html.j2", current=locale), reply_markup=language_keyboard(t)
+    )
+
+
+async def on_language(
+    query: CallbackQuery,
+    callback_data: LanguageCallback,
+    uow_factory: UowFactory,
+    clock: Clock,
+    menus: MenuPublisher,
+    renderer: LocaleRenderer,
+    locale: str,
+) -> None:
+    chosen = callback_data.locale
+    if chosen not in LANGUAGES:
+        raise ValidationFailed("unknown language", locale=chosen[:8])
+    async with uow_factory() as uow:
+        await set_language(uow, clock, menus, telegram_user(query.from_user, locale), chosen)
+        await uow.commit()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(renderer.render("lang/switched.html.j2", chosen))
+    await query.answer()
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    router.message.filter(F.chat.type == ChatType.PRIVATE)
+    router.callback_query.filter(F.message.chat.type == ChatType.PRIVATE)
+    router.message.register(cmd_lang, Command("lang"))
+    router.callback_query.register(on_language, LanguageCallback.filter())
+    return router

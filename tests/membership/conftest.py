@@ -1,0 +1,109 @@
+"""A small org on the real storage, and fakes for the menus, the clock and the notifier."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from gridbot.domain.notices import Keyboard
+from gridbot.domain.org import GridKind, OrgUnit, Person, Role, RoleAssignment, UnitLevel
+from gridbot.domain.ports import Clock, UnitOfWork
+from gridbot.storage.database import Database
+
+T0 = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
+L = UnitLevel
+UNITS = [
+    OrgUnit("DL", "东丽区", L.DISTRICT, join_token="jDL", bind_token="bDL"),
+    OrgUnit("WX", "万新街道", L.STREET, "DL", join_token="jWX", bind_token="bWX"),
+    OrgUnit("EMPTY", "空街道", L.STREET, "DL", join_token="jE", bind_token="bE"),
+    OrgUnit("LY", "临月里社区", L.COMMUNITY, "WX", join_token="jLY", bind_token="bLY"),
+    OrgUnit("LY1", "临月里第一网格", L.GRID, "LY", GridKind.RESIDENTIAL, "jLY1", "bLY1"),
+    OrgUnit("LY1-B3", "临月里3号楼", L.BUILDING, "LY1", join_token="jB3", bind_token="bB3"),
+    OrgUnit("LY2", "临月里第二网格", L.GRID, "LY", join_token="jLY2", bind_token="bLY2"),
+    OrgUnit("PARK", "产业园网格", L.GRID, "LY", GridKind.DEDICATED, "jPARK", "bPARK"),
+]
+WORKER, OTHER_WORKER, RESIDENT, ADMIN = 1001, 1003, 2001, 1024
+INVITE = "invite-code-1"
+
+
+@dataclass
+class FixedClock:
+    at: datetime = T0
+
+    def now(self) -> datetime:
+        return self.at
+
+    def advance(self, **delta: float) -> None:
+        self.at += timedelta(**delta)
+
+
+@dataclass
+class RecordingMenus:
+    published: list[tuple[int | None, str | None, list[Role]]] = field(default_factory=list)
+
+    async def publish(
+        self, uow: UnitOfWork, clock: Clock, person: Person, roles: Sequence[RoleAssignment]
+    ) -> None:
+        self.published.append((person.telegram_id, person.language, [r.role for r in roles]))
+
+
+@dataclass
+class RecordingNotifier:
+    posts: list[tuple[int, str, Keyboard | None, dict[str, Any]]] = field(default_factory=list)
+
+    async def to_person(self, uow: UnitOfWork, person_id: int, template: str, **kw: Any) -> bool:
+        raise AssertionError("group use cases never message a person")
+
+    async def to_chat(
+        self,
+        uow: UnitOfWork,
+        chat_id: int,
+        template: str,
+        *,
+        keyboard: Keyboard | None = None,
+        locale: str | None = None,
+        **context: Any,
+    ) -> None:
+        self.posts.append((chat_id, template, keyboard, context))
+
+
+async def _person(uow: UnitOfWork, name: str, tid: int | None, *roles: tuple[Role, str]) -> None:
+    person = await uow.people.save(Person(name=name, telegram_id=tid))
+    assert person.id is not None
+    for role, unit in roles:
+        await uow.people.add_role(RoleAssignment(person.id, role, unit))
+
+
+@pytest.fixture
+async def db(database: Database) -> AsyncIterator[Database]:
+    async with database.uow() as uow:
+        for unit in UNITS:
+            await uow.org.save_unit(unit)
+        await _person(uow, "张伟", WORKER, (Role.GRID_WORKER, "LY1"))
+        await _person(uow, "李娜", OTHER_WORKER, (Role.GRID_WORKER, "LY2"))
+        await _person(uow, "李桂兰", RESIDENT, (Role.RESIDENT, "LY1-B3"))
+        await _person(uow, "韩冰", ADMIN, (Role.ADMIN, "DL"))
+        invited = await uow.people.save(Person(name="许文", invite_code=INVITE))
+        assert invited.id is not None
+        await uow.people.add_role(RoleAssignment(invited.id, Role.GRID_WORKER, "LY2"))
+        await uow.commit()
+    yield database
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture
+def menus() -> RecordingMenus:
+    return RecordingMenus()
+
+
+@pytest.fixture
+def notifier() -> RecordingNotifier:
+    return RecordingNotifier()
