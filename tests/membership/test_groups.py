@@ -11,6 +11,7 @@ from gridbot.domain.errors import PermissionDenied
 from gridbot.domain.groups import (
     GroupChat,
     GroupNotBound,
+    UnknownUnit,
     bind_by_code,
     bind_by_token,
     bot_removed,
@@ -89,7 +90,7 @@ async def test_residents_strangers_and_other_grids_workers_may_not_bind(
 
 @pytest.mark.parametrize(
     ("code", "worker", "error"),
-    [("NOPE", False, UnknownLink), ("LY", False, NotJoinable), ("LY1-B3", True, NotJoinable)],
+    [("NOPE", False, UnknownUnit), ("LY", False, NotJoinable), ("LY1-B3", True, NotJoinable)],
 )
 async def test_codes_that_are_not_a_grid_or_building_bind_nothing(
     db: Database, clock: FixedClock, code: str, worker: bool, error: type[Exception]

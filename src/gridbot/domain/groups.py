@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from gridbot.domain.binding import BindingKind, ChatBinding
-from gridbot.domain.errors import DomainError, PermissionDenied
+from gridbot.domain.errors import DomainError, NotFound, PermissionDenied
 from gridbot.domain.membership import NotJoinable, UnknownLink, grid_of
 from gridbot.domain.notices import Button, Keyboard, Notifier
 from gridbot.domain.org import GridKind, OrgUnit, Staff
@@ -24,6 +24,10 @@ def N_(msgid: str) -> str:
 GREETING_INTERVAL = timedelta(minutes=5)
 WELCOME_TEMPLATE = "groups/welcome.html.j2"
 OPEN_PRIVATE_CHAT = N_("Join my grid in a private chat")
+
+
+class UnknownUnit(NotFound):
+    code = "unknown_unit"
 
 
 class GroupNotBound(DomainError):
@@ -54,7 +58,7 @@ async def bind_by_code(
     """``/bind CODE [worker]`` in a group, by someone who may bind groups on that unit."""
     unit = await uow.org.get_unit(code) if code else None
     if unit is None:
-        raise UnknownLink("unknown unit code", code=code)
+        raise UnknownUnit("unknown unit code", code=code)
     return await _bind(uow, clock, staff, chat, unit, worker_group)
 
 
