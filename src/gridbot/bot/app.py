@@ -17,6 +17,7 @@ from aiogram.fsm.storage.memory import MemoryStorage
 from gridbot.bot.config import Settings
 from gridbot.bot.menus import CommandMenus, set_default_menus
 from gridbot.bot.middlewares import RequestContextMiddleware
+from gridbot.bot.notifier import BotUsername, OutboxNotifier
 from gridbot.bot.templating import Renderer
 from gridbot.domain.ports import Clock
 from gridbot.handlers import build_root_router
@@ -61,15 +62,22 @@ def build_dispatcher(
     clock: Clock | None = None,
     renderer: Renderer | None = None,
     storage: BaseStorage | None = None,
+    bot_username: BotUsername = None,
 ) -> Dispatcher:
+    """``bot_username`` (from getMe) builds the deep links of queued messages."""
     dispatcher = Dispatcher(storage=storage or build_storage(settings))
     renderer = renderer or Renderer()
+    clock = clock or SystemClock()
+    notifier = OutboxNotifier(
+        renderer, clock, default_locale=settings.locale, bot_username=bot_username
+    )
     dispatcher.update.outer_middleware(
         RequestContextMiddleware(
             uow_factory=uow_factory,
-            clock=clock or SystemClock(),
+            clock=clock,
             settings=settings,
             renderer=renderer,
+            notifier=notifier,
         )
     )
     # Handler data for the joining and language flows: the menu publisher, and the renderer

@@ -10,6 +10,8 @@
 - ``render``: ``render(template_name, **context) -> str`` in that locale
 - ``staff``: ``Staff | None``; ``person``: ``Person | None``; ``roles``: a tuple of
   ``RoleAssignment`` (empty for strangers)
+- ``notifier``: the ``Notifier`` port (queues messages to others in the outbox); use cases
+  take it with ``settings.tz``
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ from aiogram import BaseMiddleware
 from aiogram.types import TelegramObject, User
 
 from gridbot.bot.config import Settings
+from gridbot.bot.notifier import OutboxNotifier
 from gridbot.bot.templating import Renderer
+from gridbot.domain.notices import Notifier
 from gridbot.domain.people import identify
 from gridbot.domain.ports import Clock
 from gridbot.handlers.types import UowFactory
@@ -50,12 +54,21 @@ class Localized:
 
 class RequestContextMiddleware(BaseMiddleware):
     def __init__(
-        self, *, uow_factory: UowFactory, clock: Clock, settings: Settings, renderer: Renderer
+        self,
+        *,
+        uow_factory: UowFactory,
+        clock: Clock,
+        settings: Settings,
+        renderer: Renderer,
+        notifier: Notifier | None = None,
     ) -> None:
         self.uow_factory = uow_factory
         self.clock = clock
         self.settings = settings
         self.renderer = renderer
+        self.notifier: Notifier = notifier or OutboxNotifier(
+            renderer, clock, default_locale=settings.locale
+        )
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
@@ -63,6 +76,7 @@ class RequestContextMiddleware(BaseMiddleware):
             uow_factory=self.uow_factory,
             clock=self.clock,
             settings=self.settings,
+            notifier=self.notifier,
             staff=None,
             person=None,
             roles=(),

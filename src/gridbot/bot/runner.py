@@ -60,7 +60,11 @@ async def bot_services(
         bot = build_bot(settings)
         stack.push_async_callback(bot.session.close)
         dispatcher = build_dispatcher(
-            settings, uow_factory=uow_factory, clock=clock, renderer=renderer
+            settings,
+            uow_factory=uow_factory,
+            clock=clock,
+            renderer=renderer,
+            bot_username=await _bot_username(bot),
         )
         groups = GroupHooks(uow_factory)  # unreachable groups unbound, migrated ones followed
         sender = OutboxSender(
@@ -199,6 +203,15 @@ def run_until_signalled(main: Callable[[asyncio.Event], Awaitable[int | None]]) 
         return asyncio.run(supervise())
     except KeyboardInterrupt:  # Ctrl-C before the signal handlers were in place
         return EXIT_OK
+
+
+async def _bot_username(bot: Bot) -> str | None:
+    """For deep links in queued messages; without it they are left out, not broken."""
+    try:
+        return (await bot.me()).username
+    except Exception as error:
+        log.warning("getMe failed, deep-link buttons are left out: %s", error)
+        return None
 
 
 async def _drop_webhook(bot: Bot) -> None:

@@ -6,7 +6,7 @@ Repositories never commit: the unit of work does, once, for everything a use cas
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import Protocol
@@ -67,6 +67,14 @@ class PersonRepository(Protocol):
 
     async def holders(self, role: Role, unit_code: str) -> Sequence[Person]:
         """People holding ``role`` on exactly this unit."""
+        ...
+
+    async def assignments_on(self, unit_codes: Sequence[str]) -> Sequence[RoleAssignment]:
+        """Every role held on exactly one of these units (routing reads a grid's chain)."""
+        ...
+
+    async def many(self, person_ids: Sequence[int]) -> Mapping[int, Person]:
+        """The people with these ids, by id; unknown ids are left out."""
         ...
 
     async def set_roles(self, person_id: int, roles: Sequence[RoleAssignment]) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from sqlalchemy import ColumnElement, delete, select
@@ -64,6 +64,25 @@ class SqlPersonRepository(SqlRepository):
             .order_by(PersonRow.id)
         )
         return [row.to_domain() for row in rows]
+
+    async def assignments_on(self, unit_codes: Sequence[str]) -> Sequence[RoleAssignment]:
+        if not unit_codes:
+            return []
+        rows = await self._session.execute(
+            select(RoleAssignmentRow, OrgUnitRow.code)
+            .join(OrgUnitRow, RoleAssignmentRow.unit_id == OrgUnitRow.id)
+            .where(OrgUnitRow.code.in_(list(unit_codes)))
+            .order_by(RoleAssignmentRow.id)
+        )
+        return [row.to_domain(unit_code) for row, unit_code in rows]
+
+    async def many(self, person_ids: Sequence[int]) -> Mapping[int, Person]:
+        if not person_ids:
+            return {}
+        rows = await self._session.scalars(
+            select(PersonRow).where(PersonRow.id.in_(sorted(set(person_ids))))
+        )
+        return {row.id: row.to_domain() for row in rows}
 
     async def set_roles(self, person_id: int, roles: Sequence[RoleAssignment]) -> None:
         await self._session.execute(
