@@ -1,0 +1,149 @@
+"""接单, 进展, 办结: the assignee's own work on a case, and what each step leaves behind."""
+
+from __future__ import annotations
+
+import pytest
+
+from gridbot.domain.case import CaseStatus
+from gridbot.domain.errors import IllegalTransition, PermissionDenied, ValidationFailed
+from gridbot.domain.messaging import DueKind
+from gridbot.domain.workflow import accept_case, add_progress, resolve_case
+
+from .conftest import NEIGHBOUR_WORKER, RESIDENT, TZ, WORKER, Desk
+
+ACCEPTED = "您的事项 {number} 已被接单"
+
+
+async def test_the_assignee_accepts_and_the_response_reminders_stop(desk: Desk) -> None:
+    case = await desk.report()
+    assert [i.kind for i in await desk.due()] == [
+        DueKind.RESPOND_DEADLINE,
+        DueKind.RESOLVE_DEADLINE,
+    ]
+    desk.clock.advance(minutes=20)
+
+    accepted = await desk.run(accept_case, desk.clock, desk.notifier, WORKER, case.id)
+
+    assert accepted.status == CaseStatus.IN_PROGRESS
+    stored = await desk.case(case.id)
+    assert stored.status == CaseStatus.IN_PROGRESS
+    assert stored.accepted_at == desk.clock.now()
+    last = (await desk.events(case.id))[-1]
+    assert (last.action, last.actor_id) == ("accept", await desk.person_id(WORKER))
+    assert [i.kind for i in await desk.due()] == [DueKind.RESOLVE_DEADLINE]
+    assert ACCEPTED.format(number=case.number) in (await desk.texts(RESIDENT))[-1]
+
+
+async def test_a_double_tap_on_accept_is_refused_the_second_time_and_changes_nothing(
+    desk: Desk,
+) -> None:
+    case = await desk.report()
+    await desk.run(accept_case, desk.clock, desk.notifier, WORKER, case.id)
+    before = await desk.snapshot(case.id)
+
+    with pytest.raises(IllegalTransition):
+        await desk.run(accept_case, desk.clock, desk.notifier, WORKER, case.id)
+
+    assert await desk.snapshot(case.id) == before
+
+
+async def test_a_worker_of_another_grid_may_not_accept_and_nothing_changes(desk: Desk) -> None:
+    case = await desk.report()
+    before = await desk.snapshot(case.id)
+
+    with pytest.raises(PermissionDenied):
+        await desk.run(accept_case, desk.clock, desk.notifier, NEIGHBOUR_WORKER, case.id)
+
+    assert await desk.snapshot(case.id) == before
+
+
+async def test_progress_is_recorded_with_its_photos_and_the_reporter_hears(desk: Desk) -> None:
+    case = await desk.report()
+    await desk.run(accept_case, desk.clock, desk.notifier, WORKER, case.id)
+    sent = len(await desk.texts(RESIDENT))
+
+    await desk.run(
+        add_progress, desk.clock, desk.notifier, WORKER, case.id, "已联系物业清运", ["ph1"]
+    )
+
+    last = (await desk.events(case.id))[-1]
+    assert (last.action, last.note, last.attachments) == ("progress", "已联系物业清运", ("ph1",))
+    texts = await desk.texts(RESIDENT)
+    assert len(texts) == sent + 1 and "已联系物业清运" in texts[-1]
+
+
+async def test_progress_on_a_case_nobody_accepted_is_refused(desk: Desk) -> None:
+    case = await desk.report()
+    before = await desk.snapshot(case.id)
+
+    with pytest.raises(IllegalTransition):
+        await desk.run(add_progress, desk.clock, desk.notifier, WORKER, case.id, "在路上")
+
+    assert await desk.snapshot(case.id) == before
+
+
+async def test_an_empty_progress_note_is_refused(desk: Desk) -> None:
+    case = await desk.report()
+    await desk.run(accept_case, desk.clock, desk.notifier, WORKER, case.id)
+    before = await desk.snapshot(case.id)
+
+    with pytest.raises(ValidationFailed):
+        await desk.run(add_progress, desk.clock, desk.notifier, WORKER, case.id, "   ")
+
+    assert await desk.snapshot(case.id) == before
+
+
+async def test_resolving_schedules_the_follow_up_and_drops_the_resolve_deadline(
+    desk: Desk,
+) -> None:
+    case = await desk.report()
+    await desk.run(accept_case, desk.clock, desk.notifier, WORKER, case.id)
+    desk.clock.advance(hours=3)
+
+    await desk.run(
+        resolve_case, desk.clock, desk.notifier, TZ, WORKER, case.id, "已清理完毕", ["after"]
+    )
+
+    stored = await desk.case(case.id)
+    assert stored.status == CaseStatus.RESOLVED and stored.resolved_at == desk.clock.now()
+    (follow_up,) = await desk.due()
+    assert follow_up.kind == DueKind.FOLLOW_UP and follow_up.ref == case.number
+    assert follow_up.payload == {"visitor_id": await desk.person_id(WORKER)}
+    assert (follow_up.due_at - desk.clock.now()).days == 3  # env: follow_up_days 3
+    resident = (await desk.outbox(RESIDENT))[-1]
+    buttons = [
+        b["callback_data"]
+        for row in resident.params["reply_markup"]["inline_keyboard"]
+        for b in row
+    ]
+    assert buttons == [
+        f"c:rate_satisfied:{case.id}",
+        f"c:rate_basic:{case.id}",
+        f"c:rate_unsatisfied:{case.id}",
+    ]
+
+
+async def test_a_repair_cannot_be_resolved_without_a_photo(desk: Desk) -> None:
+    case = await desk.report(category="repair", text="5号楼楼道灯坏了")
+    await desk.run(accept_case, desk.clock, desk.notifier, WORKER, case.id)
+    before = await desk.snapshot(case.id)
+
+    with pytest.raises(ValidationFailed) as refused:
+        await desk.run(resolve_case, desk.clock, desk.notifier, TZ, WORKER, case.id, "修好了")
+
+    assert refused.value.details["code"] == "evidence_required"
+    assert await desk.snapshot(case.id) == before
+    await desk.run(resolve_case, desk.clock, desk.notifier, TZ, WORKER, case.id, "修好了", ["lamp"])
+    assert (await desk.case(case.id)).status == CaseStatus.RESOLVED
+
+
+async def test_resolving_a_case_twice_is_refused(desk: Desk) -> None:
+    case = await desk.report()
+    await desk.run(accept_case, desk.clock, desk.notifier, WORKER, case.id)
+    await desk.run(resolve_case, desk.clock, desk.notifier, TZ, WORKER, case.id, "好了")
+    before = await desk.snapshot(case.id)
+
+    with pytest.raises(IllegalTransition):
+        await desk.run(resolve_case, desk.clock, desk.notifier, TZ, WORKER, case.id, "好了")
+
+    assert await desk.snapshot(case.id) == before
