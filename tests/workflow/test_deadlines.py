@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
+from gridbot.bot.config import Settings
 from gridbot.bot.scheduler import DueScheduler
+from gridbot.bot.workflow_jobs import register_workflow_jobs
 from gridbot.domain.case import Priority
 from gridbot.domain.messaging import DueKind
 from gridbot.domain.workflow import accept_case, on_resolve_deadline, on_respond_deadline
@@ -157,3 +159,16 @@ async def test_the_scheduler_tick_runs_the_chase(desk: Desk) -> None:
         "remind",
         "call_up",
     ]
+
+
+async def test_the_running_bot_registers_both_deadline_jobs(desk: Desk) -> None:
+    settings = Settings(_env_file=None, BOT_TOKEN="42:TEST", GRIDBOT_TZ=TZ)  # type: ignore[call-arg]
+    case = await desk.report()
+    assert case.respond_by is not None
+    scheduler = DueScheduler(desk.db.uow, desk.clock)
+    register_workflow_jobs(scheduler, desk.notifier, desk.clock, settings)
+    desk.clock.at = case.respond_by
+
+    assert await scheduler.tick() == 1
+
+    assert "remind" in await desk.actions(case.id)

@@ -26,9 +26,11 @@ from pydantic import ValidationError
 from gridbot.bot.app import SystemClock, build_bot, build_dispatcher, set_command_menus
 from gridbot.bot.config import Settings
 from gridbot.bot.group_hooks import GroupHooks
+from gridbot.bot.notifier import OutboxNotifier
 from gridbot.bot.outbox_sender import OutboxSender
 from gridbot.bot.scheduler import DueScheduler
 from gridbot.bot.templating import Renderer
+from gridbot.bot.workflow_jobs import register_workflow_jobs
 from gridbot.handlers.types import UowFactory
 from gridbot.storage.database import Database
 from gridbot.storage.migrate import upgrade
@@ -59,12 +61,13 @@ async def bot_services(
         clock, renderer = SystemClock(), Renderer()
         bot = build_bot(settings)
         stack.push_async_callback(bot.session.close)
+        username = await _bot_username(bot)
         dispatcher = build_dispatcher(
             settings,
             uow_factory=uow_factory,
             clock=clock,
             renderer=renderer,
-            bot_username=await _bot_username(bot),
+            bot_username=username,
         )
         groups = GroupHooks(uow_factory)  # unreachable groups unbound, migrated ones followed
         sender = OutboxSender(
@@ -73,6 +76,10 @@ async def bot_services(
         sending = asyncio.create_task(sender.run(stop))
         stack.push_async_callback(asyncio.wait_for, sending, None)
         scheduler = DueScheduler(uow_factory, clock)
+        notifier = OutboxNotifier(
+            renderer, clock, default_locale=settings.locale, bot_username=username
+        )
+        register_workflow_jobs(scheduler, notifier, clock, settings)
         # INTEGRATION POINT: register a handler per DueKind here (scheduler.register(kind, fn))
         # as the use cases that create due items land; the scheduler drops unhandled kinds.
         scheduler.start()
