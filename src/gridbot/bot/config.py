@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import time
 from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from gridbot.domain.patrol_reminders import (
+    DEFAULT_PATROL_TIMES,
+    format_patrol_times,
+    parse_patrol_times,
+)
 
 TELEGRAM_API = "https://api.telegram.org"
 LOCALES = ("zh", "en")
@@ -26,6 +33,9 @@ class Settings(BaseSettings):
     webhook_url: str | None = Field(default=None, validation_alias="WEBHOOK_URL")
     webhook_secret: SecretStr | None = Field(default=None, validation_alias="WEBHOOK_SECRET")
     webhook_listen: str = Field(default="127.0.0.1:8081", validation_alias="WEBHOOK_LISTEN")
+    patrol_times_text: str = Field(
+        default=format_patrol_times(DEFAULT_PATROL_TIMES), validation_alias="GRIDBOT_PATROL_TIMES"
+    )
 
     @field_validator("tz_name")
     @classmethod
@@ -43,6 +53,14 @@ class Settings(BaseSettings):
             raise ValueError(f"GRIDBOT_LOCALE must be one of {', '.join(LOCALES)}")
         return value
 
+    @field_validator("patrol_times_text")
+    @classmethod
+    def _patrol_times(cls, value: str) -> str:
+        try:
+            return format_patrol_times(parse_patrol_times(value))
+        except ValueError as error:
+            raise ValueError(f"GRIDBOT_PATROL_TIMES: {error}, e.g. 09:00,15:00") from error
+
     @field_validator("telegram_api_base")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
@@ -51,6 +69,11 @@ class Settings(BaseSettings):
     @cached_property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.tz_name)
+
+    @property
+    def patrol_times(self) -> tuple[time, ...]:
+        """The local times of the daily patrol reminders (一日双巡)."""
+        return parse_patrol_times(self.patrol_times_text)
 
     @property
     def webhook_host_port(self) -> tuple[str, int]:

@@ -9,13 +9,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from gridbot.domain.binding import ChatBinding
 from gridbot.domain.care import CarePerson, CareVisit, PointsEntry
-from gridbot.domain.case import Case, CaseEvent, CaseStatus, Rating, Visit
+from gridbot.domain.case import Case, CaseEvent, CaseKind, CaseStatus, Rating, Visit
 from gridbot.domain.messaging import DueItem, DueKind, OutboxMessage
 from gridbot.domain.org import Category, OrgUnit, Person, Role, RoleAssignment
+
+if TYPE_CHECKING:  # patrol.py holds use cases that import this module
+    from gridbot.domain.patrol import Patrol
 
 
 class Clock(Protocol):
@@ -97,6 +100,11 @@ class CategoryRepository(Protocol):
 class CaseRepository(Protocol):
     async def get(self, case_id: int) -> Case | None: ...
 
+    async def get_for_update(self, case_id: int) -> Case | None:
+        """The case with its row locked until the transaction ends: concurrent changes of
+        one case (two claims, a double tap) apply one after the other."""
+        ...
+
     async def by_number(self, number: str) -> Case | None: ...
 
     async def next_number(self, year: int) -> str:
@@ -116,6 +124,12 @@ class CaseRepository(Protocol):
     async def by_assignee(
         self, person_id: int, statuses: Sequence[CaseStatus] | None = None
     ) -> Sequence[Case]: ...
+
+    async def in_grids(
+        self, kind: CaseKind, grid_codes: Sequence[str], statuses: Sequence[CaseStatus]
+    ) -> Sequence[Case]:
+        """Cases of ``kind`` on these grids in one of ``statuses``, oldest first."""
+        ...
 
     async def count_reported_since(self, person_id: int, since: datetime) -> int: ...
 
@@ -163,12 +177,32 @@ class DueRepository(Protocol):
 
     async def mark_done(self, item_id: int, at: datetime) -> None: ...
 
+    async def pending(self, kind: DueKind, ref: str) -> Sequence[DueItem]:
+        """Undone items of this kind about this ref, soonest first."""
+        ...
+
     async def cancel(self, kind: DueKind, ref: str) -> int:
         """Drop undone items of this kind about this ref (the case moved on)."""
         ...
 
     async def release_stale(self, older_than: datetime) -> int:
         """Unclaim items whose claimer died before finishing them."""
+        ...
+
+
+class PatrolRepository(Protocol):
+    async def add(self, patrol: Patrol) -> Patrol:
+        """Insert; raises PatrolUnderWay if the person already has an open patrol."""
+        ...
+
+    async def update(self, patrol: Patrol) -> None: ...
+
+    async def open_for(self, person_id: int) -> Patrol | None:
+        """The person's patrol that has not ended, if any."""
+        ...
+
+    async def of_person(self, person_id: int, limit: int = 20) -> Sequence[Patrol]:
+        """The person's patrols, latest first."""
         ...
 
 
@@ -225,6 +259,9 @@ class UnitOfWork(Protocol):
 
     @property
     def bindings(self) -> BindingRepository: ...
+
+    @property
+    def patrols(self) -> PatrolRepository: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 

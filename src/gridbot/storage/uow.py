@@ -14,6 +14,7 @@ from gridbot.storage.repositories import (
     SqlDueRepository,
     SqlOrgRepository,
     SqlOutboxRepository,
+    SqlPatrolRepository,
     SqlPersonRepository,
 )
 
@@ -33,6 +34,7 @@ class SqlUnitOfWork:
     outbox: SqlOutboxRepository
     due: SqlDueRepository
     bindings: SqlBindingRepository
+    patrols: SqlPatrolRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -57,6 +59,7 @@ class SqlUnitOfWork:
         self.outbox = SqlOutboxRepository(session)
         self.due = SqlDueRepository(session)
         self.bindings = SqlBindingRepository(session)
+        self.patrols = SqlPatrolRepository(session)
         return self
 
     async def __aexit__(

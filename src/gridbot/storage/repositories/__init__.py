@@ -7,6 +7,7 @@ from gridbot.storage.repositories.categories import SqlCategoryRepository
 from gridbot.storage.repositories.due import SqlDueRepository
 from gridbot.storage.repositories.org import SqlOrgRepository
 from gridbot.storage.repositories.outbox import SqlOutboxRepository
+from gridbot.storage.repositories.patrols import SqlPatrolRepository
 from gridbot.storage.repositories.people import SqlPersonRepository
 
 __all__ = [
@@ -17,5 +18,6 @@ __all__ = [
     "SqlDueRepository",
     "SqlOrgRepository",
     "SqlOutboxRepository",
+    "SqlPatrolRepository",
     "SqlPersonRepository",
 ]

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from gridbot.domain.case import Case, CaseEvent, CaseStatus, Rating, Visit
+from gridbot.domain.case import Case, CaseEvent, CaseKind, CaseStatus, Rating, Visit
 from gridbot.domain.errors import NotFound
 from gridbot.storage.repositories.base import SqlRepository
 from gridbot.storage.rows import (
@@ -24,6 +24,19 @@ from gridbot.storage.rows import (
 class SqlCaseRepository(SqlRepository):
     async def get(self, case_id: int) -> Case | None:
         row = await self._session.get(CaseRow, case_id)
+        return row.to_domain() if row else None
+
+    async def get_for_update(self, case_id: int) -> Case | None:
+        """The case, its row locked until the transaction ends (``SELECT … FOR UPDATE`` on
+        PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers), so that two
+        concurrent changes of one case apply one after the other and the second sees the
+        first."""
+        row = await self._session.scalar(
+            select(CaseRow)
+            .where(CaseRow.id == case_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
         return row.to_domain() if row else None
 
     async def by_number(self, number: str) -> Case | None:
@@ -87,6 +100,23 @@ class SqlCaseRepository(SqlRepository):
         if statuses is not None:
             query = query.where(CaseRow.status.in_([str(status) for status in statuses]))
         rows = await self._session.scalars(query.order_by(CaseRow.created_at, CaseRow.id))
+        return [row.to_domain() for row in rows]
+
+    async def in_grids(
+        self, kind: CaseKind, grid_codes: Sequence[str], statuses: Sequence[CaseStatus]
+    ) -> Sequence[Case]:
+        """Cases of ``kind`` on these grids in one of ``statuses``, oldest first."""
+        if not grid_codes or not statuses:
+            return []
+        rows = await self._session.scalars(
+            select(CaseRow)
+            .where(
+                CaseRow.kind == str(kind),
+                CaseRow.grid_code.in_(list(grid_codes)),
+                CaseRow.status.in_([str(status) for status in statuses]),
+            )
+            .order_by(CaseRow.created_at, CaseRow.id)
+        )
         return [row.to_domain() for row in rows]
 
     async def count_reported_since(self, person_id: int, since: datetime) -> int:

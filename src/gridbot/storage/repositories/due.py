@@ -84,6 +84,15 @@ class SqlDueRepository(SqlRepository):
             .execution_options(synchronize_session=False)
         )
 
+    async def pending(self, kind: DueKind, ref: str) -> Sequence[DueItem]:
+        """Undone items of this kind about this ref, soonest first."""
+        rows = await self._session.scalars(
+            select(DueItemRow)
+            .where(DueItemRow.kind == kind, DueItemRow.ref == ref, DueItemRow.done_at.is_(None))
+            .order_by(DueItemRow.due_at, DueItemRow.id)
+        )
+        return [row.to_domain() for row in rows]
+
     async def cancel(self, kind: DueKind, ref: str) -> int:
         result = await self._session.execute(
             delete(DueItemRow)

@@ -17,6 +17,7 @@ from gridbot.storage.rows.org import (
     PersonRow,
     RoleAssignmentRow,
 )
+from gridbot.storage.rows.patrol import PatrolRow
 
 __all__ = [
     "CarePersonRow",
@@ -30,6 +31,7 @@ __all__ = [
     "DueItemRow",
     "OrgUnitRow",
     "OutboxRow",
+    "PatrolRow",
     "PersonRow",
     "PointsRow",
     "RatingRow",
