@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 from gridbot.domain.case import CaseStatus
@@ -9,7 +11,7 @@ from gridbot.domain.errors import IllegalTransition, PermissionDenied, Validatio
 from gridbot.domain.messaging import DueKind
 from gridbot.domain.workflow import accept_case, add_progress, resolve_case
 
-from .conftest import NEIGHBOUR_WORKER, RESIDENT, TZ, WORKER, Desk
+from .conftest import LEADER, NEIGHBOUR_WORKER, RESIDENT, TZ, WORKER, Desk
 
 ACCEPTED = "您的事项 {number} 已被接单"
 
@@ -147,3 +149,16 @@ async def test_resolving_a_case_twice_is_refused(desk: Desk) -> None:
         await desk.run(resolve_case, desk.clock, desk.notifier, TZ, WORKER, case.id, "好了")
 
     assert await desk.snapshot(case.id) == before
+
+
+async def test_two_people_accepting_at_once_apply_once(desk: Desk) -> None:
+    case = await desk.report()
+
+    results = await asyncio.gather(
+        desk.run(accept_case, desk.clock, desk.notifier, WORKER, case.id),
+        desk.run(accept_case, desk.clock, desk.notifier, LEADER, case.id),
+        return_exceptions=True,
+    )
+
+    assert sorted(type(r).__name__ for r in results) == ["Case", "IllegalTransition"]
+    assert (await desk.actions(case.id)).count("accept") == 1
