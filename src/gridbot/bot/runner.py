@@ -30,6 +30,7 @@ from gridbot.bot.notifier import OutboxNotifier
 from gridbot.bot.outbox_sender import OutboxSender
 from gridbot.bot.scheduler import DueScheduler
 from gridbot.bot.templating import Renderer
+from gridbot.bot.wish_patrol_jobs import register_wish_and_patrol_jobs, start_patrol_reminders
 from gridbot.bot.workflow_jobs import register_workflow_jobs
 from gridbot.handlers.types import UowFactory
 from gridbot.storage.database import Database
@@ -80,6 +81,8 @@ async def bot_services(
             renderer, clock, default_locale=settings.locale, bot_username=username
         )
         register_workflow_jobs(scheduler, notifier, clock, settings)
+        register_wish_and_patrol_jobs(scheduler, notifier, clock, settings)
+        await start_patrol_reminders(uow_factory, clock, settings)
         # INTEGRATION POINT: register a handler per DueKind here (scheduler.register(kind, fn))
         # as the use cases that create due items land; the scheduler drops unhandled kinds.
         scheduler.start()

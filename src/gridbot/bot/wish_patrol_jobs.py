@@ -7,6 +7,7 @@ reminder of each configured time that has none pending.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from gridbot.bot.config import Settings
@@ -16,6 +17,8 @@ from gridbot.domain.notices import Notifier
 from gridbot.domain.patrol import ensure_patrol_reminders, on_patrol_reminder
 from gridbot.domain.ports import Clock, UnitOfWork
 from gridbot.domain.wishes import on_claim_expiry
+
+log = logging.getLogger(__name__)
 
 
 def register_wish_and_patrol_jobs(
@@ -40,8 +43,14 @@ def register_wish_and_patrol_jobs(
 async def start_patrol_reminders(
     uow_factory: Callable[[], UnitOfWork], clock: Clock, settings: Settings
 ) -> int:
-    """Returns how many reminders were scheduled (0 when every time has one pending)."""
-    async with uow_factory() as uow:
-        added = await ensure_patrol_reminders(uow, clock, settings.tz, settings.patrol_times)
-        await uow.commit()
+    """Returns how many reminders were scheduled (0 when every time has one pending).
+    Reminders are not worth failing the start-up for: a failure is logged, and the next
+    start-up schedules them."""
+    try:
+        async with uow_factory() as uow:
+            added = await ensure_patrol_reminders(uow, clock, settings.tz, settings.patrol_times)
+            await uow.commit()
+    except Exception:
+        log.exception("could not schedule the patrol reminders")
+        return 0
     return len(added)
