@@ -6,13 +6,16 @@ from datetime import UTC, datetime
 
 import pytest
 
+from gridbot.domain.binding import BindingKind, ChatBinding
 from gridbot.domain.case import CaseKind, CaseLevel, CaseStatus, Location, Priority
 from gridbot.domain.cases import MAX_TEXT, reporting_grid
 from gridbot.domain.errors import NotBound, NotFound, RateLimited, ValidationFailed
 from gridbot.domain.messaging import ChatKind, DueKind
 from gridbot.domain.org import Category, Role
 
-from .conftest import GROUP, OTHER_GRID, POLICE_GUIDE, RESIDENT, T0, WORKER, Town
+from .conftest import GROUP, OTHER_GRID, POLICE_GUIDE, RESIDENT, SECRETARY, T0, WORKER, Town
+
+WORKER_GROUP = -1009001
 
 
 async def test_a_report_lands_on_the_residents_grid_worker_with_deadlines_and_a_number(
@@ -173,3 +176,20 @@ async def test_with_nobody_on_duty_in_the_grid_the_community_takes_the_case(town
     staff = await town.person(1017)  # 林小红, community staff of DL-WX-LY
     assert (case.level, case.unit_code, case.assignee_id) == ("community", "DL-WX-LY", staff.id)
     assert case.created_at == T0
+
+
+async def test_the_branch_secretary_is_copied_without_buttons_and_the_worker_group_gets_a_line(
+    town: Town,
+) -> None:
+    async with town.db.uow() as uow:
+        await uow.bindings.save(
+            ChatBinding(WORKER_GROUP, "DL-WX-LY-01", BindingKind.WORKER_GROUP, T0, "第一网格工作群")
+        )
+        await uow.commit()
+    case = await town.report()
+    [copy] = await town.outbox(SECRETARY)
+    assert case.number in copy.params["text"] and "张伟" in copy.params["text"]
+    assert "reply_markup" not in copy.params
+    [line] = await town.outbox(WORKER_GROUP)
+    assert line.chat_kind == ChatKind.GROUP and case.number in line.params["text"]
+    assert "李桂兰" not in line.params["text"] and "垃圾" not in line.params["text"]

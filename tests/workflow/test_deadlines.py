@@ -38,6 +38,8 @@ async def fire(desk: Desk, kind: DueKind) -> int:
 async def test_an_unanswered_case_calls_up_the_chain_one_step_at_a_time(desk: Desk) -> None:
     case = await desk.report()
     assert case.respond_by is not None
+    chain = (LEADER, COMMUNITY, DISPATCHER)
+    before = [len(await desk.texts(p)) for p in chain]  # the leader was copied on the new case
     desk.clock.at = case.respond_by
     called: list[int] = []
 
@@ -48,7 +50,8 @@ async def test_an_unanswered_case_calls_up_the_chain_one_step_at_a_time(desk: De
 
     assert await fire(desk, DueKind.RESPOND_DEADLINE) == 0
     assert await desk.due(DueKind.RESPOND_DEADLINE) == []
-    assert [len(await desk.texts(p)) for p in (LEADER, COMMUNITY, DISPATCHER)] == [1, 1, 1]
+    after = [len(await desk.texts(p)) for p in chain]
+    assert [a - b for a, b in zip(after, before, strict=True)] == [1, 1, 1]
     assert "等待您接单" in (await desk.texts(WORKER))[-1]
     assert "尚未接单" in (await desk.texts(DISPATCHER))[-1]
     chased = [
@@ -144,6 +147,7 @@ async def test_an_unresolved_case_reminds_the_assignee_after_its_resolve_deadlin
 async def test_the_scheduler_tick_runs_the_chase(desk: Desk) -> None:
     case = await desk.report()
     assert case.respond_by is not None
+    copied = len(await desk.texts(LEADER))  # as branch secretary, on the new case
     scheduler = DueScheduler(desk.db.uow, desk.clock)
     for kind, handler in HANDLERS.items():
         scheduler.register(kind, partial(handler, clock=desk.clock, notifier=desk.notifier, tz=TZ))
@@ -154,7 +158,7 @@ async def test_the_scheduler_tick_runs_the_chase(desk: Desk) -> None:
     assert await scheduler.tick() == 1
     assert await scheduler.tick() == 0  # each step once
 
-    assert len(await desk.texts(LEADER)) == 1
+    assert len(await desk.texts(LEADER)) == copied + 1
     assert [a for a in await desk.actions(case.id) if a in ("remind", "call_up")] == [
         "remind",
         "call_up",

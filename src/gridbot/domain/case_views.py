@@ -14,7 +14,8 @@ from gridbot.domain.policy import Action, action_for, may, require
 from gridbot.domain.ports import UnitOfWork
 
 # Supervision between staff stays among staff: a reporter's timeline leaves it out.
-_STAFF_ONLY_EVENTS = frozenset({CaseAction.URGE.value})
+# Reminders and call-ups name the staff who were chased: the handlers' business only.
+_STAFF_ONLY_EVENTS = frozenset({CaseAction.URGE.value, "remind", "call_up"})
 
 
 @dataclass(frozen=True)

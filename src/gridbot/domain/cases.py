@@ -21,7 +21,7 @@ from gridbot.domain.case_common import (
     lineage,
     zone,
 )
-from gridbot.domain.case_notices import announce, approver_keyboard, assignee_keyboard, local
+from gridbot.domain.case_notices import announce, approver_keyboard, local
 from gridbot.domain.case_routing import WISH_CATEGORY, assign_new_case, wish_category
 from gridbot.domain.case_updates import add_info, mark_affected, withdraw
 from gridbot.domain.case_views import CaseView, case_view, my_cases
@@ -32,6 +32,7 @@ from gridbot.domain.messaging import DueKind
 from gridbot.domain.notices import Notifier
 from gridbot.domain.org import Category, OrgUnit, Person, Role, UnitLevel
 from gridbot.domain.ports import Clock, UnitOfWork
+from gridbot.domain.workflow_support import tell_new_assignee
 
 __all__ = [
     "MAX_PHOTOS",
@@ -136,18 +137,8 @@ async def submit_report(
     await schedule(uow, DueKind.RESPOND_DEADLINE, case.number, respond_by)
     await schedule(uow, DueKind.RESOLVE_DEADLINE, case.number, resolve_by)
     await announce(uow, notifier, case, submitted)
-    if case.assignee_id is not None:
-        await notifier.to_person(
-            uow,
-            case.assignee_id,
-            "notices/case_assigned.html.j2",
-            keyboard=assignee_keyboard(case),
-            photo=case.photos[0] if case.photos else None,
-            case=case,
-            category=category,
-            respond_by=local(case.respond_by, tz),
-            resolve_by=local(case.resolve_by, tz),
-        )
+    # The card to the assignee, a copy to the branch secretary, a line to the worker group.
+    await tell_new_assignee(uow, notifier, tz, case, submitted, respond_by)
     return case
 
 
