@@ -9,10 +9,11 @@ from gridbot.bot.config import Settings
 from gridbot.bot.scheduler import DueScheduler
 from gridbot.bot.workflow_jobs import register_workflow_jobs
 from gridbot.domain.case import Priority
+from gridbot.domain.cases import case_view
 from gridbot.domain.messaging import DueKind
 from gridbot.domain.workflow import accept_case, on_resolve_deadline, on_respond_deadline
 
-from .conftest import COMMUNITY, DISPATCHER, LEADER, TZ, WORKER, Desk
+from .conftest import COMMUNITY, DISPATCHER, LEADER, RESIDENT, TZ, WORKER, Desk
 
 HANDLERS = {
     DueKind.RESPOND_DEADLINE: on_respond_deadline,
@@ -176,3 +177,18 @@ async def test_the_running_bot_registers_both_deadline_jobs(desk: Desk) -> None:
     assert await scheduler.tick() == 1
 
     assert "remind" in await desk.actions(case.id)
+
+
+async def test_the_reporter_does_not_see_who_was_chased_but_the_handler_does(desk: Desk) -> None:
+    case = await desk.report()
+    assert case.respond_by is not None and case.id is not None
+    desk.clock.at = case.respond_by
+    for _ in range(2):
+        assert await fire(desk, DueKind.RESPOND_DEADLINE) == 1
+        desk.clock.advance(minutes=30)
+    async with desk.db.uow() as uow:
+        mine = await case_view(uow, RESIDENT, case.id)
+        handler = await case_view(uow, WORKER, case.id)
+    chased = {"remind", "call_up"}
+    assert not chased & {e.action for e in mine.events}
+    assert chased <= {e.action for e in handler.events}
