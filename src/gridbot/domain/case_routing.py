@@ -8,7 +8,7 @@ from datetime import datetime
 
 from gridbot.domain.case import Case, CaseEvent
 from gridbot.domain.case_common import tree_around
-from gridbot.domain.errors import IllegalTransition, NoAssignee
+from gridbot.domain.errors import IllegalTransition, NoAssignee, NotFound, ValidationFailed
 from gridbot.domain.lifecycle import CaseAction, apply
 from gridbot.domain.org import Category, Person, Role, RoleAssignment
 from gridbot.domain.orgtree import OrgTree
@@ -109,3 +109,14 @@ def _await_approval(case: Case, approver: int, now: datetime) -> CaseEvent:
         level=case.level,
         assignee_id=approver,
     )
+
+
+async def report_category(uow: UnitOfWork, code: str) -> Category:
+    """The category a report or a patrol hazard is filed under: known, open, and not the
+    internal category of wishes."""
+    category = await uow.categories.get(code)
+    if category is None:
+        raise NotFound(f"no category {code!r}", category=code)
+    if not category.active or category.code == WISH_CATEGORY:
+        raise ValidationFailed(f"category {code!r} is not open", code="category_inactive")
+    return category

@@ -22,12 +22,12 @@ from gridbot.domain.case_common import (
     zone,
 )
 from gridbot.domain.case_notices import announce, approver_keyboard, local
-from gridbot.domain.case_routing import WISH_CATEGORY, assign_new_case, wish_category
+from gridbot.domain.case_routing import assign_new_case, report_category, wish_category
 from gridbot.domain.case_updates import add_info, mark_affected, withdraw
 from gridbot.domain.case_views import CaseView, case_view, my_cases
 from gridbot.domain.deadlines import compute_deadlines, end_of_local_day
 from gridbot.domain.due import schedule
-from gridbot.domain.errors import NotBound, NotFound, RateLimited, ValidationFailed
+from gridbot.domain.errors import NotBound, RateLimited, ValidationFailed
 from gridbot.domain.messaging import DueKind
 from gridbot.domain.notices import Notifier
 from gridbot.domain.org import Category, OrgUnit, Person, Role, UnitLevel
@@ -112,7 +112,7 @@ async def submit_report(
     text, photos = check_text(cmd.text), check_photos(cmd.photos)
     if cmd.kind == CaseKind.WISH:
         raise ValidationFailed("a wish is posted with submit_wish", code="wrong_kind")
-    category = await _active_category(uow, cmd.category_code)
+    category = await report_category(uow, cmd.category_code)
     grid = await reporting_grid(uow, cmd.reporter_telegram_id, cmd.source_chat_id)
     respond_by, resolve_by = compute_deadlines(category, cmd.priority, now, tz)
     case = Case(
@@ -216,15 +216,6 @@ async def _check_rate(uow: UnitOfWork, person: Person, now: datetime) -> None:
         raise RateLimited(
             f"{recent} cases in the last hour", limit=MAX_REPORTS_PER_HOUR, person_id=person.id
         )
-
-
-async def _active_category(uow: UnitOfWork, code: str) -> Category:
-    category = await uow.categories.get(code)
-    if category is None:
-        raise NotFound(f"no category {code!r}", category=code)
-    if not category.active or category.code == WISH_CATEGORY:
-        raise ValidationFailed(f"category {code!r} is not open", code="category_inactive")
-    return category
 
 
 def _wanted_by(wanted: date | None, now: datetime, tz: tzinfo | str) -> datetime | None:

@@ -15,13 +15,14 @@ from datetime import datetime, tzinfo
 
 from gridbot.domain.case import Case, CaseEvent, CaseKind, CaseLevel, CaseStatus, Location, Priority
 from gridbot.domain.case_common import check_photos, check_text, known_staff, zone
+from gridbot.domain.case_routing import report_category
 from gridbot.domain.deadlines import compute_deadlines
 from gridbot.domain.due import schedule
-from gridbot.domain.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
+from gridbot.domain.errors import IllegalTransition, PermissionDenied, ValidationFailed
 from gridbot.domain.lifecycle import CaseAction, apply
 from gridbot.domain.messaging import DueKind
 from gridbot.domain.notices import Notifier
-from gridbot.domain.org import Category, Role, Staff, UnitLevel
+from gridbot.domain.org import Role, Staff, UnitLevel
 from gridbot.domain.patrol_reminders import (
     DEFAULT_PATROL_TIMES,
     ensure_patrol_reminders,
@@ -131,7 +132,7 @@ async def report_patrol_hazard(
     staff, now = await known_staff(uow, telegram_id), clock.now()
     person_id = _id(staff)
     note, attachments = check_text(text), check_photos(photos)
-    category = await _hazard_category(uow, category_code)
+    category = await report_category(uow, category_code)
     if fixed_on_spot and category.requires_evidence and not attachments:
         raise ValidationFailed("a fix on the spot needs a photo", code="evidence_required")
     patrol = await uow.patrols.open_for(person_id)
@@ -205,15 +206,6 @@ def _found_on_patrol(
             )
         )
     return events
-
-
-async def _hazard_category(uow: UnitOfWork, code: str) -> Category:
-    category = await uow.categories.get(code)
-    if category is None:
-        raise NotFound(f"no category {code!r}", category=code)
-    if not category.active:
-        raise ValidationFailed(f"category {code!r} is not open", code="category_inactive")
-    return category
 
 
 def _id(staff: Staff) -> int:
