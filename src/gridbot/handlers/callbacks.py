@@ -47,3 +47,19 @@ class JoinGridCallback(CallbackData, prefix="jg"):
     """The grid picker's confirmation: live in this grid from now on (join or move)."""
 
     code: str
+
+
+class PatrolCallback(CallbackData, prefix="pt"):
+    """/patrol: start, end, and the steps of a hazard found on the way (巡查上报)."""
+
+    action: str
+    value: str = ""
+
+
+class CaseStepCallback(CallbackData, prefix="cs"):
+    """A step of a handler's action on a case (transfer target, department, return reason,
+    done, cancel). ``value`` is a request like any other: the use case checks it."""
+
+    step: str
+    case_id: int
+    value: str = ""
