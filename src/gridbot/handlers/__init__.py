@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from gridbot.handlers import errors, fallback, groups, help, join, lang, start
+from gridbot.handlers import errors, fallback, groups, help, join, lang, my_cases, report, start
 
 
 def build_root_router() -> Router:
@@ -16,6 +16,8 @@ def build_root_router() -> Router:
         groups.build_router(),  # the bot added/removed, /bind /unbind, /start b_, newcomers
         join.build_router(),  # /start j_ and inv_, the grid picker
         lang.build_router(),  # /lang, also in the middle of a draft
+        report.build_router(),  # report and wish drafts, /cancel, /start r_<group>
+        my_cases.build_router(),  # /my, case timelines, /start c_<number>, "same problem"
         start.build_router(),
         help.build_router(),
         fallback.build_router(),  # last: whatever nobody else handled
