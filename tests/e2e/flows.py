@@ -63,8 +63,8 @@ async def report(
     await resident.send("跳过")
     await resident.tap("邻居可在群里看到进展" if public else "不公开：仅本人和网格团队可见")
     await resident.tap("提交")
-    answer = await chat.wait_for(lambda t: "已提交" in t)
-    number = answer.split("事项编号 ")[1].split("。")[0]
+    answer = await chat.wait_for(lambda t: "已登记" in t)
+    number = answer.split("编号 ")[1].split("。")[0]
     return await case_by_number(world, number)
 
 

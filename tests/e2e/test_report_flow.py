@@ -32,10 +32,14 @@ async def test_a_resident_reports_with_a_photo_and_a_location_and_gets_the_numbe
     summary = await chat.wait_for(lambda t: "请核对您的反映" in t)
     assert "1 张照片" in summary and "39.12010, 117.31020" in summary
     await resident.tap("提交")
-    answer = await chat.wait_for(lambda t: "已提交" in t)
+    await chat.wait_for(lambda t: "✅ 已提交" in t)  # the summary card, edited
+    answer = await chat.wait_for(lambda t: "已登记" in t)
 
     [case] = await cases_of(world, RESIDENT)
     assert case.number in answer
+    await world.settle()
+    numbered = [m for m in await chat.bot_messages() if case.number in (m.get("text") or "")]
+    assert len(numbered) == 1  # one confirmation, not one per layer
     assert case.category_code == "env" and case.grid_code == "DL-WX-LY-01"
     assert len(case.photos) == 1 and case.location is not None
     assert case.location.latitude == 39.1201 and not case.public
@@ -60,7 +64,7 @@ async def test_an_english_resident_reports_with_a_typed_address(world: World) ->
     summary = await chat.wait_for(lambda t: "Please check your report" in t)
     assert "0 photos" in summary and "Lane 4" in summary
     await resident.tap("Submit")
-    answer = await chat.wait_for(lambda t: "Submitted" in t)
+    answer = await chat.wait_for(lambda t: "registered as" in t)
 
     [case] = await cases_of(world, ENGLISH_RESIDENT)
     assert case.number in answer and case.public and case.photos == []
@@ -115,7 +119,7 @@ async def test_a_report_started_in_a_bound_group_continues_in_private_and_is_pos
     await resident.send("跳过")
     await resident.tap("邻居可在群里看到进展")
     await resident.tap("提交")
-    await chat.wait_for(lambda t: "已提交" in t)
+    await chat.wait_for(lambda t: "已登记" in t)
 
     [case] = await cases_of(world, RESIDENT)
     assert case.source_chat_id == group.chat_id and case.public

@@ -31,7 +31,7 @@ async def test_a_wish_with_a_photo_reaches_the_branch_secretary(world: World) ->
     summary = await chat.wait_for(lambda t: "请核对您的微心愿" in t)
     assert "1 张照片" in summary and "期望完成日期" in summary
     await resident.tap("提交")
-    answer = await chat.wait_for(lambda t: "已发布" in t)
+    answer = await chat.wait_for(lambda t: "已登记" in t)
 
     [wish] = await cases_of(world, RESIDENT)
     assert wish.number in answer and "党支部书记审核" in answer
@@ -67,7 +67,7 @@ async def test_an_english_wish_with_a_typed_date_and_a_wrong_one_first(world: Wo
     summary = await chat.wait_for(lambda t: "Please check your micro-wish" in t)
     assert f"Wanted by: {wanted.isoformat()}" in summary and "0 photos" in summary
     await resident.tap("Submit")
-    answer = await chat.wait_for(lambda t: "is posted" in t)
+    answer = await chat.wait_for(lambda t: "registered as" in t)
 
     [wish] = await cases_of(world, ENGLISH_RESIDENT)
     assert wish.number in answer and "branch secretary" in answer

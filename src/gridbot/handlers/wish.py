@@ -198,7 +198,7 @@ async def on_submit(
     await state.clear()
     await query.answer()
     if isinstance(query.message, Message) and case.id is not None:
-        text = render("wish/submitted.html.j2", case=case)
+        text = render("report/submitted.html.j2", case=case)
         await query.message.edit_text(text, reply_markup=kb.case_opened(case.id, t))
 
 
