@@ -12,7 +12,8 @@ from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.fsm.storage.memory import MemoryStorage
+from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
+from aiogram.fsm.storage.redis import RedisStorage
 
 from gridbot.bot.config import Settings
 from gridbot.bot.menus import CommandMenus, set_default_menus
@@ -49,8 +50,6 @@ def build_bot(settings: Settings, *, session: BaseSession | None = None) -> Bot:
 def build_storage(settings: Settings) -> BaseStorage:
     """Conversation state: in memory for one process, in Redis when REDIS_URL is set."""
     if settings.redis_url:
-        from aiogram.fsm.storage.redis import RedisStorage
-
         return RedisStorage.from_url(settings.redis_url)
     return MemoryStorage()
 
@@ -65,7 +64,13 @@ def build_dispatcher(
     bot_username: BotUsername = None,
 ) -> Dispatcher:
     """``bot_username`` (from getMe) builds the deep links of queued messages."""
-    dispatcher = Dispatcher(storage=storage or build_storage(settings))
+    storage = storage or build_storage(settings)
+    # One update at a time per chat and user: the photos of an album, or a double tap, must
+    # not race on the same draft (in Redis, across processes too).
+    isolation = (
+        storage.create_isolation() if isinstance(storage, RedisStorage) else SimpleEventIsolation()
+    )
+    dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
     renderer = renderer or Renderer()
     clock = clock or SystemClock()
     notifier = OutboxNotifier(
