@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from aiogram import Router
 
-from gridbot.handlers import errors, fallback, groups, help, join, lang, my_cases, report, start
+from gridbot.handlers import (
+    errors,
+    fallback,
+    groups,
+    help,
+    join,
+    lang,
+    my_cases,
+    report,
+    start,
+    wish_actions,
+)
 
 
 def build_root_router() -> Router:
@@ -18,6 +29,7 @@ def build_root_router() -> Router:
         lang.build_router(),  # /lang, also in the middle of a draft
         report.build_router(),  # report and wish drafts, /cancel, /start r_<group>
         my_cases.build_router(),  # /my, case timelines, /start c_<number>, "same problem"
+        wish_actions.build_router(),  # wish cards: approve, reject, claim, fulfil, confirm; /wishes
         start.build_router(),
         help.build_router(),
         fallback.build_router(),  # last: whatever nobody else handled

@@ -1,0 +1,258 @@
+"""Micro-wishes on their cards: 通过 Approve, 驳回 Reject (asks the reason), 认领 Claim,
+完成 Fulfilled (asks a note or a photo), 确认 Confirm; and /wishes, the board of the grids
+a branch secretary or grid leader looks after.
+
+Every tap is a request: the use case checks who asks and what state the wish is in, and a
+refusal reaches the central error handler, which answers the tap. A tap is answered here
+only after the use case succeeded, so it is answered exactly once.
+"""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.enums import ChatType
+from aiogram.filters import Command, Filter
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+
+from gridbot.bot.config import Settings
+from gridbot.domain.errors import DomainError
+from gridbot.domain.lifecycle import CaseAction
+from gridbot.domain.notices import Notifier
+from gridbot.domain.ports import Clock
+from gridbot.domain.wish_steps import check_wish_step, is_wish
+from gridbot.domain.wishes import (
+    approve_wish,
+    claim_wish,
+    confirm_wish,
+    fulfil_wish,
+    pending_wishes,
+    reject_wish,
+)
+from gridbot.handlers.callbacks import CaseCallback
+from gridbot.handlers.report_steps import text_problem
+from gridbot.handlers.types import Render, Translate, UowFactory
+from gridbot.handlers.wish_cards import (
+    WishSteps,
+    approval_keyboard,
+    ask_for_text,
+    card_of,
+    close_card,
+    is_text_problem,
+    retire_card,
+)
+
+PRIVATE = F.chat.type == ChatType.PRIVATE
+TYPED = F.text & ~F.text.startswith("/")
+NOT_COMMAND = ~F.text.startswith("/")
+MOST_CARDS = 10  # /wishes sends one approval card per pending wish, this many at most
+
+
+class OnWish(Filter):
+    """A CaseCallback on a micro-wish (驳回 shares the ``reject`` action with 退回)."""
+
+    async def __call__(
+        self, query: CallbackQuery, callback_data: CaseCallback, uow_factory: UowFactory
+    ) -> bool:
+        async with uow_factory() as uow:
+            return await is_wish(uow, callback_data.case_id)
+
+
+async def on_approve(
+    query: CallbackQuery,
+    callback_data: CaseCallback,
+    uow_factory: UowFactory,
+    clock: Clock,
+    notifier: Notifier,
+    settings: Settings,
+    render: Render,
+    t: Translate,
+) -> None:
+    async with uow_factory() as uow:
+        case = await approve_wish(
+            uow, clock, notifier, settings.tz, query.from_user.id, callback_data.case_id
+        )
+        await uow.commit()
+    await close_card(query, render("wishes/approved.html.j2", case=case), t("Approved"))
+
+
+async def on_claim(
+    query: CallbackQuery,
+    callback_data: CaseCallback,
+    uow_factory: UowFactory,
+    clock: Clock,
+    notifier: Notifier,
+    settings: Settings,
+    render: Render,
+    t: Translate,
+) -> None:
+    async with uow_factory() as uow:
+        case = await claim_wish(
+            uow, clock, notifier, settings.tz, query.from_user.id, callback_data.case_id
+        )
+        await uow.commit()
+    toast = t("Claimed. Thank you! The details are in your private chat with me.")
+    await close_card(query, render("wishes/claimed.html.j2", case=case), toast)
+
+
+async def on_confirm(
+    query: CallbackQuery,
+    callback_data: CaseCallback,
+    uow_factory: UowFactory,
+    clock: Clock,
+    notifier: Notifier,
+    render: Render,
+    t: Translate,
+) -> None:
+    async with uow_factory() as uow:
+        case = await confirm_wish(uow, clock, notifier, query.from_user.id, callback_data.case_id)
+        await uow.commit()
+    await close_card(query, render("wishes/confirmed.html.j2", case=case), t("Confirmed"))
+
+
+async def on_reject(
+    query: CallbackQuery,
+    callback_data: CaseCallback,
+    state: FSMContext,
+    uow_factory: UowFactory,
+    render: Render,
+) -> None:
+    await ask_step(query, callback_data, state, uow_factory, render, CaseAction.REJECT)
+
+
+async def on_fulfil(
+    query: CallbackQuery,
+    callback_data: CaseCallback,
+    state: FSMContext,
+    uow_factory: UowFactory,
+    render: Render,
+) -> None:
+    await ask_step(query, callback_data, state, uow_factory, render, CaseAction.FULFIL)
+
+
+async def ask_step(
+    query: CallbackQuery,
+    callback_data: CaseCallback,
+    state: FSMContext,
+    uow_factory: UowFactory,
+    render: Render,
+    action: CaseAction,
+) -> None:
+    """The tap of a step that needs words: checked now, the words asked for."""
+    async with uow_factory() as uow:
+        case = await check_wish_step(uow, query.from_user.id, callback_data.case_id, action)
+    step, prompt = STEPS[action]
+    await ask_for_text(state, step, query, case)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.answer(render(prompt, number=case.number))
+
+
+STEPS = {
+    CaseAction.REJECT: (WishSteps.reason, "wishes/ask_reason.html.j2"),
+    CaseAction.FULFIL: (WishSteps.fulfilment, "wishes/ask_fulfilment.html.j2"),
+}
+
+
+async def on_reason(
+    message: Message,
+    state: FSMContext,
+    uow_factory: UowFactory,
+    clock: Clock,
+    notifier: Notifier,
+    render: Render,
+) -> None:
+    assert message.from_user is not None
+    card = await card_of(state)
+    try:
+        async with uow_factory() as uow:
+            case = await reject_wish(
+                uow, clock, notifier, message.from_user.id, card.case_id, message.text or ""
+            )
+            await uow.commit()
+    except DomainError as refused:
+        await refuse_text(refused, state, message, render)
+        return
+    await finish(state, message, render("wishes/rejected.html.j2", case=case))
+
+
+async def on_fulfilment(
+    message: Message,
+    state: FSMContext,
+    uow_factory: UowFactory,
+    clock: Clock,
+    notifier: Notifier,
+    render: Render,
+) -> None:
+    assert message.from_user is not None
+    card = await card_of(state)
+    photos = (message.photo[-1].file_id,) if message.photo else ()
+    note = message.text or message.caption
+    try:
+        async with uow_factory() as uow:
+            case = await fulfil_wish(
+                uow, clock, notifier, message.from_user.id, card.case_id, note, photos
+            )
+            await uow.commit()
+    except DomainError as refused:
+        await refuse_text(refused, state, message, render)
+        return
+    await finish(state, message, render("wishes/fulfilled.html.j2", case=case))
+
+
+async def refuse_text(
+    refused: DomainError, state: FSMContext, message: Message, render: Render
+) -> None:
+    """An empty or too long text is asked again; any other refusal ends the step and goes
+    to the central error handler."""
+    if not is_text_problem(refused):
+        await state.clear()
+        raise refused
+    await message.answer(render("report/invalid_text.html.j2", **text_problem(refused)))
+
+
+async def finish(state: FSMContext, message: Message, text: str) -> None:
+    card = await card_of(state)
+    await state.clear()
+    await retire_card(message.bot, card, text)
+    await message.answer(text)
+
+
+async def on_not_reason(message: Message, state: FSMContext, render: Render) -> None:
+    card = await card_of(state)
+    await message.answer(render("wishes/ask_reason.html.j2", number=card.number))
+
+
+async def on_not_fulfilment(message: Message, state: FSMContext, render: Render) -> None:
+    card = await card_of(state)
+    await message.answer(render("wishes/ask_fulfilment.html.j2", number=card.number))
+
+
+async def cmd_wishes(
+    message: Message, uow_factory: UowFactory, settings: Settings, render: Render, t: Translate
+) -> None:
+    assert message.from_user is not None
+    async with uow_factory() as uow:
+        board = await pending_wishes(uow, message.from_user.id)
+    await message.answer(render("wishes/board.html.j2", board=board, most=MOST_CARDS))
+    for case in board.pending[:MOST_CARDS]:
+        assert case.id is not None
+        text = render("wishes/pending_card.html.j2", case=case, tz=settings.tz)
+        await message.answer(text, reply_markup=approval_keyboard(case.id, t))
+
+
+def build_router() -> Router:
+    router = Router(name=__name__)
+    case = CaseCallback.filter
+    router.message.register(cmd_wishes, PRIVATE, Command("wishes"), F.from_user)
+    router.callback_query.register(on_approve, case(F.action == "approve"))
+    router.callback_query.register(on_claim, case(F.action == "claim"))
+    router.callback_query.register(on_confirm, case(F.action == "confirm"))
+    router.callback_query.register(on_fulfil, case(F.action == "fulfil"))
+    router.callback_query.register(on_reject, case(F.action == "reject"), OnWish())
+    router.message.register(on_reason, WishSteps.reason, TYPED)
+    router.message.register(on_not_reason, WishSteps.reason, NOT_COMMAND)
+    router.message.register(on_fulfilment, WishSteps.fulfilment, TYPED)
+    router.message.register(on_fulfilment, WishSteps.fulfilment, F.photo)
+    router.message.register(on_not_fulfilment, WishSteps.fulfilment, NOT_COMMAND)
+    return router
