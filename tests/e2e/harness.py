@@ -20,7 +20,7 @@ import contextlib
 import itertools
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,17 @@ class StandRefused(AssertionError):
     """The stand answered a person-side request with an error."""
 
 
+class MovableClock:
+    """The bot's clock in end-to-end tests: the wall clock plus an offset a test may move
+    forward (``world.advance``), so deadlines fall due without waiting for them."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta(0)
+
+    def now(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
 @contextlib.asynccontextmanager
 async def start_world(db_file: Path, personas: Sequence[Json]) -> AsyncIterator[World]:
     """The stand on a free port and the real bot polling it, on a migrated SQLite file.
@@ -59,9 +70,11 @@ async def start_world(db_file: Path, personas: Sequence[Json]) -> AsyncIterator[
         TELEGRAM_API_BASE=url,
         DATABASE_URL=sqlite_url(db_file),
     )
-    stop = asyncio.Event()
-    bot = asyncio.create_task(run_bot(settings, stop=stop, uow_factory=database.uow), name="bot")
-    world = World(server, database, personas, bot)
+    stop, clock = asyncio.Event(), MovableClock()
+    bot = asyncio.create_task(
+        run_bot(settings, stop=stop, uow_factory=database.uow, clock=clock), name="bot"
+    )
+    world = World(server, database, personas, bot, clock)
     try:
         yield world
     finally:
@@ -81,9 +94,11 @@ class World:
         database: Database,
         personas: Sequence[Json],
         bot: asyncio.Task[None] | None = None,
+        clock: MovableClock | None = None,
     ) -> None:
         self.server = server
         self.bot = bot
+        self.clock = clock or MovableClock()
         self.state = server.state
         self.database = database
         self.personas = {int(p["user_id"]): dict(p) for p in personas}
@@ -185,9 +200,13 @@ class World:
             error = None if self.bot.cancelled() else self.bot.exception()
             raise AssertionError(f"the bot stopped: {error!r}") from error
 
+    def advance(self, delta: timedelta) -> None:
+        """Move the bot's clock forward: the due scheduler's next tick (each second) sees it."""
+        self.clock.offset += delta
+
     async def _outbox_due(self) -> bool:
         async with self.database.uow() as uow:
-            return bool(await uow.outbox.pending(datetime.now(UTC), 1))
+            return bool(await uow.outbox.pending(self.clock.now(), 1))
 
 
 class ChatView:

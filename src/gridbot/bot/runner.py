@@ -32,6 +32,7 @@ from gridbot.bot.scheduler import DueScheduler
 from gridbot.bot.templating import Renderer
 from gridbot.bot.wish_patrol_jobs import register_wish_and_patrol_jobs, start_patrol_reminders
 from gridbot.bot.workflow_jobs import register_workflow_jobs
+from gridbot.domain.ports import Clock
 from gridbot.handlers.types import UowFactory
 from gridbot.storage.database import Database
 from gridbot.storage.migrate import upgrade
@@ -49,17 +50,21 @@ def units_of_work(database: Database) -> UowFactory:
 
 @contextlib.asynccontextmanager
 async def bot_services(
-    settings: Settings, stop: asyncio.Event, uow_factory: UowFactory | None = None
+    settings: Settings,
+    stop: asyncio.Event,
+    uow_factory: UowFactory | None = None,
+    clock: Clock | None = None,
 ) -> AsyncIterator[tuple[Bot, Dispatcher]]:
     """Database, Bot, Dispatcher, outbox sender and due scheduler; all closed on exit,
-    in reverse order: stop, scheduler, sender, Bot session, database."""
+    in reverse order: stop, scheduler, sender, Bot session, database. ``clock`` (the
+    system's by default) lets end-to-end tests move time for deadlines."""
     async with contextlib.AsyncExitStack() as stack:
         if uow_factory is None:
             await asyncio.to_thread(upgrade, settings.database_url)
             database = Database(settings.database_url)
             stack.push_async_callback(database.dispose)
             uow_factory = units_of_work(database)
-        clock, renderer = SystemClock(), Renderer()
+        clock, renderer = clock or SystemClock(), Renderer()
         bot = build_bot(settings)
         stack.push_async_callback(bot.session.close)
         username = await _bot_username(bot)
@@ -93,13 +98,17 @@ async def bot_services(
 
 
 async def run_bot(
-    settings: Settings, *, stop: asyncio.Event, uow_factory: UowFactory | None = None
+    settings: Settings,
+    *,
+    stop: asyncio.Event,
+    uow_factory: UowFactory | None = None,
+    clock: Clock | None = None,
 ) -> None:
     """Long polling until ``stop`` is set (the demo and end-to-end tests run it in-process).
 
     Without ``uow_factory`` the database of ``settings.database_url`` is migrated and used.
     """
-    async with bot_services(settings, stop, uow_factory) as (bot, dispatcher):
+    async with bot_services(settings, stop, uow_factory, clock) as (bot, dispatcher):
         await _drop_webhook(bot)
         started = asyncio.Event()
         dispatcher.startup.register(started.set)

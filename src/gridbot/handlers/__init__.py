@@ -6,6 +6,9 @@ from __future__ import annotations
 from aiogram import Router
 
 from gridbot.handlers import (
+    case_actions,
+    case_moves,
+    case_notes,
     errors,
     fallback,
     groups,
@@ -15,6 +18,7 @@ from gridbot.handlers import (
     my_cases,
     report,
     start,
+    tasks,
     wish_actions,
 )
 
@@ -29,6 +33,10 @@ def build_root_router() -> Router:
         lang.build_router(),  # /lang, also in the middle of a draft
         report.build_router(),  # report and wish drafts, /cancel, /start r_<group>
         my_cases.build_router(),  # /my, case timelines, /start c_<number>, "same problem"
+        case_actions.build_router(),  # case card: accept/报到, escalate, urge, open from /tasks
+        case_notes.build_router(),  # case card: progress and resolve, with their steps
+        case_moves.build_router(),  # case card: return, transfer, whistle; step Cancel, stale steps
+        tasks.build_router(),  # /tasks, /case <no>
         wish_actions.build_router(),  # wish cards: approve, reject, claim, fulfil, confirm; /wishes
         start.build_router(),
         help.build_router(),

@@ -1,8 +1,15 @@
-"""Nothing a user sends crashes: refusals and failures become a polite, translated answer."""
+"""Nothing a user sends crashes: refusals and failures become a polite, translated answer.
+
+A refused tap is answered exactly once, here (handlers answer only after their use case
+succeeded), with the message as its toast; the message also goes to the chat.
+"""
 
 from __future__ import annotations
 
 import logging
+import re
+from html import unescape
+from typing import Any
 
 from aiogram import Router
 from aiogram.filters import ExceptionTypeFilter
@@ -14,12 +21,16 @@ from gridbot.handlers.types import Render
 logger = logging.getLogger(__name__)
 
 UNEXPECTED = "unexpected"
+TOAST_LIMIT = 200  # characters Telegram shows in a callback answer
+_TAGS = re.compile(r"<[^>]+>")
 
 
 async def on_domain_error(event: ErrorEvent, render: Render | None = None) -> None:
-    code = event.exception.code if isinstance(event.exception, DomainError) else UNEXPECTED
-    logger.info("refused update %s: %s", event.update.update_id, event.exception)
-    await tell_user(event, render, code)
+    error = event.exception
+    code = error.code if isinstance(error, DomainError) else UNEXPECTED
+    details = dict(error.details) if isinstance(error, DomainError) else {}
+    logger.info("refused update %s: %s", event.update.update_id, error)
+    await tell_user(event, render, code, details)
 
 
 async def on_unexpected_error(event: ErrorEvent, render: Render | None = None) -> None:
@@ -27,19 +38,33 @@ async def on_unexpected_error(event: ErrorEvent, render: Render | None = None) -
     await tell_user(event, render, UNEXPECTED)
 
 
-async def tell_user(event: ErrorEvent, render: Render | None, code: str) -> None:
-    """Stop a callback's spinner and answer in the chat; a failure here is only logged."""
+async def tell_user(
+    event: ErrorEvent, render: Render | None, code: str, details: dict[str, Any] | None = None
+) -> None:
+    """Answer a tap with a toast and say it in the chat; a failure here is only logged
+    (a tap its handler already answered cannot be answered twice)."""
     update = event.update
+    text = render("errors.html.j2", code=code, details=details or {}) if render else None
+    message = update.message
+    query = update.callback_query
+    if query is not None:
+        if isinstance(query.message, Message):
+            message = query.message
+        try:
+            await query.answer(toast(text) if text else None)
+        except Exception as error:
+            logger.info("could not answer the tap of update %s: %s", update.update_id, error)
     try:
-        message = update.message
-        if update.callback_query is not None:
-            await update.callback_query.answer()
-            if isinstance(update.callback_query.message, Message):
-                message = update.callback_query.message
-        if message is not None and render is not None:
-            await message.answer(render("errors.html.j2", code=code))
+        if message is not None and text is not None:
+            await message.answer(text)
     except Exception:
         logger.exception("could not tell the user about a failed update %s", update.update_id)
+
+
+def toast(html: str) -> str:
+    """The message as plain text short enough for a callback answer."""
+    plain = " ".join(unescape(_TAGS.sub("", html)).split())
+    return plain if len(plain) <= TOAST_LIMIT else plain[: TOAST_LIMIT - 1] + "…"
 
 
 def build_router() -> Router:

@@ -1,0 +1,152 @@
+"""The case card of those who handle a case: its text, its buttons, and editing it in place.
+
+The buttons are the card's ``actions`` (lifecycle ∩ policy, computed by the domain); a tap
+is checked again on the server by the use case it calls.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import tzinfo
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+
+from gridbot.bot.html_limits import CAPTION_LIMIT, TEXT_LIMIT, fit_html
+from gridbot.bot.i18n import N_
+from gridbot.domain.case_cards import CaseCard
+from gridbot.domain.case_notices import public_summary
+from gridbot.domain.case_views import CaseView
+from gridbot.domain.lifecycle import CaseAction
+from gridbot.handlers.callbacks import CaseCallback, CaseStepCallback
+from gridbot.handlers.types import Render, Translate
+
+logger = logging.getLogger(__name__)
+A = CaseAction
+
+# The card's buttons, in the order of DESIGN.md "Main buttons": (label, callback action).
+BUTTONS: dict[CaseAction, tuple[str, str]] = {
+    A.ACCEPT: (N_("Accept"), "accept"),
+    A.REPORT_FOR_DUTY: (N_("Report for duty"), "accept"),
+    A.TRANSFER: (N_("Transfer"), "transfer"),
+    A.ESCALATE: (N_("Escalate"), "escalate"),
+    A.WHISTLE: (N_("Whistle"), "whistle"),
+    A.REJECT: (N_("Return"), "reject"),
+    A.PROGRESS: (N_("Progress"), "progress"),
+    A.RESOLVE: (N_("Resolve"), "resolve"),
+    A.URGE: (N_("Urge"), "urge"),
+}
+PER_ROW = 3
+DEPARTMENT_NAMES = {
+    "police": N_("Police"),
+    "fire": N_("Fire brigade"),
+    "urban_management": N_("Urban management"),
+}
+
+
+def department_name(code: str, t: Translate) -> str:
+    return t(DEPARTMENT_NAMES[code]) if code in DEPARTMENT_NAMES else code
+
+
+def card_keyboard(card: CaseCard, t: Translate) -> InlineKeyboardMarkup | None:
+    assert card.case.id is not None
+    buttons = [
+        InlineKeyboardButton(
+            text=t(label), callback_data=CaseCallback(action=action, case_id=card.case.id).pack()
+        )
+        for case_action, (label, action) in BUTTONS.items()
+        if case_action in card.actions
+    ]
+    rows = [buttons[i : i + PER_ROW] for i in range(0, len(buttons), PER_ROW)]
+    return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
+
+
+def step_button(label: str, step: str, case_id: int, value: str = "") -> InlineKeyboardButton:
+    data = CaseStepCallback(step=step, case_id=case_id, value=value).pack()
+    return InlineKeyboardButton(text=label, callback_data=data)
+
+
+def step_keyboard(rows: Sequence[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[list(row) for row in rows if row])
+
+
+def card_text(
+    render: Render, card: CaseCard, tz: tzinfo, view: CaseView | None = None, done: str = ""
+) -> str:
+    """The card; with ``view`` its timeline too; ``done`` names what was just done."""
+    return render(
+        "worker/card.html.j2",
+        card=card,
+        tz=tz,
+        view=view,
+        done=done,
+        summary=public_summary(card.case.text),
+    )
+
+
+async def send_card(
+    message: Message, render: Render, t: Translate, card: CaseCard, tz: tzinfo, view: CaseView
+) -> None:
+    text = fit_html(card_text(render, card, tz, view), TEXT_LIMIT)
+    await message.answer(text, reply_markup=card_keyboard(card, t))
+
+
+async def edit_card(
+    query: CallbackQuery, render: Render, t: Translate, card: CaseCard, tz: tzinfo, done: str
+) -> None:
+    """Show the new state and the next buttons on the tapped card."""
+    message = query.message
+    if isinstance(message, Message):
+        await refresh_card(
+            query.bot,
+            message.chat.id,
+            message.message_id,
+            _is_photo(message),
+            render,
+            t,
+            card,
+            tz,
+            done,
+        )
+
+
+def _is_photo(message: Message) -> bool:
+    return bool(message.photo) or message.caption is not None
+
+
+async def refresh_card(
+    bot: Bot | None,
+    chat_id: int,
+    message_id: int,
+    caption: bool,
+    render: Render,
+    t: Translate,
+    card: CaseCard,
+    tz: tzinfo,
+    done: str = "",
+) -> None:
+    """Edit a card message; the same content again ("message is not modified") or a card
+    that can no longer be edited is not an error: the action itself is done."""
+    if bot is None:
+        return
+    text, keyboard = card_text(render, card, tz, done=done), card_keyboard(card, t)
+    try:
+        if caption:
+            await bot.edit_message_caption(
+                chat_id=chat_id,
+                message_id=message_id,
+                caption=fit_html(text, CAPTION_LIMIT),
+                reply_markup=keyboard,
+            )
+        else:
+            await bot.edit_message_text(
+                text=fit_html(text, TEXT_LIMIT),
+                chat_id=chat_id,
+                message_id=message_id,
+                reply_markup=keyboard,
+            )
+    except TelegramBadRequest as error:
+        if "not modified" not in str(error):
+            logger.info("case card %s in chat %s not edited: %s", message_id, chat_id, error)
