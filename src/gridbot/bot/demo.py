@@ -56,13 +56,16 @@ ROLE_NAMES = {
 class DemoGroup:
     chat_id: int
     title: str
-    creator: int
+    creator: int  # adds the bot, then binds the group with ``bind`` as a person would
     members: tuple[int, ...]
+    bind: str
 
 
 DEMO_GROUPS = (
-    DemoGroup(-100301, "临月里3号楼群", creator=1016, members=(2001, 1001, 1002)),
-    DemoGroup(-100101, "临月里第一网格工作群", creator=1002, members=(1001, 1013, 1015, 1009)),
+    DemoGroup(-100301, "临月里3号楼群", 1016, (2001, 1001, 1002), bind="/bind DL-WX-LY-01-B03"),
+    DemoGroup(
+        -100101, "临月里第一网格工作群", 1002, (1001, 1013, 1015, 1009), "/bind DL-WX-LY-01 worker"
+    ),
 )
 
 
@@ -122,6 +125,11 @@ async def furnish_stand(server: SandboxServer, personas: list[dict[str, Any]]) -
     by_id = {p["user_id"]: p for p in personas}
     bot_id = server.state.bot.id
     async with aiohttp.ClientSession(base_url=server.url) as http:
+        # The people of the org file use the bot already (staff accepted their invites), so
+        # it may write to them first; the stranger has never opened it.
+        for persona in personas:
+            if persona["user_id"] != STRANGER["user_id"]:
+                await _sim(http, "/sim/users", {**persona, "started": True})
         for group in DEMO_GROUPS:
             where = {"chat_id": group.chat_id, "chat_type": "group", "chat_title": group.title}
             await _sim(
@@ -130,6 +138,9 @@ async def furnish_stand(server: SandboxServer, personas: list[dict[str, Any]]) -
             for member in group.members:
                 person = {k: by_id[member][k] for k in ("first_name", "language_code")}
                 await _sim(http, "/sim/join", {**where, "user_id": member, **person})
+            creator = {k: by_id[group.creator][k] for k in ("first_name", "language_code")}
+            bind = {**where, **creator, "user_id": group.creator, "text": group.bind}
+            await _sim(http, "/sim/message", bind)
 
 
 async def _sim(http: aiohttp.ClientSession, path: str, body: dict[str, Any]) -> None:

@@ -21,13 +21,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiogram import BaseMiddleware
-from aiogram.types import TelegramObject, User
+from aiogram.enums import ChatType
+from aiogram.types import Chat, TelegramObject, User
 
 from gridbot.bot.config import Settings
 from gridbot.bot.notifier import OutboxNotifier
 from gridbot.bot.templating import Renderer
 from gridbot.domain.notices import Notifier
-from gridbot.domain.people import identify
+from gridbot.domain.people import identify, note_reachable
 from gridbot.domain.ports import Clock
 from gridbot.handlers.types import UowFactory
 
@@ -86,8 +87,12 @@ class RequestContextMiddleware(BaseMiddleware):
         telegram_language = user.language_code if user else None
         self._localize(data, None, telegram_language)
         if user is not None and not user.is_bot:
+            chat: Chat | None = data.get("event_chat")
             async with self.uow_factory() as uow:
                 staff = await identify(uow, user.id)
+                in_private = chat is not None and chat.type == ChatType.PRIVATE
+                if staff is not None and in_private and await note_reachable(uow, staff.person):
+                    await uow.commit()
             if staff is not None:
                 data.update(staff=staff, person=staff.person, roles=tuple(staff.roles))
                 self._localize(data, staff.person.language, telegram_language)

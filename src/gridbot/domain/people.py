@@ -116,3 +116,14 @@ async def _grid_of(uow: UnitOfWork, unit: OrgUnit | None) -> OrgUnit | None:
         seen.add(unit.code)
         unit = await uow.org.get_unit(unit.parent_code)
     return None
+
+
+async def note_reachable(uow: UnitOfWork, person: Person) -> bool:
+    """The person wrote to the bot in private, so the bot may write to them again (a 403 from
+    a block, or from never having started the bot, marked them unreachable). True if it
+    changed anything; the caller commits."""
+    if not person.blocked_bot:
+        return False
+    person.blocked_bot = False
+    await uow.people.save(person)
+    return True
