@@ -16,6 +16,7 @@ from gridbot.handlers import (
     join,
     lang,
     my_cases,
+    patrol,
     report,
     start,
     tasks,
@@ -38,6 +39,7 @@ def build_root_router() -> Router:
         case_moves.build_router(),  # case card: return, transfer, whistle; step Cancel, stale steps
         tasks.build_router(),  # /tasks, /case <no>
         wish_actions.build_router(),  # wish cards: approve, reject, claim, fulfil, confirm; /wishes
+        patrol.build_router(),  # /patrol: start, end, hazards found on the way
         start.build_router(),
         help.build_router(),
         fallback.build_router(),  # last: whatever nobody else handled
