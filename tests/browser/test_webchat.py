@@ -6,12 +6,10 @@ import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import aiohttp
 import pytest
 
 from e2e.harness import World, start_world
 from gridbot.bot.demo import (
-    DEMO_TOKEN,
     demo_personas,
     furnish_stand,
     load_demo_spec,
@@ -31,7 +29,6 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-RATE_DATA = "e2e:rate:satisfied"
 
 pytestmark = [
     pytest.mark.browser,
@@ -53,21 +50,6 @@ async def demo_world(tmp_path: Path) -> AsyncIterator[World]:
     async with start_world(db_file, personas) as world:
         await furnish_stand(world.server, personas)
         yield world
-
-
-async def send_keyboard_as_the_bot(world: World, chat_id: int) -> None:
-    """/start and /help have no buttons yet: post a rating keyboard through the Bot API."""
-    markup = {"inline_keyboard": [[{"text": "满意 Satisfied", "callback_data": RATE_DATA}]]}
-    body = {
-        "chat_id": chat_id,
-        "text": "请评价 <b>2026-000001</b> 的办理结果",
-        "parse_mode": "HTML",
-        "reply_markup": markup,
-    }
-    async with aiohttp.ClientSession() as http:
-        url = f"{world.server.url}/bot{DEMO_TOKEN}/sendMessage"
-        async with http.post(url, json=body) as response:
-            assert (await response.json())["ok"]
 
 
 async def test_a_resident_chats_with_the_bot_in_the_browser(demo_world: World) -> None:
@@ -95,18 +77,21 @@ async def test_a_resident_chats_with_the_bot_in_the_browser(demo_world: World) -
             await expect(page.locator(".row.mine img.photo")).to_be_visible()
             await expect(page.locator(".bubble", has_text="这里无法处理这条消息。")).to_be_visible()
 
-            await send_keyboard_as_the_bot(world, 2001)
-            button = page.get_by_role("button", name="满意 Satisfied")
-            await button.click()
-            await world.settle()
-            taps = [c for c in world.state.callbacks.values() if c.data == RATE_DATA]
-            assert [(t.user_id, t.chat_id) for t in taps] == [(2001, 2001)]
-            assert len(world.state.updates) == 0  # the bot took the callback_query
-
+            # In the building group, /report answers with a deep link into the private chat,
+            # where the bot's category buttons are tapped like in Telegram.
             await page.click("#chats li:has-text('临月里3号楼群')")
             await expect(page.locator("#chat-title")).to_have_text("临月里3号楼群")
             await expect(page.locator(".service-text").first).to_contain_text("网格通")
-            await page.click("#chats li[data-chat-id=private]")
+            await page.fill("#text", "/report")
+            await page.press("#text", "Enter")
+            await page.get_by_role("button", name="私聊继续").click()
+            await expect(page.locator("#chat-title")).to_have_text("网格通")
+            await page.get_by_role("button", name="环境卫生").click()
+            prompt = page.locator(".row.bot .bubble", has_text="请用一条消息描述问题")
+            await expect(prompt).to_be_visible()
+            await world.settle()
+            taps = [c for c in world.state.callbacks.values() if c.user_id == 2001]
+            assert taps and all(t.answered for t in taps)  # the bot answered the tap
             await expect(welcome).to_be_visible()
 
             ARTIFACTS.mkdir(exist_ok=True)

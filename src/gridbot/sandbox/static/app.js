@@ -508,9 +508,23 @@ async function sendText(text) {
   await act("/sim/message", { text });
 }
 
+// A deep link to this bot (t.me/<bot>?start=<payload>) does what Telegram does: it opens the
+// private chat with the bot and sends "/start <payload>" there.
+function startPayloadOf(url) {
+  const bot = app.world?.bot?.username;
+  const match = /^https:\/\/t\.me\/([A-Za-z0-9_]+)\?start=([A-Za-z0-9_-]{1,64})$/.exec(url);
+  return match && bot && match[1].toLowerCase() === bot.toLowerCase() ? match[2] : null;
+}
+
 async function tapButton(message, button, element) {
   if (button.url) {
-    if (SAFE_URL.test(button.url)) window.open(button.url, "_blank", "noopener");
+    const payload = startPayloadOf(button.url);
+    if (payload) {
+      openChat(null); // the private chat with the bot
+      await act("/sim/message", { text: `/start ${payload}` });
+    } else if (SAFE_URL.test(button.url)) {
+      window.open(button.url, "_blank", "noopener");
+    }
     return;
   }
   if (button.callback_data === undefined) {
