@@ -33,7 +33,8 @@ async def test_forged_and_late_wish_taps_are_refused_and_change_nothing(world: W
     before = await snapshot(world, wish)
 
     for who, action in ((resident, "approve"), (first, "approve"), (stranger_leader, "reject")):
-        await answer_to(world, await forge(world, who, f"c:{action}:{wish.id}"))
+        toast = await answer_to(world, await forge(world, who, f"c:{action}:{wish.id}"))
+        assert DENIED in toast["text"]
         await who.private_chat().wait_for(lambda t: DENIED in t)
     assert await snapshot(world, wish) == before
     assert "为什么驳回" not in await stranger_leader.private_chat().transcript()
@@ -47,7 +48,8 @@ async def test_forged_and_late_wish_taps_are_refused_and_change_nothing(world: W
 
     await second.tap("认领")  # a second claim after the first
     await second.private_chat().wait_for(lambda t: "已被其他人认领" in t)
-    await answer_to(world, await forge(world, first, f"c:claim:{wish.id}"))  # a double tap
+    toast = await answer_to(world, await forge(world, first, f"c:claim:{wish.id}"))  # double tap
+    assert "已被其他人认领" in toast["text"]
     await first.private_chat().wait_for(lambda t: "已被其他人认领" in t)
     await answer_to(world, await forge(world, second, f"c:fulfil:{wish.id}"))
     await second.private_chat().wait_for(lambda t: DENIED in t)

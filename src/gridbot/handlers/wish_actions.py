@@ -30,7 +30,6 @@ from gridbot.domain.wishes import (
     reject_wish,
 )
 from gridbot.handlers.callbacks import CaseCallback
-from gridbot.handlers.report_steps import text_problem
 from gridbot.handlers.types import Render, Translate, UowFactory
 from gridbot.handlers.wish_cards import (
     WishSteps,
@@ -38,8 +37,8 @@ from gridbot.handlers.wish_cards import (
     ask_for_text,
     card_of,
     close_card,
-    is_text_problem,
-    retire_card,
+    finish,
+    refuse_text,
 )
 
 PRIVATE = F.chat.type == ChatType.PRIVATE
@@ -198,24 +197,6 @@ async def on_fulfilment(
         await refuse_text(refused, state, message, render)
         return
     await finish(state, message, render("wishes/fulfilled.html.j2", case=case))
-
-
-async def refuse_text(
-    refused: DomainError, state: FSMContext, message: Message, render: Render
-) -> None:
-    """An empty or too long text is asked again; any other refusal ends the step and goes
-    to the central error handler."""
-    if not is_text_problem(refused):
-        await state.clear()
-        raise refused
-    await message.answer(render("report/invalid_text.html.j2", **text_problem(refused)))
-
-
-async def finish(state: FSMContext, message: Message, text: str) -> None:
-    card = await card_of(state)
-    await state.clear()
-    await retire_card(message.bot, card, text)
-    await message.answer(text)
 
 
 async def on_not_reason(message: Message, state: FSMContext, render: Render) -> None:

@@ -17,7 +17,8 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 from gridbot.domain.case import Case
 from gridbot.domain.errors import DomainError, ValidationFailed
 from gridbot.handlers.callbacks import CaseCallback
-from gridbot.handlers.types import Translate
+from gridbot.handlers.report_steps import text_problem
+from gridbot.handlers.types import Render, Translate
 
 logger = logging.getLogger(__name__)
 TEXT_PROBLEMS = frozenset({"text_empty", "text_too_long"})
@@ -88,6 +89,24 @@ async def retire_card(bot: Bot | None, ref: CardRef, text: str) -> None:
             )
     except TelegramBadRequest as refused:
         logger.info("card %s in chat %s kept: %s", ref.message_id, ref.chat_id, refused.message)
+
+
+async def refuse_text(
+    refused: DomainError, state: FSMContext, message: Message, render: Render
+) -> None:
+    """An empty or too long text is asked again; any other refusal ends the step and goes
+    to the central error handler."""
+    if not is_text_problem(refused):
+        await state.clear()
+        raise refused
+    await message.answer(render("report/invalid_text.html.j2", **text_problem(refused)))
+
+
+async def finish(state: FSMContext, message: Message, text: str) -> None:
+    card = await card_of(state)
+    await state.clear()
+    await retire_card(message.bot, card, text)
+    await message.answer(text)
 
 
 def approval_keyboard(case_id: int, t: Translate) -> InlineKeyboardMarkup:
