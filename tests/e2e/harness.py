@@ -20,12 +20,13 @@ import contextlib
 import itertools
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 
+from gridbot.bot.app import SystemClock
 from gridbot.bot.config import Settings
 from gridbot.bot.demo import DEMO_TOKEN, sqlite_url
 from gridbot.bot.runner import run_bot
@@ -42,15 +43,16 @@ class StandRefused(AssertionError):
     """The stand answered a person-side request with an error."""
 
 
-class MovableClock:
-    """The bot's clock in end-to-end tests: the wall clock plus an offset a test may move
-    forward (``world.advance``), so deadlines fall due without waiting for them."""
+class MovableClock(SystemClock):
+    """The bot's clock in end-to-end tests: the system clock plus an offset a test may move
+    forward (``world.advance``), so deadlines fall due without waiting for them. (A test
+    that patches ``SystemClock.now`` still moves it too.)"""
 
     def __init__(self) -> None:
         self.offset = timedelta(0)
 
     def now(self) -> datetime:
-        return datetime.now(UTC) + self.offset
+        return super().now() + self.offset
 
 
 @contextlib.asynccontextmanager

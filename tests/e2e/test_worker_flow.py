@@ -9,6 +9,8 @@ from .flows import RESIDENT, report
 from .harness import World
 from .worker_play import (
     COMMUNITY_STAFF,
+    OTHER_WORKER,
+    SUPERVISOR,
     WORKER,
     actions_of,
     events_of,
@@ -79,3 +81,80 @@ async def test_a_report_is_accepted_progressed_escalated_and_resolved_with_a_pho
     assert progress.note == "已联系物业电工，明天上午更换"
     resolution = events[-1]
     assert resolution.note and "楼道灯" in resolution.note and len(resolution.attachments) == 1
+
+
+async def test_a_worker_transfers_a_case_to_a_worker_of_another_grid(world: World) -> None:
+    worker, other = await open_chats(world, WORKER, OTHER_WORKER)
+    case = await report(world, world.persona(RESIDENT), "12号楼门口的垃圾", category="环境卫生")
+    await worker.private_chat().wait_for(lambda t: case.number in t)
+
+    await worker.tap("转派")
+    await worker.private_chat().wait_for(lambda t: "转派给谁" in t)
+    assert await worker.private_chat().buttons() == ["李娜 · 临月里第二网格", "取消"]
+    await worker.tap("李娜 · 临月里第二网格")
+    await worker.private_chat().wait_for(lambda t: "已转派。" in t)
+    handed = await other.private_chat().wait_for(lambda t: case.number in t)
+    assert "张伟" in handed
+    await world.persona(RESIDENT).private_chat().wait_for(lambda t: "已转派给负责的同事" in t)
+
+    case = await fresh(world, case)
+    assert case.assignee_id == await person_id(world, OTHER_WORKER)
+    assert case.grid_code == "DL-WX-LY-02" and case.status == CaseStatus.TRANSFERRED
+
+
+async def test_returning_as_a_duplicate_needs_an_existing_other_case_number(world: World) -> None:
+    [worker] = await open_chats(world, WORKER)
+    resident = world.persona(RESIDENT)
+    first = await report(world, resident, "小区东门路灯坏了", category="环境卫生")
+    second = await report(world, resident, "东门的路灯又坏了", category="环境卫生")
+    chat = worker.private_chat()
+    await chat.wait_for(lambda t: second.number in t)
+
+    await worker.tap("退回")
+    await chat.wait_for(lambda t: f"为什么退回事项 {second.number}" in t)
+    await worker.tap("重复反映")
+    await chat.wait_for(lambda t: "请发送与之重复的事项编号" in t)
+    await worker.send("2026-999999")
+    await chat.wait_for(lambda t: "没有编号为 2026-999999 的事项，无法作为重复件退回" in t)
+    assert (await fresh(world, second)).status == CaseStatus.ASSIGNED
+    await worker.send(first.number)
+    await chat.wait_for(lambda t: "已退回。" in t)
+    told = await resident.private_chat().wait_for(
+        lambda t: (
+            f"{second.number} 未被受理" in t
+            or (second.number in t and first.number in t and "退回" not in t)
+        )
+    )
+    assert first.number in told
+    assert (await fresh(world, second)).status == CaseStatus.REJECTED
+    assert (await fresh(world, first)).status == CaseStatus.ASSIGNED
+
+
+async def test_returning_as_out_of_scope_takes_an_optional_note(world: World) -> None:
+    [worker] = await open_chats(world, WORKER)
+    case = await report(world, world.persona(RESIDENT), "想咨询退休金计算", category="环境卫生")
+    await worker.private_chat().wait_for(lambda t: case.number in t)
+
+    await worker.tap("退回")
+    await worker.tap("不属于受理范围")
+    await worker.private_chat().wait_for(lambda t: "不属于受理范围。可给反映人留一句说明" in t)
+    await worker.send("请咨询街道社保所")
+    await worker.private_chat().wait_for(lambda t: "已退回。" in t)
+    await world.persona(RESIDENT).private_chat().wait_for(lambda t: "请咨询街道社保所" in t)
+    events = await events_of(world, case)
+    assert events[-1].action == "reject" and "out_of_scope" in (events[-1].note or "")
+
+
+async def test_a_supervisor_urges_and_the_assignee_is_pressed(world: World) -> None:
+    worker, supervisor = await open_chats(world, WORKER, SUPERVISOR)
+    case = await report(world, world.persona(RESIDENT), "垃圾站异味严重", category="环境卫生")
+    await worker.private_chat().wait_for(lambda t: case.number in t)
+
+    await supervisor.send(f"/case {case.number}")
+    await supervisor.private_chat().wait_for(lambda t: "办理进度" in t)
+    assert await supervisor.private_chat().buttons() == ["督办"]
+    await supervisor.tap("督办")
+    await supervisor.private_chat().wait_for(lambda t: "已督办" in t)
+    pressed = await worker.private_chat().wait_for(lambda t: "督办：事项" in t)
+    assert "宋涛" in pressed and "打开事项" in await worker.private_chat().buttons()
+    assert (await actions_of(world, case))[-1] == "urge"

@@ -52,12 +52,14 @@ def department_name(code: str, t: Translate) -> str:
 
 def card_keyboard(card: CaseCard, t: Translate) -> InlineKeyboardMarkup | None:
     assert card.case.id is not None
+    # On a department's case 接单 is 报到: one button, not two doing the same.
+    hidden = {A.ACCEPT} if A.REPORT_FOR_DUTY in card.actions else set()
     buttons = [
         InlineKeyboardButton(
             text=t(label), callback_data=CaseCallback(action=action, case_id=card.case.id).pack()
         )
         for case_action, (label, action) in BUTTONS.items()
-        if case_action in card.actions
+        if case_action in card.actions and case_action not in hidden
     ]
     rows = [buttons[i : i + PER_ROW] for i in range(0, len(buttons), PER_ROW)]
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
