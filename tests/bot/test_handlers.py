@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from aiogram import Bot, Dispatcher, Router
+from aiogram import Bot, Dispatcher
 from aiogram.methods import AnswerCallbackQuery, SendMessage
 from aiogram.types import CallbackQuery
 
@@ -144,13 +144,11 @@ async def test_a_failing_lookup_of_the_person_is_answered_too(
 async def test_a_failing_callback_stops_the_spinner_and_answers(
     dispatcher: Dispatcher, bot: Bot, session: RecordingSession
 ) -> None:
-    router = Router()
-
-    @router.callback_query()
     async def on_press(callback: CallbackQuery) -> None:
         raise RuntimeError("boom")
 
-    dispatcher.include_router(router)
+    # On the dispatcher itself: it is asked before the routers, whose fallback answers any tap.
+    dispatcher.callback_query.register(on_press)
     await dispatcher.feed_update(bot, callback_update("case:accept:1", language_code="en"))
     assert len(session.sent(AnswerCallbackQuery)) == 1
     assert "something went wrong" in session.sent(SendMessage)[0].text

@@ -13,6 +13,7 @@ from gridbot.sandbox.sim import tap
 
 from .flows import RESIDENT, case_by_number, cases_of, report, seed_cases, toast
 from .harness import Persona, World
+from .wish_play import answer_to, forge
 
 
 async def start_describing(resident: Persona) -> None:
@@ -209,3 +210,15 @@ async def test_a_sixth_photo_is_not_added(world: World) -> None:
     await chat.wait_for(lambda t: "问题在哪里" in t)
     await resident.sticker()
     await chat.wait_for(lambda t: "请发送位置" in t)
+
+
+async def test_a_tap_on_a_button_nobody_handles_is_answered_and_changes_nothing(
+    world: World,
+) -> None:
+    resident = world.persona(RESIDENT)
+    await resident.send("/start")
+    await world.settle()
+    calls = len(await world.outbox(method="sendMessage"))
+    tapped = await forge(world, resident, "c:rate_satisfied:1")
+    assert (await answer_to(world, tapped))["text"] == "此按钮已失效。"
+    assert len(await world.outbox(method="sendMessage")) == calls

@@ -68,17 +68,6 @@ def approver_keyboard(case: Case) -> Keyboard:
     )
 
 
-def _rating_keyboard(case: Case) -> Keyboard:
-    cid = _case_id(case)
-    return Keyboard.of(
-        [
-            Button(N_("Satisfied"), case_callback("rate_satisfied", cid)),
-            Button(N_("Basically satisfied"), case_callback("rate_basic", cid)),
-            Button(N_("Unsatisfied"), case_callback("rate_unsatisfied", cid)),
-        ]
-    )
-
-
 def _confirm_keyboard(case: Case) -> Keyboard:
     return Keyboard.of([Button(N_("Confirm"), case_callback("confirm", _case_id(case)))])
 
@@ -121,7 +110,7 @@ ISSUE_FANOUT: Mapping[str, Fanout] = {
     A.ACCEPT: _TO_BOTH,
     A.REPORT_FOR_DUTY: _TO_BOTH,
     A.PROGRESS: _TO_REPORTER,
-    A.RESOLVE: Fanout(UPDATE, GROUP_UPDATE, reporter_keyboard=_rating_keyboard),
+    A.RESOLVE: Fanout(UPDATE, GROUP_UPDATE),
     A.ESCALATE: _TO_BOTH,
     A.WHISTLE: _TO_BOTH,
     A.TRANSFER: _TO_REPORTER,
