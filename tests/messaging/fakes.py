@@ -8,7 +8,7 @@ import copy
 import dataclasses
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -92,11 +92,16 @@ class FakeDueRepository:
         self.uow.undo.append(lambda: self.store.due.pop(item.id))  # type: ignore[arg-type]
         return item
 
-    async def claim_due(self, now: datetime, worker: str, limit: int) -> list[DueItem]:
+    async def claim_due(
+        self, now: datetime, worker: str, limit: int, kinds: Collection[DueKind] | None = None
+    ) -> list[DueItem]:
         due = [
             i
             for i in self.store.due.values()
-            if i.done_at is None and i.claimed_by is None and i.due_at <= now
+            if i.done_at is None
+            and i.claimed_by is None
+            and i.due_at <= now
+            and (kinds is None or i.kind in kinds)
         ]
         due.sort(key=lambda i: (i.due_at, i.id))
         for item in due[:limit]:

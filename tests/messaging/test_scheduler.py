@@ -71,12 +71,17 @@ async def test_a_failing_handler_is_rolled_back_and_retried_after_the_delay() ->
     assert len(store.outbox) == 3
 
 
-async def test_an_item_of_an_unknown_kind_is_dropped_as_done() -> None:
-    store, clock = Store(), FakeClock()
+async def test_an_item_of_a_kind_nobody_handles_waits_unclaimed_for_its_handler() -> None:
+    store, clock, seen = Store(), FakeClock(), []
     await add_items(store, DueKind.DIGEST, ["DL-WX"])
-    await DueScheduler(uow_factory(store), clock).tick()
+    without = DueScheduler(uow_factory(store), clock)
+    assert await without.tick() == 0
     (item,) = store.due.values()
-    assert item.done_at == T0
+    assert item.claimed_by is None and item.done_at is None
+    with_handler = DueScheduler(uow_factory(store), clock)
+    with_handler.register(DueKind.DIGEST, remind(clock, seen))
+    assert await with_handler.tick() == 1
+    assert seen == ["DL-WX"] and store.due[item.id].done_at == T0  # type: ignore[index]
 
 
 async def test_items_are_handled_one_by_one_when_chunks_are_off() -> None:

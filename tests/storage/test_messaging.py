@@ -79,3 +79,16 @@ async def test_claim_mark_done_cancel_and_release_stale(db: Database) -> None:
         done = await uow.due.get(claimed[0].id or 0)
     assert again.ref == "c2" and again.claimed_by == "worker-b"
     assert done is not None and done.done_at == now
+
+
+async def test_claiming_by_kind_leaves_other_kinds_unclaimed(db: Database) -> None:
+    now = T0
+    async with db.uow() as uow:
+        await uow.due.add(DueItem(DueKind.FOLLOW_UP, now, "2026-000001"))
+        await uow.due.add(DueItem(DueKind.RESPOND_DEADLINE, now, "2026-000001"))
+        claimed = await uow.due.claim_due(now, "w", 10, kinds=[DueKind.RESPOND_DEADLINE])
+        await uow.commit()
+    assert [item.kind for item in claimed] == [DueKind.RESPOND_DEADLINE]
+    async with db.uow() as uow:
+        (left,) = await uow.due.claim_due(now, "w", 10)
+    assert left.kind == DueKind.FOLLOW_UP

@@ -6,7 +6,7 @@ Repositories never commit: the unit of work does, once, for everything a use cas
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol
@@ -171,8 +171,11 @@ class OutboxRepository(Protocol):
 class DueRepository(Protocol):
     async def add(self, item: DueItem) -> DueItem: ...
 
-    async def claim_due(self, now: datetime, worker: str, limit: int) -> Sequence[DueItem]:
-        """Atomically claim unclaimed items due by ``now``: no two workers get the same one."""
+    async def claim_due(
+        self, now: datetime, worker: str, limit: int, kinds: Collection[DueKind] | None = None
+    ) -> Sequence[DueItem]:
+        """Atomically claim unclaimed items due by ``now`` (of ``kinds`` only, when given):
+        no two workers get the same one."""
         ...
 
     async def mark_done(self, item_id: int, at: datetime) -> None: ...

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import delete, select, update
@@ -45,8 +45,11 @@ class SqlDueRepository(SqlRepository):
         row = await self._session.get(DueItemRow, item_id)
         return row.to_domain() if row else None
 
-    async def claim_due(self, now: datetime, worker: str, limit: int) -> Sequence[DueItem]:
-        """Claim up to ``limit`` items due by ``now``, oldest first.
+    async def claim_due(
+        self, now: datetime, worker: str, limit: int, kinds: Collection[DueKind] | None = None
+    ) -> Sequence[DueItem]:
+        """Claim up to ``limit`` items due by ``now`` (of ``kinds`` only, when given), oldest
+        first.
 
         PostgreSQL locks the chosen rows and skips rows another claimer holds; SQLite runs
         the whole transaction under the write lock (BEGIN IMMEDIATE), so select-then-update
@@ -59,6 +62,11 @@ class SqlDueRepository(SqlRepository):
                     DueItemRow.done_at.is_(None),
                     DueItemRow.claimed_by.is_(None),
                     DueItemRow.due_at <= now,
+                    *(
+                        [DueItemRow.kind.in_([str(kind) for kind in kinds])]
+                        if kinds is not None
+                        else []
+                    ),
                 )
                 .order_by(DueItemRow.due_at, DueItemRow.id)
                 .limit(limit)
