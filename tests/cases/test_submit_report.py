@@ -193,3 +193,16 @@ async def test_the_branch_secretary_is_copied_without_buttons_and_the_worker_gro
     [line] = await town.outbox(WORKER_GROUP)
     assert line.chat_kind == ChatKind.GROUP and case.number in line.params["text"]
     assert "李桂兰" not in line.params["text"] and "垃圾" not in line.params["text"]
+
+
+async def test_a_located_case_gives_its_handler_a_map_pin_after_the_card(town: Town) -> None:
+    await town.report(location=Location(39.1201, 117.3102, "3号楼东门"))
+    card, pin = await town.outbox(WORKER)
+    assert card.method == "sendMessage" and "3号楼东门" in card.params["text"]
+    assert pin.method == "sendLocation"
+    assert (pin.params["latitude"], pin.params["longitude"]) == (39.1201, 117.3102)
+
+
+async def test_a_typed_address_gives_no_map_pin(town: Town) -> None:
+    await town.report(location=Location(address="4号楼北侧"))
+    assert [m.method for m in await town.outbox(WORKER)] == ["sendMessage"]

@@ -46,6 +46,8 @@ async def test_a_resident_reports_with_a_photo_and_a_location_and_gets_the_numbe
     assert case.status == CaseStatus.ASSIGNED
     card = await worker.private_chat().wait_for(lambda t: case.number in t)
     assert "垃圾桶" in card
+    await world.settle()
+    assert "[location 39.1201, 117.3102]" in await worker.private_chat().transcript()  # map pin
 
 
 async def test_an_english_resident_reports_with_a_typed_address(world: World) -> None:

@@ -15,7 +15,7 @@ from gridbot.bot.i18n import normalize_locale
 from gridbot.bot.templating import Renderer
 from gridbot.domain.messaging import ChatKind
 from gridbot.domain.notices import Button, Keyboard
-from gridbot.domain.outbox import enqueue_photo, enqueue_text
+from gridbot.domain.outbox import enqueue_call, enqueue_photo, enqueue_text
 from gridbot.domain.ports import Clock, UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -66,6 +66,16 @@ class OutboxNotifier:
         await self._enqueue(
             uow, person.telegram_id, ChatKind.PRIVATE, template, locale, keyboard, photo, context
         )
+        return True
+
+    async def pin_to_person(
+        self, uow: UnitOfWork, person_id: int, latitude: float, longitude: float
+    ) -> bool:
+        person = await uow.people.get(person_id)
+        if person is None or person.telegram_id is None or person.blocked_bot:
+            return False
+        pin = {"latitude": latitude, "longitude": longitude}
+        await enqueue_call(uow, self.clock, person.telegram_id, "sendLocation", pin)
         return True
 
     async def to_chat(

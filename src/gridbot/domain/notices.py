@@ -63,6 +63,13 @@ class Notifier(Protocol):
         (no Telegram account yet, or they blocked the bot)."""
         ...
 
+    async def pin_to_person(
+        self, uow: UnitOfWork, person_id: int, latitude: float, longitude: float
+    ) -> bool:
+        """A map pin (sendLocation) to a person, e.g. after a case card; False when they
+        cannot be reached."""
+        ...
+
     async def to_chat(
         self,
         uow: UnitOfWork,

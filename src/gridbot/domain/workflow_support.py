@@ -140,6 +140,9 @@ async def tell_new_assignee(
             resolve_by=local(case.resolve_by, tz),
             **common,
         )
+        spot = case.location
+        if spot is not None and spot.latitude is not None and spot.longitude is not None:
+            await notifier.pin_to_person(uow, case.assignee_id, spot.latitude, spot.longitude)
     for secretary in await grid_secretaries(uow, case):
         if secretary not in (case.assignee_id, event.actor_id):
             await notifier.to_person(uow, secretary, CC, **common)
