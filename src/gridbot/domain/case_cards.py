@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gridbot.domain.case import Case
-from gridbot.domain.case_common import check_text, known_staff, tree_around
+from gridbot.domain.case_common import check_text, known_staff, record, tree_around
 from gridbot.domain.case_notices import N_
 from gridbot.domain.case_views import CaseView, case_view
 from gridbot.domain.errors import IllegalTransition
@@ -20,7 +20,7 @@ from gridbot.domain.org import Category, Staff
 from gridbot.domain.policy import action_for, may
 from gridbot.domain.ports import Clock, UnitOfWork
 from gridbot.domain.workflow_moves import whistle_departments
-from gridbot.domain.workflow_support import acting_on, record
+from gridbot.domain.workflow_support import acting_on
 from gridbot.domain.workflow_views import TransferTarget, transfer_targets
 
 URGED = "worker/urged.html.j2"

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Sequence
 from datetime import tzinfo
 from zoneinfo import ZoneInfo
 
-from gridbot.domain.case import Case
+from gridbot.domain.case import Case, CaseEvent
 from gridbot.domain.errors import NotBound, NotFound, ValidationFailed
 from gridbot.domain.numbering import parse_case_number
 from gridbot.domain.org import OrgUnit, Person, Staff
@@ -102,3 +102,9 @@ async def tree_around(uow: UnitOfWork, codes: Iterable[str]) -> OrgTree:
         for unit in await lineage(uow, code):
             units.setdefault(unit.code, unit)
     return OrgTree(units.values())
+
+
+async def record(uow: UnitOfWork, case: Case, event: CaseEvent) -> None:
+    """Store a transition: the case as it now is, and the event that made it so."""
+    await uow.cases.update(case)
+    await uow.cases.add_event(event)

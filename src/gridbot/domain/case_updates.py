@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gridbot.domain.case import Case, CaseEvent
+from gridbot.domain.case import Case
 from gridbot.domain.case_common import (
     check_photos,
     check_text,
     find_case,
     known_staff,
+    record,
     tree_around,
 )
 from gridbot.domain.case_notices import announce
@@ -44,11 +45,6 @@ def _handler_of(case: Case) -> int | None:
     return case.claimant_id or case.assignee_id
 
 
-async def _record(uow: UnitOfWork, case: Case, event: CaseEvent) -> None:
-    await uow.cases.update(case)
-    await uow.cases.add_event(event)
-
-
 async def add_info(
     uow: UnitOfWork,
     clock: Clock,
@@ -69,7 +65,7 @@ async def add_info(
         note=note,
         attachments=attachments,
     )
-    await _record(uow, case, event)
+    await record(uow, case, event)
     handler = _handler_of(case)
     if handler is not None and handler != staff.person.id:
         await notifier.to_person(
@@ -92,7 +88,7 @@ async def withdraw(
     its pending reminders are dropped."""
     staff, case = await _authorized(uow, telegram_id, case_id, CaseAction.CANCEL)
     event = apply(case, CaseAction.CANCEL, actor_id=staff.person.id, now=clock.now())
-    await _record(uow, case, event)
+    await record(uow, case, event)
     for kind in _PENDING_ON_OPEN_CASE:
         await uow.due.cancel(kind, case.number)
     handler = _handler_of(case)

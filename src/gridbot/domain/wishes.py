@@ -14,12 +14,13 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta, tzinfo
 
 from gridbot.domain.care import PointsEntry
-from gridbot.domain.case import Case, CaseEvent, CaseStatus
+from gridbot.domain.case import Case, CaseStatus
 from gridbot.domain.case_common import (
     check_photos,
     check_text,
     known_person,
     known_staff,
+    record,
     tree_around,
 )
 from gridbot.domain.case_notices import announce, local
@@ -76,11 +77,6 @@ async def _locked_wish(
     return staff, case
 
 
-async def _record(uow: UnitOfWork, case: Case, event: CaseEvent) -> None:
-    await uow.cases.update(case)
-    await uow.cases.add_event(event)
-
-
 async def approve_wish(
     uow: UnitOfWork,
     clock: Clock,
@@ -93,7 +89,7 @@ async def approve_wish(
     the wish is offered to the grid's helpers (and its group when public)."""
     staff, case = await _locked_wish(uow, telegram_id, case_id, A.APPROVE)
     event = apply(case, A.APPROVE, actor_id=staff.person.id, now=clock.now())
-    await _record(uow, case, event)
+    await record(uow, case, event)
     await uow.due.cancel(DueKind.RESPOND_DEADLINE, case.number)
     await tell_reporter_only(uow, notifier, case, event)
     await offer_wish(uow, notifier, case, tz)
@@ -113,7 +109,7 @@ async def reject_wish(
     event = apply(
         case, A.REJECT, actor_id=staff.person.id, now=clock.now(), note=check_text(reason)
     )
-    await _record(uow, case, event)
+    await record(uow, case, event)
     await uow.due.cancel(DueKind.RESPOND_DEADLINE, case.number)
     await announce(uow, notifier, case, event)
     return case
@@ -136,7 +132,7 @@ async def claim_wish(
     now = clock.now()
     event = apply(case, A.CLAIM, actor_id=staff.person.id, now=now)
     case.claim_expires_at = _claim_expiry(case, now)
-    await _record(uow, case, event)
+    await record(uow, case, event)
     await reschedule(
         uow,
         DueKind.WISH_CLAIM_EXPIRY,
@@ -192,7 +188,7 @@ async def fulfil_wish(
         note=text,
         attachments=attachments,
     )
-    await _record(uow, case, event)
+    await record(uow, case, event)
     await uow.due.cancel(DueKind.WISH_CLAIM_EXPIRY, case.number)
     await announce(uow, notifier, case, event)
     return case
@@ -205,7 +201,7 @@ async def confirm_wish(
     staff, case = await _locked_wish(uow, telegram_id, case_id, A.CONFIRM)
     now = clock.now()
     event = apply(case, A.CONFIRM, actor_id=staff.person.id, now=now)
-    await _record(uow, case, event)
+    await record(uow, case, event)
     claimant = _claimant(case)
     await uow.care.add_points(PointsEntry(claimant, WISH_POINTS, "wish_confirmed", now, case.id))
     total = await uow.care.points_of(claimant)
@@ -230,7 +226,7 @@ async def on_claim_expiry(
         return  # claimed again since: a later item covers the new claim
     claimant = _claimant(case)
     event = apply(case, A.EXPIRE_CLAIM, actor_id=None, now=now)
-    await _record(uow, case, event)
+    await record(uow, case, event)
     await notifier.to_person(uow, claimant, "notices/wish_claim_expired.html.j2", case=case)
     await tell_reporter_only(uow, notifier, case, event)
     await offer_wish(uow, notifier, case, tz, exclude={claimant})

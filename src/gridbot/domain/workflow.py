@@ -13,7 +13,7 @@ from datetime import tzinfo
 from enum import StrEnum
 
 from gridbot.domain.case import Case, CaseLevel
-from gridbot.domain.case_common import check_photos, check_text, find_case
+from gridbot.domain.case_common import check_photos, check_text, find_case, record
 from gridbot.domain.case_notices import announce, local
 from gridbot.domain.deadlines import follow_up_due
 from gridbot.domain.due import schedule
@@ -33,7 +33,6 @@ from gridbot.domain.workflow_support import (
     DEPARTMENT_RESPOND_HOURS,
     acting_on,
     category_of,
-    record,
 )
 from gridbot.domain.workflow_views import TaskView, TransferTarget, my_tasks, transfer_targets
 

@@ -75,11 +75,6 @@ async def acting_on(
     return Acting(staff, case, tree)
 
 
-async def record(uow: UnitOfWork, case: Case, event: CaseEvent) -> None:
-    await uow.cases.update(case)
-    await uow.cases.add_event(event)
-
-
 async def category_of(uow: UnitOfWork, case: Case) -> Category:
     category = await uow.categories.get(case.category_code)
     if category is None:
