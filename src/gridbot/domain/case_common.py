@@ -108,3 +108,12 @@ async def record(uow: UnitOfWork, case: Case, event: CaseEvent) -> None:
     """Store a transition: the case as it now is, and the event that made it so."""
     await uow.cases.update(case)
     await uow.cases.add_event(event)
+
+
+async def locked_case(uow: UnitOfWork, case_id: int) -> Case:
+    """The case with its row locked until commit: a double tap or a colleague acting at
+    the same time waits, then sees the first change, and lifecycle refuses the second."""
+    case = await uow.cases.get_for_update(case_id)
+    if case is None or case.id is None:
+        raise NotFound(f"no case {case_id}", case=str(case_id))
+    return case

@@ -8,8 +8,8 @@ from gridbot.domain.case import Case
 from gridbot.domain.case_common import (
     check_photos,
     check_text,
-    find_case,
     known_staff,
+    locked_case,
     record,
     tree_around,
 )
@@ -34,7 +34,7 @@ async def _authorized(
     uow: UnitOfWork, telegram_id: int, case_id: int, action: CaseAction
 ) -> tuple[Staff, Case]:
     staff = await known_staff(uow, telegram_id)
-    case = await find_case(uow, case_id)
+    case = await locked_case(uow, case_id)
     tree = await tree_around(uow, [case.grid_code, case.unit_code or case.grid_code])
     require(staff, action_for(action), tree=tree, case=case)
     return staff, case
@@ -102,7 +102,8 @@ async def mark_affected(uow: UnitOfWork, clock: Clock, telegram_id: int, case_id
     """同样问题: a neighbour has the same problem as a public, open case. Returns how many
     households are affected besides the reporter; each account counts once, and the
     reporter's own tap does not count."""
-    case = await find_case(uow, case_id)
+    # Locked: two neighbours tapping at once must both be counted.
+    case = await locked_case(uow, case_id)
     assert case.id is not None
     if not case.public:
         raise PermissionDenied(f"case {case.number} is not public", case=case.number)

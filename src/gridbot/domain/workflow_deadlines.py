@@ -13,6 +13,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
 
 from gridbot.domain.case import Case, CaseEvent, Priority
+from gridbot.domain.case_common import locked_case
 from gridbot.domain.case_notices import local
 from gridbot.domain.case_routing import grid_team
 from gridbot.domain.deadlines import defer_past_quiet_hours, in_quiet_hours
@@ -21,7 +22,7 @@ from gridbot.domain.messaging import DueItem, DueKind
 from gridbot.domain.notices import Notifier
 from gridbot.domain.ports import Clock, UnitOfWork
 from gridbot.domain.routing import call_up_chain
-from gridbot.domain.workflow_support import category_of, locked_case
+from gridbot.domain.workflow_support import category_of
 from gridbot.domain.workflow_views import OPEN, WAITING
 
 REMIND = "remind"

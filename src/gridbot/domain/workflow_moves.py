@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import tzinfo
 
 from gridbot.domain.case import Case, CaseEvent, CaseLevel
-from gridbot.domain.case_common import check_text, record, tree_around
+from gridbot.domain.case_common import check_text, locked_case, record, tree_around
 from gridbot.domain.case_notices import announce
 from gridbot.domain.case_routing import grid_team
 from gridbot.domain.errors import ValidationFailed
@@ -23,7 +23,6 @@ from gridbot.domain.workflow_support import (
     Acting,
     acting_on,
     category_of,
-    locked_case,
     restart_response_clock,
     tell_new_assignee,
 )

@@ -10,7 +10,7 @@ from typing import Any
 
 from gridbot.domain.binding import BindingKind
 from gridbot.domain.case import Case, CaseEvent, CaseLevel, Priority
-from gridbot.domain.case_common import known_staff, tree_around
+from gridbot.domain.case_common import known_staff, locked_case, tree_around
 from gridbot.domain.case_notices import assignee_keyboard, local
 from gridbot.domain.due import reschedule
 from gridbot.domain.errors import NotFound
@@ -47,15 +47,6 @@ class Acting:
     def case_id(self) -> int:
         assert self.case.id is not None
         return self.case.id
-
-
-async def locked_case(uow: UnitOfWork, case_id: int) -> Case:
-    """The case with its row locked until commit: a double tap or a colleague acting at
-    the same time waits, then sees the first change, and lifecycle refuses the second."""
-    case = await uow.cases.get_for_update(case_id)
-    if case is None or case.id is None:
-        raise NotFound(f"no case {case_id}", case=str(case_id))
-    return case
 
 
 async def acting_on(
