@@ -8,29 +8,20 @@ neighbouring grid DL-WX-LY-02), 1017 林小红 (community staff of DL-WX-LY), 10
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 from sqlalchemy import select
 
-from gridbot.bot.notifier import OutboxNotifier
-from gridbot.bot.orgfile import parse_org_text
-from gridbot.bot.templating import Renderer
-from gridbot.domain.case import Case, CaseEvent, CaseKind
+from demo_town import T0 as T0  # re-exported for the test modules
+from demo_town import TZ, DemoTown
+from gridbot.domain.case import Case, CaseKind
 from gridbot.domain.cases import NewReport, submit_report
-from gridbot.domain.messaging import DueItem, DueKind, OutboxMessage
-from gridbot.domain.orgimport import import_org
+from gridbot.domain.messaging import DueItem, DueKind
 from gridbot.storage.database import Database
 from gridbot.storage.rows import DueItemRow
 
-DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo-org.yaml"
-TZ = "Asia/Shanghai"
-T0 = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 RESIDENT, WORKER, LEADER, NEIGHBOUR_WORKER = 2001, 1001, 1002, 1003
 COMMUNITY, DISPATCHER, POLICE, URBAN = 1017, 1019, 1020, 1021
 OTHER_COMMUNITY_WORKER, SUPERVISOR, PARTY_MEMBER = 1005, 1022, 1013
@@ -38,29 +29,11 @@ COMMUNITY_SECRETARY = 1009  # 周建国, branch secretary of DL-WX-LY
 WORKER_GROUP = -1009001
 
 
-@dataclass
-class FixedClock:
-    at: datetime = T0
-
-    def now(self) -> datetime:
-        return self.at
-
-    def advance(self, **delta: float) -> None:
-        self.at += timedelta(**delta)
-
-
-@dataclass
-class Desk:
+class Desk(DemoTown):
     """A front desk over the demo town: report, act, and read what the database holds."""
 
-    db: Database
-    clock: FixedClock = field(default_factory=FixedClock)
-    notifier: OutboxNotifier = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.notifier = OutboxNotifier(
-            Renderer(), self.clock, default_locale="zh", bot_username="gridbot_test_bot"
-        )
+    bot_username: ClassVar[str | None] = "gridbot_test_bot"
+    outbox_limit: ClassVar[int] = 10000
 
     async def report(self, category: str = "env", **changes: Any) -> Case:
         values: dict[str, Any] = {"kind": CaseKind.ISSUE, "category_code": category}
@@ -80,37 +53,8 @@ class Desk:
             await uow.commit()
         return result
 
-    async def case(self, case_id: int | None) -> Case:
-        assert case_id is not None
-        async with self.db.uow() as uow:
-            case = await uow.cases.get(case_id)
-        assert case is not None
-        return case
-
-    async def events(self, case_id: int | None) -> list[CaseEvent]:
-        assert case_id is not None
-        async with self.db.uow() as uow:
-            return list(await uow.cases.events(case_id))
-
     async def actions(self, case_id: int | None) -> list[str]:
         return [e.action for e in await self.events(case_id)]
-
-    async def person_id(self, telegram_id: int) -> int:
-        async with self.db.uow() as uow:
-            person = await uow.people.by_telegram_id(telegram_id)
-        assert person is not None and person.id is not None
-        return person.id
-
-    async def outbox(self, chat_id: int | None = None) -> list[OutboxMessage]:
-        async with self.db.uow() as uow:
-            pending = await uow.outbox.pending(self.clock.now() + timedelta(days=400), 10000)
-        return [m for m in pending if chat_id is None or m.chat_id == chat_id]
-
-    async def texts(self, chat_id: int) -> list[str]:
-        return [
-            m.params.get("text") or m.params.get("caption") or ""
-            for m in await self.outbox(chat_id)
-        ]
 
     async def due(self, kind: DueKind | None = None, *, pending: bool = True) -> list[DueItem]:
         async with self.db.uow() as uow:
@@ -134,9 +78,4 @@ class Desk:
 
 @pytest.fixture
 async def desk(database: Database) -> Desk:
-    spec = parse_org_text(DEMO.read_text(encoding="utf-8"), DEMO.name).to_spec()
-    numbers = itertools.count(1)
-    async with database.uow() as uow:
-        await import_org(spec, uow, lambda: f"tok{next(numbers)}")
-        await uow.commit()
-    return Desk(database)
+    return await Desk.demo(database)
