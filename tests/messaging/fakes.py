@@ -1,4 +1,4 @@
-"""In-memory fakes of the outbox, due and people repositories, a unit of work, a clock
+"""In-memory fakes of the outbox, due, people and lease repositories, a unit of work, a clock
 and a Bot API callable, for unit tests of the sender and the scheduler."""
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ class Store:
     outbox: dict[int, OutboxMessage] = field(default_factory=dict)
     due: dict[int, DueItem] = field(default_factory=dict)
     people: dict[int, Person] = field(default_factory=dict)
+    leases: dict[str, tuple[str, datetime]] = field(default_factory=dict)
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     commits: int = 0
 
@@ -152,6 +153,31 @@ class FakePersonRepository:
         return person
 
 
+class FakeLeaseRepository:
+    def __init__(self, uow: FakeUnitOfWork) -> None:
+        self.uow, self.store = uow, uow.store
+
+    async def acquire(self, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
+        current = self.store.leases.get(name)
+        if current is not None and current[0] != holder and current[1] >= now:
+            return False
+        self.uow.undo.append(
+            lambda: (
+                self.store.leases.__setitem__(name, current)
+                if current
+                else self.store.leases.pop(name, None)
+            )
+        )
+        self.store.leases[name] = (holder, now + ttl)
+        return True
+
+    async def release(self, name: str, holder: str) -> None:
+        current = self.store.leases.get(name)
+        if current is not None and current[0] == holder:
+            del self.store.leases[name]
+            self.uow.undo.append(lambda: self.store.leases.__setitem__(name, current))
+
+
 class FakeUnitOfWork:
     """Writes go straight to the shared store and are undone unless committed."""
 
@@ -161,6 +187,7 @@ class FakeUnitOfWork:
         self.outbox = FakeOutboxRepository(self)
         self.due = FakeDueRepository(self)
         self.people = FakePersonRepository(self)
+        self.leases = FakeLeaseRepository(self)
 
     def remember(self, table: dict[int, Any], key: int) -> None:
         if key in table:

@@ -2,7 +2,17 @@
 
 Delivery is at-least-once: a row is marked SENT only after the Bot API answered. A process
 that dies after Telegram accepted a message but before the SENT commit sends it again on
-restart; nothing is ever lost. Run one sender per database: rows are read, not claimed.
+restart; nothing is ever lost.
+
+Every bot process runs a sender, but only one delivers: the holder of the database lease
+``outbox-sender`` (rows are read, not claimed, and the per-chat limits live in the
+holder's memory). The holder renews the lease every ``lease_renew`` seconds for
+``lease_ttl`` seconds and stops delivering (its lanes are cancelled) once it could not
+renew in time; the others try to take it every ``lease_renew`` seconds. A stopping sender
+releases the lease, so another takes over within ``lease_renew`` seconds; one that dies
+is replaced once its lease expired. Leases compare the processes' clocks: they must agree
+to well within ``lease_ttl - lease_renew``. A hand-over may deliver a message twice (as a
+crash may), never lose it.
 
 Each chat gets a lane (a task draining that chat's queue in order), so a chat that waits
 on its own limit or on a backoff never holds up the others. Per-chat limits are exact
@@ -38,10 +48,13 @@ from aiogram.methods import TelegramMethod
 from aiolimiter import AsyncLimiter
 from pydantic import ValidationError
 
+from gridbot.bot.scheduler import make_worker_id
 from gridbot.domain.messaging import ChatKind, OutboxMessage, OutboxStatus
 from gridbot.domain.ports import Clock, UnitOfWork
 
 log = logging.getLogger(__name__)
+
+LEASE = "outbox-sender"
 
 ChatHook = Callable[[int], Awaitable[None] | None]
 MigrateHook = Callable[[int, int], Awaitable[None] | None]
@@ -159,6 +172,9 @@ class OutboxSender:
         request_timeout: int | None = None,
         on_unreachable: ChatHook | None = None,
         on_migrate: MigrateHook | None = None,
+        lease_ttl: float = 15.0,
+        lease_renew: float = 5.0,
+        worker_id: str | None = None,
     ) -> None:
         self._bot = bot
         self._uow_factory = uow_factory
@@ -185,25 +201,71 @@ class OutboxSender:
         self._global_ready = 0.0
         self._floods: deque[tuple[float, int]] = deque()
         self._write_lock = asyncio.Lock()
+        self.worker_id = worker_id or make_worker_id()
+        self._lease_ttl = lease_ttl
+        self._lease_renew = min(lease_renew, lease_ttl / 2)
+        self._lease_until = 0.0  # monotonic; delivering only before it
+        self._lease_tried = -float("inf")
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set; unfinished lanes are cancelled (rows stay pending)."""
-        log.info("outbox sender started")
+        log.info("outbox sender %s started", self.worker_id)
         try:
             while not stop.is_set():
-                try:
-                    await self._poll()
-                except Exception:
-                    log.exception("outbox poll failed")
+                if time.monotonic() - self._lease_tried >= self._lease_renew:
+                    await self._renew_lease()
+                if self.is_leader:
+                    try:
+                        await self._poll()
+                    except Exception:
+                        log.exception("outbox poll failed")
+                elif self._lanes:
+                    log.warning("outbox sender %s lost the lease", self.worker_id)
+                    await self._cancel_lanes()
                 self.limits.forget_idle()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self._poll_interval)
         finally:
             await self._cancel_lanes()
-            log.info("outbox sender stopped")
+            await self._release_lease()
+            log.info("outbox sender %s stopped", self.worker_id)
+
+    @property
+    def is_leader(self) -> bool:
+        """Whether this sender holds the lease (and so delivers), as far as it knows."""
+        return time.monotonic() < self._lease_until
+
+    async def _renew_lease(self) -> None:
+        started = self._lease_tried = time.monotonic()
+        was_leader = self.is_leader
+        try:
+            async with self._uow_factory() as uow:
+                ttl = timedelta(seconds=self._lease_ttl)
+                held = await uow.leases.acquire(LEASE, self.worker_id, self._clock.now(), ttl)
+                await uow.commit()
+        except Exception:
+            # Still the holder until the lease would expire; then another may take over.
+            log.exception("outbox sender %s could not renew its lease", self.worker_id)
+            return
+        # Counted from before the request, and a renewal short, so as to stop in time.
+        self._lease_until = started + self._lease_ttl - self._lease_renew if held else 0.0
+        if held and not was_leader:
+            log.info("outbox sender %s holds the lease", self.worker_id)
+
+    async def _release_lease(self) -> None:
+        if self._lease_until == 0.0:
+            return
+        self._lease_until = 0.0
+        try:
+            async with self._uow_factory() as uow:
+                await uow.leases.release(LEASE, self.worker_id)
+                await uow.commit()
+        except Exception:
+            log.exception("outbox sender %s could not release its lease", self.worker_id)
 
     async def deliver_once(self) -> int:
-        """Take one batch of pending rows and deliver them all; returns how many were taken."""
+        """Take one batch of pending rows and deliver them all; returns how many were taken.
+        Ignores the lease: for tests and one-off runs, not next to running senders."""
         taken = await self._poll()
         while self._lanes:
             await asyncio.gather(*{lane.task for lane in self._lanes.values() if lane.task})

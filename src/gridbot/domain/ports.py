@@ -7,7 +7,7 @@ Repositories never commit: the unit of work does, once, for everything a use cas
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol
 
@@ -193,6 +193,19 @@ class DueRepository(Protocol):
         ...
 
 
+class LeaseRepository(Protocol):
+    """Named leases: at most one holder of a name at a time, until its lease expires."""
+
+    async def acquire(self, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
+        """Take the lease if it is free, expired or already ``holder``'s, and make it last
+        until ``now + ttl``; atomic, so of two concurrent callers at most one gets it."""
+        ...
+
+    async def release(self, name: str, holder: str) -> None:
+        """Give the lease up if ``holder`` holds it (anyone may take it at once)."""
+        ...
+
+
 class PatrolRepository(Protocol):
     async def add(self, patrol: Patrol) -> Patrol:
         """Insert; raises PatrolUnderWay if the person already has an open patrol."""
@@ -265,6 +278,9 @@ class UnitOfWork(Protocol):
 
     @property
     def patrols(self) -> PatrolRepository: ...
+
+    @property
+    def leases(self) -> LeaseRepository: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 

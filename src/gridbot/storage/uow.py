@@ -12,6 +12,7 @@ from gridbot.storage.repositories import (
     SqlCaseRepository,
     SqlCategoryRepository,
     SqlDueRepository,
+    SqlLeaseRepository,
     SqlOrgRepository,
     SqlOutboxRepository,
     SqlPatrolRepository,
@@ -35,6 +36,7 @@ class SqlUnitOfWork:
     due: SqlDueRepository
     bindings: SqlBindingRepository
     patrols: SqlPatrolRepository
+    leases: SqlLeaseRepository
 
     def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
         self._session_factory = session_factory
@@ -60,6 +62,7 @@ class SqlUnitOfWork:
         self.due = SqlDueRepository(session)
         self.bindings = SqlBindingRepository(session)
         self.patrols = SqlPatrolRepository(session)
+        self.leases = SqlLeaseRepository(session)
         return self
 
     async def __aexit__(

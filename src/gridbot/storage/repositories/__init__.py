@@ -5,6 +5,7 @@ from gridbot.storage.repositories.care import SqlCareRepository
 from gridbot.storage.repositories.cases import SqlCaseRepository
 from gridbot.storage.repositories.categories import SqlCategoryRepository
 from gridbot.storage.repositories.due import SqlDueRepository
+from gridbot.storage.repositories.leases import SqlLeaseRepository
 from gridbot.storage.repositories.org import SqlOrgRepository
 from gridbot.storage.repositories.outbox import SqlOutboxRepository
 from gridbot.storage.repositories.patrols import SqlPatrolRepository
@@ -16,6 +17,7 @@ __all__ = [
     "SqlCaseRepository",
     "SqlCategoryRepository",
     "SqlDueRepository",
+    "SqlLeaseRepository",
     "SqlOrgRepository",
     "SqlOutboxRepository",
     "SqlPatrolRepository",

@@ -9,7 +9,7 @@ from gridbot.storage.rows.case import (
     RatingRow,
     VisitRow,
 )
-from gridbot.storage.rows.messaging import DueItemRow, OutboxRow
+from gridbot.storage.rows.messaging import DueItemRow, LeaseRow, OutboxRow
 from gridbot.storage.rows.org import (
     CategoryRow,
     ChatBindingRow,
@@ -29,6 +29,7 @@ __all__ = [
     "CategoryRow",
     "ChatBindingRow",
     "DueItemRow",
+    "LeaseRow",
     "OrgUnitRow",
     "OutboxRow",
     "PatrolRow",

@@ -1,4 +1,5 @@
-"""Rows of the outbox (messages to send) and of due items (work that falls due later)."""
+"""Rows of the outbox (messages to send), of due items (work that falls due later) and of
+the leases that elect one process for a job (the outbox sender)."""
 
 from __future__ import annotations
 
@@ -88,3 +89,11 @@ class DueItemRow(Base):
             done_at=self.done_at,
             id=self.id,
         )
+
+
+class LeaseRow(Base):
+    __tablename__ = "leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128))
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
