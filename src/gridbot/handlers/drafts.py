@@ -19,11 +19,12 @@ from aiogram.filters import Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
-from gridbot.domain.case import Location
+from gridbot.domain.case import Case, Location
 from gridbot.domain.ports import Clock
+from gridbot.handlers import keyboards as kb
 from gridbot.handlers.callbacks import DraftCallback
 from gridbot.handlers.states import is_draft_state
-from gridbot.handlers.types import Render
+from gridbot.handlers.types import Render, Translate
 
 DRAFT_TTL = timedelta(minutes=30)
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
@@ -136,3 +137,15 @@ async def tell_expired(event: TelegramObject, render: Render, *, answer_query: b
             await event.message.answer(text)
     elif isinstance(event, Message):
         await event.answer(text)
+
+
+async def close_submitted_draft(
+    query: CallbackQuery, state: FSMContext, case: Case, render: Render, t: Translate
+) -> None:
+    """After a report or wish is submitted: the draft ends and its summary card turns into
+    "submitted" with a button to follow it (the numbered confirmation comes via the outbox)."""
+    await state.clear()
+    await query.answer()
+    if isinstance(query.message, Message) and case.id is not None:
+        text = render("report/submitted.html.j2", case=case)
+        await query.message.edit_text(text, reply_markup=kb.case_opened(case.id, t))

@@ -16,7 +16,7 @@ from gridbot.domain.notices import Notifier
 from gridbot.domain.ports import Clock
 from gridbot.handlers import keyboards as kb
 from gridbot.handlers.callbacks import DraftCallback
-from gridbot.handlers.drafts import ActiveDraft, Draft, HasDraft, save_draft
+from gridbot.handlers.drafts import ActiveDraft, Draft, HasDraft, close_submitted_draft, save_draft
 from gridbot.handlers.states import ReportFlow
 from gridbot.handlers.types import Render, Translate, UowFactory
 
@@ -186,11 +186,7 @@ async def on_submit(
             as_report(query.from_user.id, draft), uow, clock, notifier, settings.tz
         )
         await uow.commit()
-    await state.clear()
-    await query.answer()
-    if isinstance(query.message, Message) and case.id is not None:
-        text = render("report/submitted.html.j2", case=case)
-        await query.message.edit_text(text, reply_markup=kb.case_opened(case.id, t))
+    await close_submitted_draft(query, state, case, render, t)
 
 
 def as_report(telegram_id: int, draft: Draft) -> NewReport:
