@@ -12,6 +12,7 @@
   ``RoleAssignment`` (empty for strangers)
 - ``notifier``: the ``Notifier`` port (queues messages to others in the outbox); use cases
   take it with ``settings.tz``
+- ``services``: ``Services``, the four above that use cases need, in one piece
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from gridbot.bot.templating import Renderer
 from gridbot.domain.notices import Notifier
 from gridbot.domain.people import identify, note_reachable
 from gridbot.domain.ports import Clock
-from gridbot.handlers.types import UowFactory
+from gridbot.handlers.types import Services, UowFactory
 
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 
@@ -70,6 +71,7 @@ class RequestContextMiddleware(BaseMiddleware):
         self.notifier: Notifier = notifier or OutboxNotifier(
             renderer, clock, default_locale=settings.locale
         )
+        self.services = Services(uow_factory, clock, self.notifier, settings.tz)
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
@@ -78,6 +80,7 @@ class RequestContextMiddleware(BaseMiddleware):
             clock=self.clock,
             settings=self.settings,
             notifier=self.notifier,
+            services=self.services,
             staff=None,
             person=None,
             roles=(),

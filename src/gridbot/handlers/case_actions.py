@@ -15,33 +15,29 @@ from aiogram import F, Router
 from aiogram.filters import Filter
 from aiogram.types import CallbackQuery, Message
 
-from gridbot.bot.config import Settings
 from gridbot.bot.i18n import N_
 from gridbot.domain.case import Case
 from gridbot.domain.case_cards import card_after, open_card, urge_case
-from gridbot.domain.notices import Notifier
-from gridbot.domain.ports import Clock, UnitOfWork
+from gridbot.domain.ports import UnitOfWork
 from gridbot.domain.wish_steps import is_wish
 from gridbot.domain.workflow import accept_case, escalate_case
 from gridbot.handlers.callbacks import CaseCallback
-from gridbot.handlers.types import Render, Translate, UowFactory
+from gridbot.handlers.types import Render, Services, Translate, UowFactory
 from gridbot.handlers.worker_cards import edit_card, send_card
 
-UseCase = Callable[[UnitOfWork, Clock, Notifier, Settings, int, int], Awaitable[Case]]
+UseCase = Callable[[UnitOfWork, Services, int, int], Awaitable[Case]]
 
 
-async def _accept(uow: UnitOfWork, c: Clock, n: Notifier, s: Settings, who: int, cid: int) -> Case:
-    return await accept_case(uow, c, n, who, cid)
+async def _accept(uow: UnitOfWork, s: Services, who: int, cid: int) -> Case:
+    return await accept_case(uow, s.clock, s.notifier, who, cid)
 
 
-async def _escalate(
-    uow: UnitOfWork, c: Clock, n: Notifier, s: Settings, who: int, cid: int
-) -> Case:
-    return await escalate_case(uow, c, n, s.tz, who, cid)
+async def _escalate(uow: UnitOfWork, s: Services, who: int, cid: int) -> Case:
+    return await escalate_case(uow, s.clock, s.notifier, s.tz, who, cid)
 
 
-async def _urge(uow: UnitOfWork, c: Clock, n: Notifier, s: Settings, who: int, cid: int) -> Case:
-    return await urge_case(uow, c, n, who, cid)
+async def _urge(uow: UnitOfWork, s: Services, who: int, cid: int) -> Case:
+    return await urge_case(uow, s.clock, s.notifier, who, cid)
 
 
 # callback action -> (use case, what the toast and the card say was done)
@@ -66,36 +62,32 @@ class NotAWish(Filter):
 async def on_card_action(
     query: CallbackQuery,
     callback_data: CaseCallback,
-    uow_factory: UowFactory,
-    clock: Clock,
-    notifier: Notifier,
-    settings: Settings,
+    services: Services,
     render: Render,
     t: Translate,
 ) -> None:
     use_case, done = AT_ONCE[callback_data.action]
     who = query.from_user.id
-    async with uow_factory() as uow:
-        case = await use_case(uow, clock, notifier, settings, who, callback_data.case_id)
+    async with services.uow_factory() as uow:
+        case = await use_case(uow, services, who, callback_data.case_id)
         card = await card_after(uow, who, case)
         await uow.commit()
     await query.answer(t(done))
-    await edit_card(query, render, t, card, settings.tz, t(done))
+    await edit_card(query, render, t, card, services.tz, t(done))
 
 
 async def on_open_card(
     query: CallbackQuery,
     callback_data: CaseCallback,
-    uow_factory: UowFactory,
-    settings: Settings,
+    services: Services,
     render: Render,
     t: Translate,
 ) -> None:
-    async with uow_factory() as uow:
+    async with services.uow_factory() as uow:
         card, view = await open_card(uow, query.from_user.id, callback_data.case_id)
     await query.answer()
     if isinstance(query.message, Message):
-        await send_card(query.message, render, t, card, settings.tz, view)
+        await send_card(query.message, render, t, card, services.tz, view)
 
 
 def build_router() -> Router:

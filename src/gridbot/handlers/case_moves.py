@@ -9,11 +9,8 @@ from aiogram.filters import StateFilter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 
-from gridbot.bot.config import Settings
 from gridbot.domain.case_cards import transfer_options, whistle_options
 from gridbot.domain.lifecycle import CaseAction
-from gridbot.domain.notices import Notifier
-from gridbot.domain.ports import Clock
 from gridbot.domain.workflow import ReturnReason, return_case, transfer_case, whistle_case
 from gridbot.handlers.callbacks import CaseCallback, CaseStepCallback
 from gridbot.handlers.case_actions import NotAWish
@@ -26,7 +23,7 @@ from gridbot.handlers.case_notes import (
     cancel_row,
     finish,
 )
-from gridbot.handlers.types import Render, Translate, UowFactory
+from gridbot.handlers.types import Render, Services, Translate, UowFactory
 from gridbot.handlers.worker_cards import department_name, step_button
 
 Step = CaseStepCallback
@@ -77,10 +74,7 @@ async def _return(
     event: Message | CallbackQuery,
     note: str | None,
     state: FSMContext,
-    uow_factory: UowFactory,
-    clock: Clock,
-    notifier: Notifier,
-    settings: Settings,
+    services: Services,
     render: Render,
     t: Translate,
 ) -> None:
@@ -88,11 +82,18 @@ async def _return(
     reason = ReturnReason(data["reason"])
     duplicate = note if reason == ReturnReason.DUPLICATE else None
     extra = None if duplicate else note
-    async with uow_factory() as uow:
+    async with services.uow_factory() as uow:
         case = await return_case(
-            uow, clock, notifier, who, int(data["case_id"]), reason, extra, duplicate
+            uow,
+            services.clock,
+            services.notifier,
+            who,
+            int(data["case_id"]),
+            reason,
+            extra,
+            duplicate,
         )
-        await finish(state, uow, who, case, event.bot, render, t, settings, t("Returned."))
+        await finish(state, uow, who, case, event.bot, render, t, services, t("Returned."))
     text = render("worker/done.html.j2", case=case, done=t("Returned."))
     if isinstance(event, CallbackQuery):
         await event.answer(t("Returned."))
@@ -104,27 +105,21 @@ async def _return(
 async def on_return_text(
     message: Message,
     state: FSMContext,
-    uow_factory: UowFactory,
-    clock: Clock,
-    notifier: Notifier,
-    settings: Settings,
+    services: Services,
     render: Render,
     t: Translate,
 ) -> None:
-    await _return(message, message.text, state, uow_factory, clock, notifier, settings, render, t)
+    await _return(message, message.text, state, services, render, t)
 
 
 async def on_return_skip(
     query: CallbackQuery,
     state: FSMContext,
-    uow_factory: UowFactory,
-    clock: Clock,
-    notifier: Notifier,
-    settings: Settings,
+    services: Services,
     render: Render,
     t: Translate,
 ) -> None:
-    await _return(query, None, state, uow_factory, clock, notifier, settings, render, t)
+    await _return(query, None, state, services, render, t)
 
 
 async def on_transfer_tap(
@@ -159,22 +154,23 @@ async def on_chosen(
     query: CallbackQuery,
     callback_data: Step,
     state: FSMContext,
-    uow_factory: UowFactory,
-    clock: Clock,
-    notifier: Notifier,
-    settings: Settings,
+    services: Services,
     render: Render,
     t: Translate,
 ) -> None:
     who, cid, value = query.from_user.id, callback_data.case_id, callback_data.value
-    async with uow_factory() as uow:
+    async with services.uow_factory() as uow:
         if callback_data.step == "to":
-            case = await transfer_case(uow, clock, notifier, settings.tz, who, cid, _int(value))
+            case = await transfer_case(
+                uow, services.clock, services.notifier, services.tz, who, cid, _int(value)
+            )
             done = t("Transferred.")
         else:
-            case = await whistle_case(uow, clock, notifier, settings.tz, who, cid, value)
+            case = await whistle_case(
+                uow, services.clock, services.notifier, services.tz, who, cid, value
+            )
             done = t("Whistled to %(department)s.", department=department_name(value, t))
-        await finish(state, uow, who, case, query.bot, render, t, settings, done)
+        await finish(state, uow, who, case, query.bot, render, t, services, done)
     await query.answer(done)
     if isinstance(query.message, Message):
         await query.message.edit_text(render("worker/done.html.j2", case=case, done=done))

@@ -19,16 +19,14 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, Message
 
-from gridbot.bot.config import Settings
 from gridbot.domain.case import Case
 from gridbot.domain.case_cards import card_after, check_action
 from gridbot.domain.cases import MAX_PHOTOS, check_text
 from gridbot.domain.lifecycle import CaseAction
-from gridbot.domain.notices import Notifier
-from gridbot.domain.ports import Clock, UnitOfWork
+from gridbot.domain.ports import UnitOfWork
 from gridbot.domain.workflow import add_progress, resolve_case
 from gridbot.handlers.callbacks import CaseCallback, CaseStepCallback
-from gridbot.handlers.types import Render, Translate, UowFactory
+from gridbot.handlers.types import Render, Services, Translate, UowFactory
 from gridbot.handlers.worker_cards import refresh_card, step_button, step_keyboard
 
 TEXT = F.text & ~F.text.startswith("/")
@@ -84,7 +82,7 @@ async def finish(
     bot: Bot | None,
     render: Render,
     t: Translate,
-    settings: Settings,
+    services: Services,
     done: str,
 ) -> None:
     """After the use case (in the same unit of work, before commit): refresh the card."""
@@ -95,7 +93,7 @@ async def finish(
     await state.clear()
     if where:
         chat_id, message_id, caption = where
-        await refresh_card(bot, chat_id, message_id, caption, render, t, card, settings.tz, done)
+        await refresh_card(bot, chat_id, message_id, caption, render, t, card, services.tz, done)
 
 
 async def ask(state: FSMContext, message: Message | None, text: str, rows: list[list[Any]]) -> None:
@@ -132,10 +130,7 @@ async def on_progress_tap(
 async def on_progress(
     message: Message,
     state: FSMContext,
-    uow_factory: UowFactory,
-    clock: Clock,
-    notifier: Notifier,
-    settings: Settings,
+    services: Services,
     render: Render,
     t: Translate,
 ) -> None:
@@ -144,9 +139,11 @@ async def on_progress(
     photos = (message.photo[-1].file_id,) if message.photo else ()
     note = message.text or message.caption or (t("(photo)") if photos else "")
     who = message.from_user.id
-    async with uow_factory() as uow:
-        case = await add_progress(uow, clock, notifier, who, case_id, note, photos)
-        await finish(state, uow, who, case, message.bot, render, t, settings, t("Progress noted."))
+    async with services.uow_factory() as uow:
+        case = await add_progress(
+            uow, services.clock, services.notifier, who, case_id, note, photos
+        )
+        await finish(state, uow, who, case, message.bot, render, t, services, t("Progress noted."))
     await message.answer(render("worker/done.html.j2", case=case, done=t("Progress noted.")))
 
 
@@ -193,26 +190,23 @@ async def on_resolve_photo(
 async def on_resolve_done(
     query: CallbackQuery,
     state: FSMContext,
-    uow_factory: UowFactory,
-    clock: Clock,
-    notifier: Notifier,
-    settings: Settings,
+    services: Services,
     render: Render,
     t: Translate,
 ) -> None:
     data, who = await state.get_data(), query.from_user.id
-    async with uow_factory() as uow:
+    async with services.uow_factory() as uow:
         case = await resolve_case(
             uow,
-            clock,
-            notifier,
-            settings.tz,
+            services.clock,
+            services.notifier,
+            services.tz,
             who,
             int(data["case_id"]),
             data["note"],
             data["photos"],
         )
-        await finish(state, uow, who, case, query.bot, render, t, settings, t("Resolved."))
+        await finish(state, uow, who, case, query.bot, render, t, services, t("Resolved."))
     await query.answer(t("Resolved."))
     if isinstance(query.message, Message):
         await query.message.edit_text(render("worker/done.html.j2", case=case, done=t("Resolved.")))

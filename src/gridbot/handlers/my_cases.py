@@ -11,21 +11,19 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from gridbot.bot.config import Settings
 from gridbot.domain.case import Case
 from gridbot.domain.case_notices import public_summary
 from gridbot.domain.cases import add_info, case_view, my_cases, withdraw
 from gridbot.domain.errors import ValidationFailed
 from gridbot.domain.lifecycle import CaseAction
-from gridbot.domain.notices import Notifier
 from gridbot.domain.org import Category
-from gridbot.domain.ports import Clock, UnitOfWork
+from gridbot.domain.ports import UnitOfWork
 from gridbot.handlers import affected
 from gridbot.handlers import keyboards as kb
 from gridbot.handlers.callbacks import CaseCallback, PageCallback
 from gridbot.handlers.report_steps import text_problem
 from gridbot.handlers.states import CaseFlow
-from gridbot.handlers.types import Render, Translate, UowFactory
+from gridbot.handlers.types import Render, Services, Translate, UowFactory
 
 PAGE_SIZE = 8
 MOST_LISTED = 200
@@ -77,12 +75,11 @@ async def on_timeline(
     query: CallbackQuery,
     callback_data: CaseCallback,
     state: FSMContext,
-    uow_factory: UowFactory,
-    settings: Settings,
+    services: Services,
     render: Render,
     t: Translate,
 ) -> None:
-    await answer_case(query, callback_data.case_id, uow_factory, settings, render, t)
+    await answer_case(query, callback_data.case_id, services, render, t)
     if await state.get_state() == CaseFlow.add_info.state:
         await state.clear()
 
@@ -90,31 +87,29 @@ async def on_timeline(
 async def cmd_open_case(
     message: Message,
     command: CommandObject,
-    uow_factory: UowFactory,
-    settings: Settings,
+    services: Services,
     render: Render,
     t: Translate,
 ) -> None:
     assert command.args is not None
-    await answer_case(message, command.args.removeprefix("c_"), uow_factory, settings, render, t)
+    await answer_case(message, command.args.removeprefix("c_"), services, render, t)
 
 
 async def answer_case(
     event: Message | CallbackQuery,
     case_ref: int | str,
-    uow_factory: UowFactory,
-    settings: Settings,
+    services: Services,
     render: Render,
     t: Translate,
 ) -> None:
-    async with uow_factory() as uow:
+    async with services.uow_factory() as uow:
         view = await case_view(uow, event.from_user.id if event.from_user else 0, case_ref)
     assert view.case.id is not None
     can_add = view.is_reporter and CaseAction.ADD_INFO in view.actions
     can_withdraw = view.is_reporter and CaseAction.CANCEL in view.actions
     keyboard = kb.case_actions(view.case.id, can_add, can_withdraw, t)
     summary = public_summary(view.case.text)
-    text = render("my/case.html.j2", view=view, tz=settings.tz, summary=summary)
+    text = render("my/case.html.j2", view=view, tz=services.tz, summary=summary)
     target = event.message if isinstance(event, CallbackQuery) else event
     if isinstance(event, CallbackQuery):
         await event.answer()
@@ -137,21 +132,16 @@ async def on_add_info(
         await query.message.answer(text, reply_markup=kb.add_info_prompt(callback_data.case_id, t))
 
 
-async def on_info(
-    message: Message,
-    state: FSMContext,
-    uow_factory: UowFactory,
-    clock: Clock,
-    notifier: Notifier,
-    render: Render,
-) -> None:
+async def on_info(message: Message, state: FSMContext, services: Services, render: Render) -> None:
     assert message.from_user is not None
     case_id = int((await state.get_data())["case_id"])
     photos = (message.photo[-1].file_id,) if message.photo else ()
     note = message.text or message.caption or ""
     try:
-        async with uow_factory() as uow:
-            case = await add_info(uow, clock, notifier, message.from_user.id, case_id, note, photos)
+        async with services.uow_factory() as uow:
+            case = await add_info(
+                uow, services.clock, services.notifier, message.from_user.id, case_id, note, photos
+            )
             await uow.commit()
     except ValidationFailed as refused:
         await message.answer(render("report/invalid_text.html.j2", **text_problem(refused)))
@@ -178,13 +168,13 @@ async def on_withdraw(
 async def on_withdraw_confirmed(
     query: CallbackQuery,
     callback_data: CaseCallback,
-    uow_factory: UowFactory,
-    clock: Clock,
-    notifier: Notifier,
+    services: Services,
     render: Render,
 ) -> None:
-    async with uow_factory() as uow:
-        case = await withdraw(uow, clock, notifier, query.from_user.id, callback_data.case_id)
+    async with services.uow_factory() as uow:
+        case = await withdraw(
+            uow, services.clock, services.notifier, query.from_user.id, callback_data.case_id
+        )
         await uow.commit()
     await query.answer()
     if isinstance(query.message, Message):

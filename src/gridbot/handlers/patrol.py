@@ -10,12 +10,9 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from gridbot.bot.config import Settings
 from gridbot.domain.errors import ValidationFailed
-from gridbot.domain.notices import Notifier
 from gridbot.domain.patrol import end_patrol, report_patrol_hazard, start_patrol
 from gridbot.domain.patrol_views import patrol_desk
-from gridbot.domain.ports import Clock
 from gridbot.handlers import patrol_keyboards as kb
 from gridbot.handlers.callbacks import PatrolCallback
 from gridbot.handlers.patrol_steps import (
@@ -27,51 +24,35 @@ from gridbot.handlers.patrol_steps import (
     hazard_of,
     keep,
 )
-from gridbot.handlers.types import Render, Translate, UowFactory
+from gridbot.handlers.types import Render, Services, Translate, UowFactory
 
 PRIVATE = F.chat.type == ChatType.PRIVATE
 tap = PatrolCallback.filter
 
 
-async def cmd_patrol(
-    message: Message, uow_factory: UowFactory, settings: Settings, render: Render, t: Translate
-) -> None:
+async def cmd_patrol(message: Message, services: Services, render: Render, t: Translate) -> None:
     assert message.from_user is not None
-    async with uow_factory() as uow:
+    async with services.uow_factory() as uow:
         desk = await patrol_desk(uow, message.from_user.id)
-    text = render("patrol/desk.html.j2", desk=desk, tz=settings.tz)
+    text = render("patrol/desk.html.j2", desk=desk, tz=services.tz)
     await message.answer(text, reply_markup=kb.desk(desk.patrol is not None, t))
 
 
-async def on_start(
-    query: CallbackQuery,
-    uow_factory: UowFactory,
-    clock: Clock,
-    settings: Settings,
-    render: Render,
-    t: Translate,
-) -> None:
-    async with uow_factory() as uow:
-        patrol = await start_patrol(uow, clock, query.from_user.id)
+async def on_start(query: CallbackQuery, services: Services, render: Render, t: Translate) -> None:
+    async with services.uow_factory() as uow:
+        patrol = await start_patrol(uow, services.clock, query.from_user.id)
         await uow.commit()
     await query.answer(t("Patrol started"))
-    text = render("patrol/started.html.j2", patrol=patrol, tz=settings.tz)
+    text = render("patrol/started.html.j2", patrol=patrol, tz=services.tz)
     await edit_or_answer(query, text, kb.desk(True, t))
 
 
-async def on_end(
-    query: CallbackQuery,
-    uow_factory: UowFactory,
-    clock: Clock,
-    settings: Settings,
-    render: Render,
-    t: Translate,
-) -> None:
-    async with uow_factory() as uow:
-        patrol = await end_patrol(uow, clock, query.from_user.id)
+async def on_end(query: CallbackQuery, services: Services, render: Render, t: Translate) -> None:
+    async with services.uow_factory() as uow:
+        patrol = await end_patrol(uow, services.clock, query.from_user.id)
         await uow.commit()
     await query.answer(t("Patrol ended"))
-    await edit_or_answer(query, render("patrol/ended.html.j2", patrol=patrol, tz=settings.tz))
+    await edit_or_answer(query, render("patrol/ended.html.j2", patrol=patrol, tz=services.tz))
 
 
 async def on_report_hazard(
@@ -95,18 +76,20 @@ async def on_fixed(
     query: CallbackQuery,
     callback_data: PatrolCallback,
     state: FSMContext,
-    uow_factory: UowFactory,
-    clock: Clock,
-    notifier: Notifier,
-    settings: Settings,
+    services: Services,
     render: Render,
     t: Translate,
 ) -> None:
     hazard, fixed = await hazard_of(state), callback_data.value == "1"
     try:
-        async with uow_factory() as uow:
+        async with services.uow_factory() as uow:
             case = await report_patrol_hazard(
-                uow, clock, notifier, settings.tz, query.from_user.id, **hazard.use_case_args(fixed)
+                uow,
+                services.clock,
+                services.notifier,
+                services.tz,
+                query.from_user.id,
+                **hazard.use_case_args(fixed),
             )
             await uow.commit()
     except ValidationFailed as refused:
@@ -118,7 +101,7 @@ async def on_fixed(
         return
     await state.clear()
     await query.answer(t("Hazard recorded"))
-    text = render("patrol/reported.html.j2", case=case, fixed=fixed, tz=settings.tz)
+    text = render("patrol/reported.html.j2", case=case, fixed=fixed, tz=services.tz)
     await edit_or_answer(query, text, kb.desk(hazard.on_patrol, t))
 
 

@@ -8,17 +8,14 @@ from aiogram import F, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
-from gridbot.bot.config import Settings
 from gridbot.domain.case import CaseKind
 from gridbot.domain.cases import MAX_PHOTOS, MAX_TEXT, NewReport, check_text, submit_report
 from gridbot.domain.errors import ValidationFailed
-from gridbot.domain.notices import Notifier
-from gridbot.domain.ports import Clock
 from gridbot.handlers import keyboards as kb
 from gridbot.handlers.callbacks import DraftCallback
 from gridbot.handlers.drafts import ActiveDraft, Draft, HasDraft, close_submitted_draft, save_draft
 from gridbot.handlers.states import ReportFlow
-from gridbot.handlers.types import Render, Translate, UowFactory
+from gridbot.handlers.types import Render, Services, Translate, UowFactory
 
 TEXT = F.text & ~F.text.startswith("/")
 
@@ -174,16 +171,17 @@ async def on_submit(
     query: CallbackQuery,
     draft: Draft,
     state: FSMContext,
-    uow_factory: UowFactory,
-    clock: Clock,
-    notifier: Notifier,
-    settings: Settings,
+    services: Services,
     render: Render,
     t: Translate,
 ) -> None:
-    async with uow_factory() as uow:
+    async with services.uow_factory() as uow:
         case = await submit_report(
-            as_report(query.from_user.id, draft), uow, clock, notifier, settings.tz
+            as_report(query.from_user.id, draft),
+            uow,
+            services.clock,
+            services.notifier,
+            services.tz,
         )
         await uow.commit()
     await close_submitted_draft(query, state, case, render, t)

@@ -8,13 +8,11 @@ from aiogram.enums import ChatType
 from aiogram.filters import Command, CommandObject
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from gridbot.bot.config import Settings
 from gridbot.domain.case_cards import open_card
 from gridbot.domain.errors import NotFound, ValidationFailed
-from gridbot.domain.ports import Clock
 from gridbot.domain.workflow import TaskView, my_tasks
 from gridbot.handlers.callbacks import CaseCallback
-from gridbot.handlers.types import Render, Translate, UowFactory
+from gridbot.handlers.types import Render, Services, Translate
 from gridbot.handlers.worker_cards import send_card
 
 PRIVATE = F.chat.type == ChatType.PRIVATE
@@ -35,22 +33,19 @@ def task_buttons(tasks: list[TaskView]) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(inline_keyboard=rows) if rows else None
 
 
-async def cmd_tasks(
-    message: Message, uow_factory: UowFactory, clock: Clock, settings: Settings, render: Render
-) -> None:
+async def cmd_tasks(message: Message, services: Services, render: Render) -> None:
     assert message.from_user is not None
-    async with uow_factory() as uow:
-        tasks = await my_tasks(uow, clock, message.from_user.id)
+    async with services.uow_factory() as uow:
+        tasks = await my_tasks(uow, services.clock, message.from_user.id)
     shown = tasks[:MOST_SHOWN]
-    text = render("worker/tasks.html.j2", tasks=shown, total=len(tasks), tz=settings.tz)
+    text = render("worker/tasks.html.j2", tasks=shown, total=len(tasks), tz=services.tz)
     await message.answer(text, reply_markup=task_buttons(shown))
 
 
 async def cmd_case(
     message: Message,
     command: CommandObject,
-    uow_factory: UowFactory,
-    settings: Settings,
+    services: Services,
     render: Render,
     t: Translate,
 ) -> None:
@@ -60,13 +55,13 @@ async def cmd_case(
         await message.answer(render("worker/case_usage.html.j2"))
         return
     try:
-        async with uow_factory() as uow:
+        async with services.uow_factory() as uow:
             card, view = await open_card(uow, message.from_user.id, number)
     except (NotFound, ValidationFailed) as refused:
         found = isinstance(refused, NotFound)
         await message.answer(render("worker/no_such_case.html.j2", number=number, valid=found))
         return
-    await send_card(message, render, t, card, settings.tz, view)
+    await send_card(message, render, t, card, services.tz, view)
 
 
 def build_router() -> Router:

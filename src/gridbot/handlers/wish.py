@@ -12,10 +12,7 @@ from aiogram.filters import Command
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from gridbot.bot.config import Settings
 from gridbot.domain.cases import MAX_TEXT, NewWish, reporting_grid, submit_wish
-from gridbot.domain.notices import Notifier
-from gridbot.domain.ports import Clock
 from gridbot.handlers import keyboards as kb
 from gridbot.handlers.callbacks import DraftCallback
 from gridbot.handlers.drafts import (
@@ -28,7 +25,7 @@ from gridbot.handlers.drafts import (
 )
 from gridbot.handlers.report_steps import checked_text
 from gridbot.handlers.states import WishFlow
-from gridbot.handlers.types import Render, Translate, UowFactory
+from gridbot.handlers.types import Render, Services, Translate
 
 TEXT = F.text & ~F.text.startswith("/")
 NOT_COMMAND = ~F.text.startswith("/")
@@ -40,15 +37,14 @@ LATEST = timedelta(days=366)
 async def cmd_wish(
     message: Message,
     state: FSMContext,
-    uow_factory: UowFactory,
-    clock: Clock,
+    services: Services,
     render: Render,
     t: Translate,
 ) -> None:
     assert message.from_user is not None
-    async with uow_factory() as uow:
+    async with services.uow_factory() as uow:
         grid = await reporting_grid(uow, message.from_user.id)
-    draft = await start_draft(state, clock, "wish")
+    draft = await start_draft(state, services.clock, "wish")
     await state.set_state(WishFlow.text)
     text = render("wish/ask_text.html.j2", grid=grid, limit=MAX_TEXT)
     await message.answer(text, reply_markup=kb.cancel_only(draft.id, t))
@@ -108,12 +104,11 @@ async def on_wanted_by_tap(
     callback_data: DraftCallback,
     draft: Draft,
     state: FSMContext,
-    clock: Clock,
-    settings: Settings,
+    services: Services,
     render: Render,
     t: Translate,
 ) -> None:
-    today = clock.now().astimezone(settings.tz).date()
+    today = services.clock.now().astimezone(services.tz).date()
     span = WITHIN.get(callback_data.value)
     draft.wanted_by = (today + span).isoformat() if span else None
     await query.answer()
@@ -126,12 +121,11 @@ async def on_wanted_by_typed(
     message: Message,
     draft: Draft,
     state: FSMContext,
-    clock: Clock,
-    settings: Settings,
+    services: Services,
     render: Render,
     t: Translate,
 ) -> None:
-    today = clock.now().astimezone(settings.tz).date()
+    today = services.clock.now().astimezone(services.tz).date()
     wanted = typed_date(message.text or "")
     if wanted is None or not today <= wanted <= today + LATEST:
         await message.answer(
@@ -190,16 +184,13 @@ async def on_submit(
     query: CallbackQuery,
     draft: Draft,
     state: FSMContext,
-    uow_factory: UowFactory,
-    clock: Clock,
-    notifier: Notifier,
-    settings: Settings,
+    services: Services,
     render: Render,
     t: Translate,
 ) -> None:
-    async with uow_factory() as uow:
+    async with services.uow_factory() as uow:
         case = await submit_wish(
-            as_wish(query.from_user.id, draft), uow, clock, notifier, settings.tz
+            as_wish(query.from_user.id, draft), uow, services.clock, services.notifier, services.tz
         )
         await uow.commit()
     await close_submitted_draft(query, state, case, render, t)

@@ -15,11 +15,8 @@ from aiogram.filters import Command, Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from gridbot.bot.config import Settings
 from gridbot.domain.errors import DomainError
 from gridbot.domain.lifecycle import CaseAction
-from gridbot.domain.notices import Notifier
-from gridbot.domain.ports import Clock
 from gridbot.domain.wish_steps import check_wish_step, is_wish
 from gridbot.domain.wishes import (
     approve_wish,
@@ -30,7 +27,7 @@ from gridbot.domain.wishes import (
     reject_wish,
 )
 from gridbot.handlers.callbacks import CaseCallback
-from gridbot.handlers.types import Render, Translate, UowFactory
+from gridbot.handlers.types import Render, Services, Translate, UowFactory
 from gridbot.handlers.wish_cards import (
     WishSteps,
     approval_keyboard,
@@ -60,16 +57,18 @@ class OnWish(Filter):
 async def on_approve(
     query: CallbackQuery,
     callback_data: CaseCallback,
-    uow_factory: UowFactory,
-    clock: Clock,
-    notifier: Notifier,
-    settings: Settings,
+    services: Services,
     render: Render,
     t: Translate,
 ) -> None:
-    async with uow_factory() as uow:
+    async with services.uow_factory() as uow:
         case = await approve_wish(
-            uow, clock, notifier, settings.tz, query.from_user.id, callback_data.case_id
+            uow,
+            services.clock,
+            services.notifier,
+            services.tz,
+            query.from_user.id,
+            callback_data.case_id,
         )
         await uow.commit()
     await close_card(query, render("wishes/approved.html.j2", case=case), t("Approved"))
@@ -78,16 +77,18 @@ async def on_approve(
 async def on_claim(
     query: CallbackQuery,
     callback_data: CaseCallback,
-    uow_factory: UowFactory,
-    clock: Clock,
-    notifier: Notifier,
-    settings: Settings,
+    services: Services,
     render: Render,
     t: Translate,
 ) -> None:
-    async with uow_factory() as uow:
+    async with services.uow_factory() as uow:
         case = await claim_wish(
-            uow, clock, notifier, settings.tz, query.from_user.id, callback_data.case_id
+            uow,
+            services.clock,
+            services.notifier,
+            services.tz,
+            query.from_user.id,
+            callback_data.case_id,
         )
         await uow.commit()
     toast = t("Claimed. Thank you! The details are in your private chat with me.")
@@ -97,14 +98,14 @@ async def on_claim(
 async def on_confirm(
     query: CallbackQuery,
     callback_data: CaseCallback,
-    uow_factory: UowFactory,
-    clock: Clock,
-    notifier: Notifier,
+    services: Services,
     render: Render,
     t: Translate,
 ) -> None:
-    async with uow_factory() as uow:
-        case = await confirm_wish(uow, clock, notifier, query.from_user.id, callback_data.case_id)
+    async with services.uow_factory() as uow:
+        case = await confirm_wish(
+            uow, services.clock, services.notifier, query.from_user.id, callback_data.case_id
+        )
         await uow.commit()
     await close_card(query, render("wishes/confirmed.html.j2", case=case), t("Confirmed"))
 
@@ -156,17 +157,20 @@ STEPS = {
 async def on_reason(
     message: Message,
     state: FSMContext,
-    uow_factory: UowFactory,
-    clock: Clock,
-    notifier: Notifier,
+    services: Services,
     render: Render,
 ) -> None:
     assert message.from_user is not None
     card = await card_of(state)
     try:
-        async with uow_factory() as uow:
+        async with services.uow_factory() as uow:
             case = await reject_wish(
-                uow, clock, notifier, message.from_user.id, card.case_id, message.text or ""
+                uow,
+                services.clock,
+                services.notifier,
+                message.from_user.id,
+                card.case_id,
+                message.text or "",
             )
             await uow.commit()
     except DomainError as refused:
@@ -178,9 +182,7 @@ async def on_reason(
 async def on_fulfilment(
     message: Message,
     state: FSMContext,
-    uow_factory: UowFactory,
-    clock: Clock,
-    notifier: Notifier,
+    services: Services,
     render: Render,
 ) -> None:
     assert message.from_user is not None
@@ -188,9 +190,15 @@ async def on_fulfilment(
     photos = (message.photo[-1].file_id,) if message.photo else ()
     note = message.text or message.caption
     try:
-        async with uow_factory() as uow:
+        async with services.uow_factory() as uow:
             case = await fulfil_wish(
-                uow, clock, notifier, message.from_user.id, card.case_id, note, photos
+                uow,
+                services.clock,
+                services.notifier,
+                message.from_user.id,
+                card.case_id,
+                note,
+                photos,
             )
             await uow.commit()
     except DomainError as refused:
@@ -209,16 +217,14 @@ async def on_not_fulfilment(message: Message, state: FSMContext, render: Render)
     await message.answer(render("wishes/ask_fulfilment.html.j2", number=card.number))
 
 
-async def cmd_wishes(
-    message: Message, uow_factory: UowFactory, settings: Settings, render: Render, t: Translate
-) -> None:
+async def cmd_wishes(message: Message, services: Services, render: Render, t: Translate) -> None:
     assert message.from_user is not None
-    async with uow_factory() as uow:
+    async with services.uow_factory() as uow:
         board = await pending_wishes(uow, message.from_user.id)
     await message.answer(render("wishes/board.html.j2", board=board, most=MOST_CARDS))
     for case in board.pending[:MOST_CARDS]:
         assert case.id is not None
-        text = render("wishes/pending_card.html.j2", case=case, tz=settings.tz)
+        text = render("wishes/pending_card.html.j2", case=case, tz=services.tz)
         await message.answer(text, reply_markup=approval_keyboard(case.id, t))
 
 
