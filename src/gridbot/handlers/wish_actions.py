@@ -9,14 +9,19 @@ only after the use case succeeded, so it is answered exactly once.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command, Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
+from gridbot.bot.i18n import N_
+from gridbot.domain.case import Case
 from gridbot.domain.errors import DomainError
 from gridbot.domain.lifecycle import CaseAction
+from gridbot.domain.ports import UnitOfWork
 from gridbot.domain.wish_steps import check_wish_step, is_wish
 from gridbot.domain.wishes import (
     approve_wish,
@@ -41,6 +46,7 @@ from gridbot.handlers.wish_cards import (
 PRIVATE = F.chat.type == ChatType.PRIVATE
 TYPED = F.text & ~F.text.startswith("/")
 NOT_COMMAND = ~F.text.startswith("/")
+WishUseCase = Callable[[UnitOfWork, Services, int, int], Awaitable[Case]]
 MOST_CARDS = 10  # /wishes sends one approval card per pending wish, this many at most
 
 
@@ -54,60 +60,43 @@ class OnWish(Filter):
             return await is_wish(uow, callback_data.case_id)
 
 
-async def on_approve(
+async def _approve(uow: UnitOfWork, s: Services, who: int, cid: int) -> Case:
+    return await approve_wish(uow, s.clock, s.notifier, s.tz, who, cid)
+
+
+async def _claim(uow: UnitOfWork, s: Services, who: int, cid: int) -> Case:
+    return await claim_wish(uow, s.clock, s.notifier, s.tz, who, cid)
+
+
+async def _confirm(uow: UnitOfWork, s: Services, who: int, cid: int) -> Case:
+    return await confirm_wish(uow, s.clock, s.notifier, who, cid)
+
+
+# callback action -> (use case, the card's template once done, the toast)
+AT_ONCE: dict[str, tuple[WishUseCase, str, str]] = {
+    "approve": (_approve, "wishes/approved.html.j2", N_("Approved")),
+    "claim": (
+        _claim,
+        "wishes/claimed.html.j2",
+        N_("Claimed. Thank you! The details are in your private chat with me."),
+    ),
+    "confirm": (_confirm, "wishes/confirmed.html.j2", N_("Confirmed")),
+}
+
+
+async def on_wish_tap(
     query: CallbackQuery,
     callback_data: CaseCallback,
     services: Services,
     render: Render,
     t: Translate,
 ) -> None:
+    """通过 / 认领 / 确认: one tap, one use case; the card closes with what was done."""
+    use_case, template, toast = AT_ONCE[callback_data.action]
     async with services.uow_factory() as uow:
-        case = await approve_wish(
-            uow,
-            services.clock,
-            services.notifier,
-            services.tz,
-            query.from_user.id,
-            callback_data.case_id,
-        )
+        case = await use_case(uow, services, query.from_user.id, callback_data.case_id)
         await uow.commit()
-    await close_card(query, render("wishes/approved.html.j2", case=case), t("Approved"))
-
-
-async def on_claim(
-    query: CallbackQuery,
-    callback_data: CaseCallback,
-    services: Services,
-    render: Render,
-    t: Translate,
-) -> None:
-    async with services.uow_factory() as uow:
-        case = await claim_wish(
-            uow,
-            services.clock,
-            services.notifier,
-            services.tz,
-            query.from_user.id,
-            callback_data.case_id,
-        )
-        await uow.commit()
-    toast = t("Claimed. Thank you! The details are in your private chat with me.")
-    await close_card(query, render("wishes/claimed.html.j2", case=case), toast)
-
-
-async def on_confirm(
-    query: CallbackQuery,
-    callback_data: CaseCallback,
-    services: Services,
-    render: Render,
-    t: Translate,
-) -> None:
-    async with services.uow_factory() as uow:
-        case = await confirm_wish(
-            uow, services.clock, services.notifier, query.from_user.id, callback_data.case_id
-        )
-        await uow.commit()
-    await close_card(query, render("wishes/confirmed.html.j2", case=case), t("Confirmed"))
+    await close_card(query, render(template, case=case), t(toast))
 
 
 async def on_reject(
@@ -232,9 +221,7 @@ def build_router() -> Router:
     router = Router(name=__name__)
     case = CaseCallback.filter
     router.message.register(cmd_wishes, PRIVATE, Command("wishes"), F.from_user)
-    router.callback_query.register(on_approve, case(F.action == "approve"))
-    router.callback_query.register(on_claim, case(F.action == "claim"))
-    router.callback_query.register(on_confirm, case(F.action == "confirm"))
+    router.callback_query.register(on_wish_tap, case(F.action.in_(AT_ONCE)))
     router.callback_query.register(on_fulfil, case(F.action == "fulfil"))
     router.callback_query.register(on_reject, case(F.action == "reject"), OnWish())
     router.message.register(on_reason, WishSteps.reason, TYPED)
