@@ -17,6 +17,7 @@ from typing import Any
 from aiogram import BaseMiddleware
 from aiogram.filters import Filter
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery, Message, TelegramObject
 
 from gridbot.domain.case import Case, Location
@@ -149,3 +150,19 @@ async def close_submitted_draft(
     if isinstance(query.message, Message) and case.id is not None:
         text = render("report/submitted.html.j2", case=case)
         await query.message.edit_text(text, reply_markup=kb.case_opened(case.id, t))
+
+
+async def advance(state: FSMContext, draft: Draft, step: State) -> None:
+    """Keep the draft and move it to its next step."""
+    await save_draft(state, draft)
+    await state.set_state(step)
+
+
+async def show_summary(
+    query: CallbackQuery, state: FSMContext, draft: Draft, step: State, text: str, t: Translate
+) -> None:
+    """The last step of a draft: its summary card, with Submit and Cancel."""
+    await advance(state, draft, step)
+    await query.answer()
+    if isinstance(query.message, Message):
+        await query.message.edit_text(text, reply_markup=kb.confirm(draft.id, t))

@@ -13,7 +13,15 @@ from gridbot.domain.cases import MAX_PHOTOS, MAX_TEXT, NewReport, check_text, su
 from gridbot.domain.errors import ValidationFailed
 from gridbot.handlers import keyboards as kb
 from gridbot.handlers.callbacks import DraftCallback
-from gridbot.handlers.drafts import ActiveDraft, Draft, HasDraft, close_submitted_draft, save_draft
+from gridbot.handlers.drafts import (
+    ActiveDraft,
+    Draft,
+    HasDraft,
+    advance,
+    close_submitted_draft,
+    save_draft,
+    show_summary,
+)
 from gridbot.handlers.states import ReportFlow
 from gridbot.handlers.types import Render, Services, Translate, UowFactory
 
@@ -35,8 +43,7 @@ async def on_category(
         await query.answer(t("This draft is no longer active."), show_alert=True)
         return
     draft.category = category.code
-    await save_draft(state, draft)
-    await state.set_state(ReportFlow.text)
+    await advance(state, draft, ReportFlow.text)
     await query.answer()
     text = render("report/ask_text.html.j2", category=category, limit=MAX_TEXT)
     await query.message.edit_text(text, reply_markup=kb.cancel_only(draft.id, t))
@@ -48,8 +55,7 @@ async def on_text(
     draft.text = await checked_text(message, render)
     if draft.text is None:
         return
-    await save_draft(state, draft)
-    await state.set_state(ReportFlow.photos)
+    await advance(state, draft, ReportFlow.photos)
     text = render("report/ask_photos.html.j2", limit=MAX_PHOTOS)
     await message.answer(text, reply_markup=kb.photos(draft.id, 0, t))
 
@@ -133,8 +139,7 @@ async def on_address(
 async def ask_public(
     message: Message, draft: Draft, state: FSMContext, render: Render, t: Translate
 ) -> None:
-    await save_draft(state, draft)
-    await state.set_state(ReportFlow.public)
+    await advance(state, draft, ReportFlow.public)
     await message.answer(
         render("report/location_noted.html.j2", draft=draft), reply_markup=ReplyKeyboardRemove()
     )
@@ -157,14 +162,10 @@ async def on_public(
     t: Translate,
 ) -> None:
     draft.public = callback_data.value == "1"
-    await save_draft(state, draft)
-    await state.set_state(ReportFlow.confirm)
     async with uow_factory() as uow:
         category = await uow.categories.get(draft.category or "")
-    await query.answer()
-    if isinstance(query.message, Message):
-        text = render("report/summary.html.j2", draft=draft, category=category)
-        await query.message.edit_text(text, reply_markup=kb.confirm(draft.id, t))
+    text = render("report/summary.html.j2", draft=draft, category=category)
+    await show_summary(query, state, draft, ReportFlow.confirm, text, t)
 
 
 async def on_submit(

@@ -19,8 +19,9 @@ from gridbot.handlers.drafts import (
     ActiveDraft,
     Draft,
     HasDraft,
+    advance,
     close_submitted_draft,
-    save_draft,
+    show_summary,
     start_draft,
 )
 from gridbot.handlers.report_steps import checked_text
@@ -56,8 +57,7 @@ async def on_text(
     draft.text = await checked_text(message, render)
     if draft.text is None:
         return
-    await save_draft(state, draft)
-    await state.set_state(WishFlow.photo)
+    await advance(state, draft, WishFlow.photo)
     await message.answer(render("wish/ask_photo.html.j2"), reply_markup=kb.photos(draft.id, 0, t))
 
 
@@ -86,8 +86,7 @@ async def on_photo_skipped(
 async def ask_wanted_by(
     message: Message, draft: Draft, state: FSMContext, render: Render, t: Translate
 ) -> None:
-    await save_draft(state, draft)
-    await state.set_state(WishFlow.wanted_by)
+    await advance(state, draft, WishFlow.wanted_by)
     await message.answer(
         render("wish/ask_wanted_by.html.j2"), reply_markup=kb.wanted_by(draft.id, t)
     )
@@ -156,8 +155,7 @@ def typed_date(text: str) -> date | None:
 async def ask_public(
     message: Message, draft: Draft, state: FSMContext, render: Render, t: Translate
 ) -> None:
-    await save_draft(state, draft)
-    await state.set_state(WishFlow.public)
+    await advance(state, draft, WishFlow.public)
     await message.answer(
         render("wish/ask_public.html.j2"), reply_markup=kb.public_choice(draft.id, t)
     )
@@ -172,12 +170,8 @@ async def on_public(
     t: Translate,
 ) -> None:
     draft.public = callback_data.value == "1"
-    await save_draft(state, draft)
-    await state.set_state(WishFlow.confirm)
-    await query.answer()
-    if isinstance(query.message, Message):
-        text = render("wish/summary.html.j2", draft=draft)
-        await query.message.edit_text(text, reply_markup=kb.confirm(draft.id, t))
+    text = render("wish/summary.html.j2", draft=draft)
+    await show_summary(query, state, draft, WishFlow.confirm, text, t)
 
 
 async def on_submit(
