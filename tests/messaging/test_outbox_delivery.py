@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter, defaultdict
 from typing import Any
 
@@ -70,6 +71,7 @@ async def test_many_chats_get_every_message_exactly_once_within_the_limits(
     await seed(database.uow, RealClock(), privates, 3)
     await seed(database.uow, RealClock(), groups, 9, GROUP)
 
+    started = time.time()
     await deliver_all(make_sender(bot, database))
 
     sent = await stand.sent_messages()
@@ -78,7 +80,10 @@ async def test_many_chats_get_every_message_exactly_once_within_the_limits(
     for chat_id, calls in by_chat(sent).items():
         assert [c["text"] for c in calls] == [f"{chat_id}#{n}" for n in range(len(calls))]
     assert_limits_kept(await stand.attempts(), FAST)
-    assert max_in_window([c["at"] for c in sent], 0.5) <= 100 + 20 + 5  # bucket of 20, slack
+    # The global bucket (20 at once, then 200/s) is taken before a call leaves, so arrival
+    # times can bunch up behind a busy event loop; what cannot shrink is the time the whole
+    # batch needs: the last call leaves no sooner than (165 - 20) / 200 s after the start.
+    assert max(c["at"] for c in sent) - started >= (len(sent) - 20) / 200 - 0.01
     stored = await rows(database)
     assert {m.status for m in stored} == {OutboxStatus.SENT}
     assert all(m.message_id and m.sent_at for m in stored)
