@@ -19,12 +19,13 @@ import base64
 import contextlib
 import itertools
 import time
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import aiohttp
+from aiogram import Dispatcher
 
 from gridbot.bot.app import SystemClock
 from gridbot.bot.config import Settings
@@ -55,6 +56,26 @@ class MovableClock(SystemClock):
         return super().now() + self.offset
 
 
+class InFlight:
+    """How many updates the dispatcher has taken and not finished handling: a handler may
+    wait on a lock or the database for longer than ``settle``'s quiet time."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def attach(self, dispatcher: Dispatcher) -> None:
+        dispatcher.update.outer_middleware(self)
+
+    async def __call__(
+        self, handler: Callable[[Any, Json], Awaitable[Any]], event: Any, data: Json
+    ) -> Any:
+        self.count += 1
+        try:
+            return await handler(event, data)
+        finally:
+            self.count -= 1
+
+
 @contextlib.asynccontextmanager
 async def start_world(db_file: Path, personas: Sequence[Json]) -> AsyncIterator[World]:
     """The stand on a free port and the real bot polling it, on a migrated SQLite file.
@@ -72,11 +93,18 @@ async def start_world(db_file: Path, personas: Sequence[Json]) -> AsyncIterator[
         TELEGRAM_API_BASE=url,
         DATABASE_URL=sqlite_url(db_file),
     )
-    stop, clock = asyncio.Event(), MovableClock()
+    stop, clock, in_flight = asyncio.Event(), MovableClock(), InFlight()
     bot = asyncio.create_task(
-        run_bot(settings, stop=stop, uow_factory=database.uow, clock=clock), name="bot"
+        run_bot(
+            settings,
+            stop=stop,
+            uow_factory=database.uow,
+            clock=clock,
+            on_dispatcher=in_flight.attach,
+        ),
+        name="bot",
     )
-    world = World(server, database, personas, bot, clock)
+    world = World(server, database, personas, bot, clock, in_flight)
     try:
         yield world
     finally:
@@ -97,8 +125,10 @@ class World:
         personas: Sequence[Json],
         bot: asyncio.Task[None] | None = None,
         clock: MovableClock | None = None,
+        in_flight: InFlight | None = None,
     ) -> None:
         self.server = server
+        self.in_flight = in_flight or InFlight()
         self.bot = bot
         self.clock = clock or MovableClock()
         self.state = server.state
@@ -177,14 +207,16 @@ class World:
         return list(await self.get("/sim/outbox", method=method, since=since))
 
     async def settle(self, timeout: float = 5.0, quiet: float = QUIET_SECONDS) -> None:  # noqa: ASYNC109
-        """Return once the bot has taken every update, the outbox holds nothing due, and no
-        Bot API call has been made for ``quiet`` seconds."""
+        """Return once the bot has taken and handled every update, the outbox holds nothing
+        due, and no Bot API call has been made for ``quiet`` seconds."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + timeout
         calls, quiet_since = -1, loop.time()
         while True:
             self.check_bot()
-            busy = len(self.state.updates) > 0 or await self._outbox_due()
+            busy = (
+                len(self.state.updates) > 0 or self.in_flight.count > 0 or await self._outbox_due()
+            )
             if busy or len(self.state.calls) != calls:
                 calls, quiet_since = len(self.state.calls), loop.time()
             elif loop.time() - quiet_since >= quiet:

@@ -121,6 +121,46 @@ async def test_the_apscheduler_job_ticks_until_shutdown() -> None:
     assert seen == ["grid-1"]
 
 
+async def test_shutdown_lets_a_tick_in_progress_finish_and_commit() -> None:
+    store, clock, seen = Store(), FakeClock(), []
+    await add_items(store, DueKind.PATROL_REMINDER, ["grid-1"])
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def slow(item: DueItem, uow: UnitOfWork) -> None:
+        started.set()
+        await release.wait()
+        await remind(clock, seen)(item, uow)
+
+    scheduler = DueScheduler(uow_factory(store), clock, interval=0.05)
+    scheduler.register(DueKind.PATROL_REMINDER, slow)
+    scheduler.start()
+    await asyncio.wait_for(started.wait(), 5)
+    stopping = asyncio.create_task(scheduler.shutdown(grace=5))
+    await asyncio.sleep(0.1)
+    assert not stopping.done()  # waiting for the tick, not cancelling it
+    release.set()
+    await asyncio.wait_for(stopping, 5)
+    assert seen == ["grid-1"]
+    assert [m.params["text"] for m in store.outbox.values()] == ["reminder grid-1"]
+
+
+async def test_shutdown_abandons_a_tick_that_outlasts_the_grace_period() -> None:
+    store, clock = Store(), FakeClock()
+    await add_items(store, DueKind.PATROL_REMINDER, ["grid-1"])
+    started = asyncio.Event()
+
+    async def stuck(item: DueItem, uow: UnitOfWork) -> None:
+        started.set()
+        await asyncio.Event().wait()
+
+    scheduler = DueScheduler(uow_factory(store), clock, interval=0.05)
+    scheduler.register(DueKind.PATROL_REMINDER, stuck)
+    scheduler.start()
+    await asyncio.wait_for(started.wait(), 5)
+    await asyncio.wait_for(scheduler.shutdown(grace=0.1), 5)
+    assert not store.outbox
+
+
 def test_worker_ids_name_the_host_and_process_and_differ() -> None:
     first, second = make_worker_id(), make_worker_id()
     assert first != second

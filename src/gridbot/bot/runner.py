@@ -54,10 +54,12 @@ async def bot_services(
     stop: asyncio.Event,
     uow_factory: UowFactory | None = None,
     clock: Clock | None = None,
+    on_dispatcher: Callable[[Dispatcher], None] | None = None,
 ) -> AsyncIterator[tuple[Bot, Dispatcher]]:
     """Database, Bot, Dispatcher, outbox sender and due scheduler; all closed on exit,
     in reverse order: stop, scheduler, sender, Bot session, database. ``clock`` (the
-    system's by default) lets end-to-end tests move time for deadlines."""
+    system's by default) lets end-to-end tests move time for deadlines; ``on_dispatcher``
+    sees the dispatcher before it runs (the tests count the updates in flight)."""
     async with contextlib.AsyncExitStack() as stack:
         if uow_factory is None:
             await asyncio.to_thread(upgrade, settings.database_url)
@@ -75,6 +77,8 @@ async def bot_services(
             renderer=renderer,
             bot_username=username,
         )
+        if on_dispatcher is not None:
+            on_dispatcher(dispatcher)
         groups = GroupHooks(uow_factory)  # unreachable groups unbound, migrated ones followed
         sender = OutboxSender(
             bot, uow_factory, clock, on_unreachable=groups.unreachable, on_migrate=groups.migrated
@@ -103,12 +107,14 @@ async def run_bot(
     stop: asyncio.Event,
     uow_factory: UowFactory | None = None,
     clock: Clock | None = None,
+    on_dispatcher: Callable[[Dispatcher], None] | None = None,
 ) -> None:
     """Long polling until ``stop`` is set (the demo and end-to-end tests run it in-process).
 
     Without ``uow_factory`` the database of ``settings.database_url`` is migrated and used.
     """
-    async with bot_services(settings, stop, uow_factory, clock) as (bot, dispatcher):
+    services = bot_services(settings, stop, uow_factory, clock, on_dispatcher)
+    async with services as (bot, dispatcher):
         await _drop_webhook(bot)
         started = asyncio.Event()
         dispatcher.startup.register(started.set)

@@ -10,6 +10,8 @@ rolled back and its row stays claimed until ``release_stale`` frees it after
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 import secrets
@@ -59,6 +61,7 @@ class DueScheduler:
         self.worker_id = worker_id or make_worker_id()
         self._handlers: dict[DueKind, DueHandler] = {}
         self._scheduler: AsyncIOScheduler | None = None
+        self._ticking: asyncio.Task[object] | None = None
 
     def register(self, kind: DueKind, handler: DueHandler) -> None:
         self._handlers[kind] = handler
@@ -78,9 +81,15 @@ class DueScheduler:
         self._scheduler.start()
         log.info("due scheduler %s started", self.worker_id)
 
-    async def shutdown(self) -> None:
+    async def shutdown(self, grace: float = 5.0) -> None:
+        """Stop ticking; a tick in progress gets ``grace`` seconds to finish. One that takes
+        longer is abandoned: its claims go stale and another tick retries them."""
         if self._scheduler is not None and self._scheduler.running:
-            # wait=False: a tick in progress is abandoned; its claims go stale and are retried.
+            self._scheduler.pause()
+            ticking = self._ticking
+            if ticking is not None and not ticking.done():
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(asyncio.shield(ticking), grace)
             self._scheduler.shutdown(wait=False)
         self._scheduler = None
         log.info("due scheduler %s stopped", self.worker_id)
@@ -103,10 +112,13 @@ class DueScheduler:
         return len(claimed)
 
     async def _safe_tick(self) -> None:
+        self._ticking = asyncio.current_task()
         try:
             await self.tick()
         except Exception:
             log.exception("due tick failed")
+        finally:
+            self._ticking = None
 
     async def _handle_chunk(self, items: Sequence[DueItem]) -> None:
         if len(items) > 1:
