@@ -16,7 +16,7 @@ from gridbot.bot.outbox_sender import OutboxSender
 from gridbot.domain.messaging import ChatKind, OutboxStatus
 from gridbot.domain.org import Person
 
-from .fakes import FakeBot, FakeClock, Store, fail_times, uow_factory
+from .fakes import FakeBot, FakeClock, FakeUnitOfWork, Store, fail_times, uow_factory
 from .helpers import max_in_window, min_gap, seed
 
 GROUP = ChatKind.GROUP
@@ -236,3 +236,36 @@ async def test_run_keeps_delivering_new_rows_until_stopped() -> None:
     await asyncio.wait_for(task, 1)
     assert statuses(store) == ["sent"] * 4
     assert len(bot.calls) == 4
+
+
+async def test_a_sender_stopped_while_recording_a_delivery_finishes_the_write_first() -> None:
+    store = Store()
+    await seed(uow_factory(store), FakeClock(), [5], 1)
+    saving, release = asyncio.Event(), asyncio.Event()
+
+    class SlowToRecord(FakeUnitOfWork):
+        async def commit(self) -> None:
+            # Writes reach the store at once and are undone unless committed.
+            if statuses(self.store) == ["sent"] and not release.is_set():
+                saving.set()
+                await release.wait()
+            await super().commit()
+
+    sender = OutboxSender(
+        FakeBot(),  # type: ignore[arg-type]
+        lambda: SlowToRecord(store),
+        FakeClock(),
+        global_rate=1000,
+        poll_interval=0.01,
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(sender.run(stop))
+    await asyncio.wait_for(saving.wait(), 5)
+    stop.set()  # the lane is cancelled while its SENT mark is being committed
+    await asyncio.sleep(0.1)
+    assert not task.done()
+    assert "outbox-sender" in store.leases
+    release.set()
+    await asyncio.wait_for(task, 5)
+    assert statuses(store) == ["sent"]
+    assert "outbox-sender" not in store.leases

@@ -19,6 +19,10 @@ on its own limit or on a backoff never holds up the others. Per-chat limits are 
 sliding windows (``ChatLimits``); the global ~30/s is a leaky bucket with a capacity of a
 tenth of the rate. A message in backoff holds its chat's later messages in this process;
 after a restart its stored ``not_before`` lets later ones of the same chat go first.
+
+Lanes are cancelled when the sender stops or loses the lease, but their writes to the
+database are not: each runs as its own shielded task and is awaited before the lease is
+released. (On SQLite a transaction cut off mid-statement can keep the write lock.)
 """
 
 from __future__ import annotations
@@ -201,6 +205,7 @@ class OutboxSender:
         self._global_ready = 0.0
         self._floods: deque[tuple[float, int]] = deque()
         self._write_lock = asyncio.Lock()
+        self._writes: set[asyncio.Task[None]] = set()
         self.worker_id = worker_id or make_worker_id()
         self._lease_ttl = lease_ttl
         self._lease_renew = min(lease_renew, lease_ttl / 2)
@@ -227,6 +232,7 @@ class OutboxSender:
                     await asyncio.wait_for(stop.wait(), self._poll_interval)
         finally:
             await self._cancel_lanes()
+            await asyncio.gather(*self._writes, return_exceptions=True)
             await self._release_lease()
             log.info("outbox sender %s stopped", self.worker_id)
 
@@ -425,9 +431,7 @@ class OutboxSender:
 
     async def _migrated(self, lane: _Lane, old_chat_id: int, new_chat_id: int) -> None:
         log.info("chat %s migrated to %s", old_chat_id, new_chat_id)
-        async with self._write_lock, self._uow_factory() as uow:
-            await uow.outbox.reroute_chat(old_chat_id, new_chat_id)
-            await uow.commit()
+        await self._write(self._reroute(old_chat_id, new_chat_id))
         for queued in lane.queue:
             if queued.chat_id == old_chat_id:
                 queued.chat_id = new_chat_id
@@ -436,7 +440,22 @@ class OutboxSender:
         self._lanes.setdefault(new_chat_id, lane)
         await _call_hook(self._on_migrate, old_chat_id, new_chat_id)
 
+    async def _reroute(self, old_chat_id: int, new_chat_id: int) -> None:
+        async with self._write_lock, self._uow_factory() as uow:
+            await uow.outbox.reroute_chat(old_chat_id, new_chat_id)
+            await uow.commit()
+
+    async def _write(self, write: Awaitable[None]) -> None:
+        """Run a database write to its end even if the lane awaiting it is cancelled."""
+        task = asyncio.ensure_future(write)
+        self._writes.add(task)
+        task.add_done_callback(self._writes.discard)
+        await asyncio.shield(task)
+
     async def _save(self, message: OutboxMessage, *, blocked: bool = False) -> None:
+        await self._write(self._store(message, blocked=blocked))
+
+    async def _store(self, message: OutboxMessage, *, blocked: bool) -> None:
         try:
             async with self._write_lock, self._uow_factory() as uow:
                 await uow.outbox.update(message)
