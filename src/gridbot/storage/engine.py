@@ -3,6 +3,9 @@
 SQLite: WAL, a generous busy timeout, and every transaction opened with ``BEGIN IMMEDIATE``
 so that a writer takes the write lock up front and waits for it (busy_timeout) instead of
 failing with "database is locked" when it upgrades a read lock half-way through.
+Do not cancel a task in the middle of a unit of work on SQLite: the cancelled connection
+may keep the write lock, and every other writer then waits out the busy timeout. Work that
+must survive a cancellation runs as a shielded task (see ``OutboxSender._write``).
 PostgreSQL (asyncpg): a pre-pinged connection pool.
 """
 
