@@ -30,6 +30,9 @@ class TinyBotApi:
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.pending = [self._start_update()]
         self.replied = asyncio.Event()
+        self.asked = asyncio.Event()  # a sendMessage arrived
+        self.hold = asyncio.Event()  # sendMessage answers once this is set
+        self.hold.set()
 
     async def handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
@@ -43,6 +46,8 @@ class TinyBotApi:
             if not result:
                 await asyncio.sleep(0.05)
         elif method == "sendMessage":
+            self.asked.set()
+            await self.hold.wait()
             self.replied.set()
             result = {
                 "message_id": 1,
@@ -138,6 +143,28 @@ async def test_run_bot_migrates_answers_and_stops_cleanly(
     assert {"setMyCommands", "deleteWebhook", "getMe", "getUpdates"} <= set(methods)
     (reply,) = [params for method, params in fake.calls if method == "sendMessage"]
     assert "Hello, Li!" in str(reply["text"]) and reply["parse_mode"] == "HTML"
+
+
+async def test_a_stopping_bot_lets_the_update_being_handled_finish_first(
+    api: tuple[TinyBotApi, str], tmp_path: Path
+) -> None:
+    fake, base = api
+    fake.hold.clear()
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE=base,
+        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
+    )
+    stop = asyncio.Event()
+    running = asyncio.create_task(run_bot(settings, stop=stop))
+    await asyncio.wait_for(fake.asked.wait(), 10)
+    stop.set()  # while the /start handler waits for its answer
+    await asyncio.sleep(0.3)
+    assert not running.done()
+    fake.hold.set()
+    await asyncio.wait_for(running, 10)
+    assert fake.replied.is_set()
 
 
 async def test_run_bot_stops_even_before_polling_started(

@@ -19,17 +19,17 @@ import base64
 import contextlib
 import itertools
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import aiohttp
-from aiogram import Dispatcher
 
 from gridbot.bot.app import SystemClock
 from gridbot.bot.config import Settings
 from gridbot.bot.demo import DEMO_TOKEN, sqlite_url
+from gridbot.bot.middlewares import UpdatesInFlight
 from gridbot.bot.runner import run_bot
 from gridbot.sandbox.server import SandboxServer
 from gridbot.sandbox.webchat import register_personas
@@ -56,26 +56,6 @@ class MovableClock(SystemClock):
         return super().now() + self.offset
 
 
-class InFlight:
-    """How many updates the dispatcher has taken and not finished handling: a handler may
-    wait on a lock or the database for longer than ``settle``'s quiet time."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def attach(self, dispatcher: Dispatcher) -> None:
-        dispatcher.update.outer_middleware(self)
-
-    async def __call__(
-        self, handler: Callable[[Any, Json], Awaitable[Any]], event: Any, data: Json
-    ) -> Any:
-        self.count += 1
-        try:
-            return await handler(event, data)
-        finally:
-            self.count -= 1
-
-
 @contextlib.asynccontextmanager
 async def start_world(db_file: Path, personas: Sequence[Json]) -> AsyncIterator[World]:
     """The stand on a free port and the real bot polling it, on a migrated SQLite file.
@@ -93,14 +73,14 @@ async def start_world(db_file: Path, personas: Sequence[Json]) -> AsyncIterator[
         TELEGRAM_API_BASE=url,
         DATABASE_URL=sqlite_url(db_file),
     )
-    stop, clock, in_flight = asyncio.Event(), MovableClock(), InFlight()
+    stop, clock, in_flight = asyncio.Event(), MovableClock(), UpdatesInFlight()
     bot = asyncio.create_task(
         run_bot(
             settings,
             stop=stop,
             uow_factory=database.uow,
             clock=clock,
-            on_dispatcher=in_flight.attach,
+            in_flight=in_flight,
         ),
         name="bot",
     )
@@ -125,10 +105,10 @@ class World:
         personas: Sequence[Json],
         bot: asyncio.Task[None] | None = None,
         clock: MovableClock | None = None,
-        in_flight: InFlight | None = None,
+        in_flight: UpdatesInFlight | None = None,
     ) -> None:
         self.server = server
-        self.in_flight = in_flight or InFlight()
+        self.in_flight = in_flight or UpdatesInFlight()
         self.bot = bot
         self.clock = clock or MovableClock()
         self.state = server.state

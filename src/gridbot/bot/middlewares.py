@@ -13,10 +13,15 @@
 - ``notifier``: the ``Notifier`` port (queues messages to others in the outbox); use cases
   take it with ``settings.tz``
 - ``services``: ``Services``, the four above that use cases need, in one piece
+
+``UpdatesInFlight`` (outer, on updates) counts the updates being handled, so that a
+stopping bot lets them finish before it closes its session and database.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -33,7 +38,40 @@ from gridbot.domain.people import identify, note_reachable
 from gridbot.domain.ports import Clock
 from gridbot.handlers.types import Services, UowFactory
 
+log = logging.getLogger(__name__)
+
 Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
+
+
+class UpdatesInFlight(BaseMiddleware):
+    """Counts updates between their arrival and the end of their handling.
+
+    Long polling confirms an update as soon as it is fetched: a handler cut off by a
+    shutdown would lose it. ``drain`` waits for the running ones first."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
+        self.count += 1
+        self._idle.clear()
+        try:
+            return await handler(event, data)
+        finally:
+            self.count -= 1
+            if self.count == 0:
+                self._idle.set()
+
+    async def drain(self, timeout: float) -> bool:  # noqa: ASYNC109
+        """Wait up to ``timeout`` seconds for the updates being handled; False if some still are."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            log.warning("stopping with %s update(s) still being handled", self.count)
+            return False
+        return True
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from gridbot.bot.app import SystemClock, build_bot, build_dispatcher, set_command_menus
 from gridbot.bot.config import Settings
 from gridbot.bot.group_hooks import GroupHooks
+from gridbot.bot.middlewares import UpdatesInFlight
 from gridbot.bot.notifier import OutboxNotifier
 from gridbot.bot.outbox_sender import OutboxSender
 from gridbot.bot.scheduler import DueScheduler
@@ -40,6 +41,7 @@ from gridbot.storage.migrate import upgrade
 log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+DRAIN_SECONDS = 10.0  # how long a stopping bot waits for the updates being handled
 
 
 def units_of_work(database: Database) -> UowFactory:
@@ -54,12 +56,13 @@ async def bot_services(
     stop: asyncio.Event,
     uow_factory: UowFactory | None = None,
     clock: Clock | None = None,
-    on_dispatcher: Callable[[Dispatcher], None] | None = None,
+    in_flight: UpdatesInFlight | None = None,
 ) -> AsyncIterator[tuple[Bot, Dispatcher]]:
     """Database, Bot, Dispatcher, outbox sender and due scheduler; all closed on exit,
-    in reverse order: stop, scheduler, sender, Bot session, database. ``clock`` (the
-    system's by default) lets end-to-end tests move time for deadlines; ``on_dispatcher``
-    sees the dispatcher before it runs (the tests count the updates in flight)."""
+    in reverse order: the updates being handled finish (up to ``DRAIN_SECONDS``), then
+    stop, scheduler, sender, Bot session, database. ``clock`` (the system's by default)
+    lets end-to-end tests move time for deadlines; ``in_flight`` lets them watch the
+    updates being handled."""
     async with contextlib.AsyncExitStack() as stack:
         if uow_factory is None:
             await asyncio.to_thread(upgrade, settings.database_url)
@@ -77,8 +80,8 @@ async def bot_services(
             renderer=renderer,
             bot_username=username,
         )
-        if on_dispatcher is not None:
-            on_dispatcher(dispatcher)
+        in_flight = in_flight or UpdatesInFlight()
+        dispatcher.update.outer_middleware(in_flight)
         groups = GroupHooks(uow_factory)  # unreachable groups unbound, migrated ones followed
         sender = OutboxSender(
             bot, uow_factory, clock, on_unreachable=groups.unreachable, on_migrate=groups.migrated
@@ -97,6 +100,7 @@ async def bot_services(
         scheduler.start()
         stack.push_async_callback(scheduler.shutdown)
         stack.callback(stop.set)
+        stack.push_async_callback(in_flight.drain, DRAIN_SECONDS)
         await set_command_menus(bot, renderer)
         yield bot, dispatcher
 
@@ -107,13 +111,13 @@ async def run_bot(
     stop: asyncio.Event,
     uow_factory: UowFactory | None = None,
     clock: Clock | None = None,
-    on_dispatcher: Callable[[Dispatcher], None] | None = None,
+    in_flight: UpdatesInFlight | None = None,
 ) -> None:
     """Long polling until ``stop`` is set (the demo and end-to-end tests run it in-process).
 
     Without ``uow_factory`` the database of ``settings.database_url`` is migrated and used.
     """
-    services = bot_services(settings, stop, uow_factory, clock, on_dispatcher)
+    services = bot_services(settings, stop, uow_factory, clock, in_flight)
     async with services as (bot, dispatcher):
         await _drop_webhook(bot)
         started = asyncio.Event()
