@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 import pytest
+from aiogram import Dispatcher
 
 from gridbot.bot.middlewares import UpdatesInFlight
 
@@ -58,3 +59,12 @@ async def test_drain_gives_up_after_the_timeout_and_says_so(
     assert await in_flight.drain(0.05) is False
     assert "1 update(s) still being handled" in caplog.text
     task.cancel()
+
+
+def test_it_is_the_outermost_middleware_on_updates() -> None:
+    dispatcher = Dispatcher()
+    before = list(dispatcher.update.outer_middleware)
+    assert before  # aiogram's own: errors, user context, FSM and its per-user lock
+    in_flight = UpdatesInFlight()
+    in_flight.attach(dispatcher)
+    assert list(dispatcher.update.outer_middleware) == [in_flight, *before]

@@ -26,7 +26,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
-from aiogram import BaseMiddleware
+from aiogram import BaseMiddleware, Dispatcher
 from aiogram.enums import ChatType
 from aiogram.types import Chat, TelegramObject, User
 
@@ -53,6 +53,17 @@ class UpdatesInFlight(BaseMiddleware):
         self.count = 0
         self._idle = asyncio.Event()
         self._idle.set()
+
+    def attach(self, dispatcher: Dispatcher) -> None:
+        """Outermost on updates: an update waiting for aiogram's per-user lock (a double
+        tap) is already counted."""
+        manager = dispatcher.update.outer_middleware
+        others = list(manager)
+        for middleware in others:
+            manager.unregister(middleware)
+        manager.register(self)
+        for middleware in others:
+            manager.register(middleware)
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         self.count += 1

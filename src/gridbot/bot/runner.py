@@ -81,7 +81,7 @@ async def bot_services(
             bot_username=username,
         )
         in_flight = in_flight or UpdatesInFlight()
-        dispatcher.update.outer_middleware(in_flight)
+        in_flight.attach(dispatcher)
         groups = GroupHooks(uow_factory)  # unreachable groups unbound, migrated ones followed
         sender = OutboxSender(
             bot, uow_factory, clock, on_unreachable=groups.unreachable, on_migrate=groups.migrated
