@@ -228,10 +228,11 @@ async def test_run_keeps_delivering_new_rows_until_stopped() -> None:
     stop = asyncio.Event()
     task = asyncio.create_task(make_sender(store, bot).run(stop))
     await seed(uow_factory(store), FakeClock(), [1, 2], 2)
-    for _ in range(100):
-        if statuses(store) == ["sent"] * 4:
-            break
-        await asyncio.sleep(0.01)
+    async with asyncio.timeout(10):
+        while True:
+            if statuses(store) == ["sent"] * 4:
+                break
+            await asyncio.sleep(0.01)
     stop.set()
     await asyncio.wait_for(task, 1)
     assert statuses(store) == ["sent"] * 4

@@ -73,21 +73,31 @@ async def test_get_updates_offset_confirms_and_limit_cuts(bot: Bot, person: Pers
     assert await bot.get_updates(offset=ids[2] + 1) == []
 
 
-async def test_a_long_poll_returns_as_soon_as_an_update_arrives(bot: Bot, person: Person) -> None:
+async def polls_arrived(stand: SandboxServer, count: int) -> None:
+    async with asyncio.timeout(10):
+        while True:
+            if stand.state.updates.polls >= count:
+                return
+            await asyncio.sleep(0.01)
+
+
+async def test_a_long_poll_returns_as_soon_as_an_update_arrives(
+    stand: SandboxServer, bot: Bot, person: Person
+) -> None:
     loop = asyncio.get_running_loop()
     started = loop.time()
     poll = asyncio.create_task(bot.get_updates(timeout=10))
-    await asyncio.sleep(0.2)
+    await polls_arrived(stand, 1)
     await person.post("message", text="hello", user_id=5)
     updates = await poll
     assert len(updates) == 1 and loop.time() - started < 3
 
 
 async def test_a_second_concurrent_get_updates_ends_the_first_with_409(
-    bot: Bot, person: Person
+    stand: SandboxServer, bot: Bot, person: Person
 ) -> None:
     first = asyncio.create_task(bot.get_updates(timeout=10))
-    await asyncio.sleep(0.2)
+    await polls_arrived(stand, 1)
     second = asyncio.create_task(bot.get_updates(timeout=1))
     with pytest.raises(TelegramConflictError, match="terminated by other getUpdates request"):
         await first

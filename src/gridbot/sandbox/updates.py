@@ -82,6 +82,11 @@ class UpdateQueue:
             async with asyncio.timeout(seconds):
                 await wake.wait()
 
+    @property
+    def polls(self) -> int:
+        """How many getUpdates calls have arrived so far."""
+        return self._poll_generation
+
     async def poll(self, offset: int | None, limit: int, seconds: float) -> list[dict[str, Any]]:
         """One ``getUpdates``: a newer poll ends an older one with 409, as Telegram does."""
         self.confirm(offset)
