@@ -123,18 +123,21 @@ def test_bad_settings_exit_2_without_a_traceback(
     assert "invalid settings" in capsys.readouterr().err
 
 
+def settings_for(api_base: str, db_file: Path) -> Settings:
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        BOT_TOKEN=TOKEN,
+        TELEGRAM_API_BASE=api_base,
+        DATABASE_URL=f"sqlite+aiosqlite:///{db_file}",
+    )
+
+
 async def test_run_bot_migrates_answers_and_stops_cleanly(
     api: tuple[TinyBotApi, str], tmp_path: Path
 ) -> None:
     fake, base = api
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        BOT_TOKEN=TOKEN,
-        TELEGRAM_API_BASE=base,
-        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-    )
     stop = asyncio.Event()
-    running = asyncio.create_task(run_bot(settings, stop=stop))
+    running = asyncio.create_task(run_bot(settings_for(base, tmp_path / "bot.db"), stop=stop))
     await asyncio.wait_for(fake.replied.wait(), 10)
     stop.set()
     await asyncio.wait_for(running, 10)
@@ -150,14 +153,8 @@ async def test_a_stopping_bot_lets_the_update_being_handled_finish_first(
 ) -> None:
     fake, base = api
     fake.hold.clear()
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        BOT_TOKEN=TOKEN,
-        TELEGRAM_API_BASE=base,
-        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-    )
     stop = asyncio.Event()
-    running = asyncio.create_task(run_bot(settings, stop=stop))
+    running = asyncio.create_task(run_bot(settings_for(base, tmp_path / "bot.db"), stop=stop))
     await asyncio.wait_for(fake.asked.wait(), 10)
     stop.set()  # while the /start handler waits for its answer
     await asyncio.sleep(0.3)
