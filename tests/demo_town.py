@@ -1,4 +1,5 @@
-"""The demo org in a real database, a settable clock and the real outbox notifier.
+"""The demo org in a real database, a settable clock and the real notices (a service
+``Context`` over them), and the demo's people as actors.
 
 Shared by the conftests of tests/cases, tests/workflow, tests/wishes and tests/patrol: each
 subclasses `DemoTown` with its own use-case helpers and keeps its own personas. Imported as
@@ -13,24 +14,27 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar, Self
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from gridbot.bot.notifier import OutboxNotifier
 from gridbot.bot.orgfile import parse_org_text
 from gridbot.bot.templating import Renderer
 from gridbot.domain.binding import BindingKind, ChatBinding
 from gridbot.domain.case import Case, CaseEvent
-from gridbot.domain.cases import NewWish, submit_wish
 from gridbot.domain.messaging import DueItem, OutboxMessage
 from gridbot.domain.org import Person
-from gridbot.domain.orgimport import import_org
+from gridbot.services.context import Actor, Context
+from gridbot.services.membership import load_actor
+from gridbot.services.notices import Notices
+from gridbot.services.orgimport import ImportOrg, import_org
+from gridbot.services.reports import NewWish, submit_wish
 from gridbot.storage.database import Database
 from gridbot.storage.rows import DueItemRow
 from gridbot.storage.uow import SqlUnitOfWork
 
 DEMO = Path(__file__).resolve().parents[1] / "examples" / "demo-org.yaml"
-TZ = "Asia/Shanghai"
+TZ = ZoneInfo("Asia/Shanghai")
 T0 = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai
 RESIDENT = 2001  # 李桂兰, resident of building B03 on grid DL-WX-LY-01
 
@@ -46,13 +50,18 @@ class FixedClock:
         self.at += timedelta(**delta)
 
 
+def context(db: Database, clock: Any = None, bot_username: str | None = None) -> Context:
+    """A service context over ``db``: the real notices, in Chinese, on Shanghai time."""
+    clock = clock or FixedClock()
+    notices = Notices(Renderer(), clock, TZ, bot_username=bot_username)
+    return Context(db.uow, db.reader, clock, TZ, notices)
+
+
 async def import_demo_org(db: Database) -> None:
     """Import examples/demo-org.yaml, with invite tokens tok1, tok2, ..."""
     spec = parse_org_text(DEMO.read_text(encoding="utf-8"), DEMO.name).to_spec()
     numbers = itertools.count(1)
-    async with db.uow() as uow:
-        await import_org(spec, uow, lambda: f"tok{next(numbers)}")
-        await uow.commit()
+    await import_org(ImportOrg(spec, lambda: f"tok{next(numbers)}"), context(db))
 
 
 @dataclass
@@ -61,16 +70,14 @@ class DemoTown:
 
     db: Database
     clock: FixedClock = field(default_factory=FixedClock)
-    notifier: OutboxNotifier = field(init=False)
+    ctx: Context = field(init=False)
 
     bot_username: ClassVar[str | None] = None
     outbox_limit: ClassVar[int] = 1000
     group: ClassVar[int]  # the building group of B03 that `bind_group` binds by default
 
     def __post_init__(self) -> None:
-        self.notifier = OutboxNotifier(
-            Renderer(), self.clock, default_locale="zh", bot_username=self.bot_username
-        )
+        self.ctx = context(self.db, self.clock, self.bot_username)
 
     @classmethod
     async def demo(cls, db: Database) -> Self:
@@ -81,27 +88,29 @@ class DemoTown:
     def uow(self) -> SqlUnitOfWork:
         return self.db.uow()
 
+    async def actor(self, telegram_id: int) -> Actor | None:
+        """Someone of the demo as the bot loads them for an update (None: a stranger)."""
+        async with self.db.reader() as uow:
+            return await load_actor(uow, telegram_id, self.ctx.org)
+
     async def wish(self, telegram_id: int = RESIDENT, **changes: Any) -> Case:
-        async with self.db.uow() as uow:
-            cmd = NewWish(telegram_id, text=changes.pop("text", "想请人帮忙修一下轮椅"), **changes)
-            case = await submit_wish(cmd, uow, self.clock, self.notifier, TZ)
-            await uow.commit()
-        return case
+        text = changes.pop("text", "想请人帮忙修一下轮椅")
+        return await submit_wish(NewWish(await self.actor(telegram_id), text, **changes), self.ctx)
 
     async def case(self, case_id: int | None) -> Case:
         assert case_id is not None
-        async with self.db.uow() as uow:
+        async with self.db.reader() as uow:
             case = await uow.cases.get(case_id)
         assert case is not None
         return case
 
     async def events(self, case_id: int | None) -> list[CaseEvent]:
         assert case_id is not None
-        async with self.db.uow() as uow:
+        async with self.db.reader() as uow:
             return list(await uow.cases.events(case_id))
 
     async def person(self, telegram_id: int) -> Person:
-        async with self.db.uow() as uow:
+        async with self.db.reader() as uow:
             person = await uow.people.by_telegram_id(telegram_id)
         assert person is not None and person.id is not None
         return person
@@ -112,7 +121,7 @@ class DemoTown:
         return person.id
 
     async def outbox(self, chat_id: int | None = None) -> list[OutboxMessage]:
-        async with self.db.uow() as uow:
+        async with self.db.reader() as uow:
             pending = await uow.outbox.pending(
                 self.clock.now() + timedelta(days=400), self.outbox_limit
             )
@@ -125,7 +134,7 @@ class DemoTown:
         ]
 
     async def due_items(self) -> list[DueItem]:
-        async with self.db.uow() as uow:
+        async with self.db.reader() as uow:
             rows = await uow.session.scalars(select(DueItemRow).order_by(DueItemRow.id))
             return [row.to_domain() for row in rows]
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from gridbot.domain.notices import case_callback
-from gridbot.handlers.callbacks import CaseCallback
+from gridbot.handlers.common.callbacks import CaseCallback
+from gridbot.services.notices.keyboards import case_callback
 
 
 def test_domain_case_callbacks_unpack_as_handler_callbacks() -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from aiogram import Bot, Dispatcher
 
-from gridbot.bot.app import build_bot, build_dispatcher
+from gridbot.bot.app import build_bot, build_context, build_dispatcher
 from gridbot.bot.config import Settings
 
 from .fakes import FakeStore, RecordingSession
@@ -31,4 +31,4 @@ def bot(settings: Settings, session: RecordingSession) -> Bot:
 
 @pytest.fixture
 def dispatcher(settings: Settings, store: FakeStore) -> Dispatcher:
-    return build_dispatcher(settings, uow_factory=store.uow)
+    return build_dispatcher(settings, build_context(settings, store))

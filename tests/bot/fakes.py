@@ -3,7 +3,7 @@ boundary (like aiogram's tests/mocked_bot.py): every request is recorded and ans
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Sequence
+from collections.abc import AsyncGenerator, Collection, Sequence
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any
@@ -30,13 +30,36 @@ class FakePeople:
     async def roles_of(self, person_id: int) -> Sequence[RoleAssignment]:
         return [r for r in self.roles if r.person_id == person_id]
 
+    async def with_roles(
+        self, telegram_id: int
+    ) -> tuple[Person, Sequence[RoleAssignment]] | None:
+        person = await self.by_telegram_id(telegram_id)
+        if person is None or person.id is None:
+            return None
+        return person, await self.roles_of(person.id)
+
 
 class FakeOrg:
     def __init__(self) -> None:
         self.units: dict[str, OrgUnit] = {}
 
+    async def revision(self) -> int:
+        return len(self.units)
+
+    async def list_units(self) -> Sequence[OrgUnit]:
+        return sorted(self.units.values(), key=lambda u: (u.level.depth, u.code))
+
     async def get_unit(self, code: str) -> OrgUnit | None:
         return self.units.get(code)
+
+    async def around(self, codes: Collection[str]) -> Sequence[OrgUnit]:
+        found: dict[str, OrgUnit] = {}
+        for code in codes:
+            unit = self.units.get(code)
+            while unit is not None and unit.code not in found:
+                found[unit.code] = unit
+                unit = self.units.get(unit.parent_code) if unit.parent_code else None
+        return sorted(found.values(), key=lambda u: (u.level.depth, u.code))
 
     async def unit_by_token(self, token: str) -> OrgUnit | None:
         return next((u for u in self.units.values() if token in (u.join_token, u.bind_token)), None)
@@ -76,6 +99,9 @@ class FakeStore:
         self.org = FakeOrg()
 
     def uow(self) -> Any:
+        return FakeUnitOfWork(self.people, self.org)
+
+    def reader(self) -> Any:
         return FakeUnitOfWork(self.people, self.org)
 
     def add_unit(self, unit: OrgUnit) -> OrgUnit:

@@ -12,6 +12,7 @@ from gridbot.domain.org import OrgUnit, Person, UnitLevel
 
 from .fakes import STICKER, FakeStore, RecordingSession, callback_update, message_update
 
+COMMUNITY = OrgUnit("DL-WX-LY", "临月里社区", UnitLevel.COMMUNITY)
 GRID = OrgUnit("DL-WX-LY-01", "临月里第一网格", UnitLevel.GRID, parent_code="DL-WX-LY")
 BUILDING = OrgUnit("DL-WX-LY-01-B3", "3号楼", UnitLevel.BUILDING, parent_code=GRID.code)
 
@@ -43,6 +44,7 @@ async def test_start_answers_in_english_for_en(
 async def test_start_answers_in_chinese_for_a_known_person_without_a_language(
     dispatcher: Dispatcher, bot: Bot, session: RecordingSession, store: FakeStore
 ) -> None:
+    store.add_unit(COMMUNITY)
     store.add_unit(GRID)
     store.add_unit(BUILDING)
     store.add_person(Person(name="王芳", telegram_id=1001), ("resident", BUILDING.code))
@@ -78,6 +80,7 @@ async def test_help_lists_resident_commands_for_a_stranger(
 async def test_help_lists_worker_commands_for_a_grid_worker(
     dispatcher: Dispatcher, bot: Bot, session: RecordingSession, store: FakeStore
 ) -> None:
+    store.add_unit(COMMUNITY)
     store.add_unit(GRID)
     store.add_person(Person(name="张伟", telegram_id=1001), ("grid_worker", GRID.code))
     text = await reply_to(dispatcher, bot, session, "/help", language_code="zh")
@@ -111,7 +114,7 @@ async def test_unknown_commands_in_groups_are_left_alone(
 async def test_an_unexpected_failure_is_answered_politely_and_not_raised(
     dispatcher: Dispatcher, bot: Bot, session: RecordingSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def broken(*args: object) -> None:
+    def broken(*args: object) -> None:
         raise RuntimeError("database on fire")
 
     monkeypatch.setattr("gridbot.handlers.start.describe_person", broken)
@@ -122,7 +125,7 @@ async def test_an_unexpected_failure_is_answered_politely_and_not_raised(
 async def test_a_domain_refusal_is_answered_with_its_translated_message(
     dispatcher: Dispatcher, bot: Bot, session: RecordingSession, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def refuse(*args: object) -> None:
+    def refuse(*args: object) -> None:
         raise PermissionDenied("not yours")
 
     monkeypatch.setattr("gridbot.handlers.start.describe_person", refuse)

@@ -5,9 +5,8 @@ from __future__ import annotations
 from aiogram import Bot
 from aiogram.methods import SendMessage
 
-from gridbot.bot.app import build_dispatcher
+from gridbot.bot.app import build_context, build_dispatcher
 from gridbot.bot.config import Settings
-from gridbot.bot.runner import units_of_work
 from gridbot.domain.org import GridKind, OrgUnit, Person, Role, RoleAssignment, UnitLevel
 from gridbot.storage.database import Database
 
@@ -41,7 +40,7 @@ async def ask(
     text: str,
     user_id: int,
 ) -> str:
-    dispatcher = build_dispatcher(settings, uow_factory=units_of_work(database))
+    dispatcher = build_dispatcher(settings, build_context(settings, database))
     await dispatcher.feed_update(bot, message_update(text, user_id=user_id, language_code="en"))
     (reply,) = session.sent(SendMessage)
     return str(reply.text)

@@ -19,6 +19,8 @@ from aiohttp.test_utils import TestServer
 from gridbot.bot.config import Settings
 from gridbot.bot.runner import run_bot, run_polling_command, run_webhook, run_webhook_command
 
+from .fakes import FakeStore
+
 TOKEN = "42:TEST"
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -173,7 +175,7 @@ async def test_run_bot_stops_even_before_polling_started(
     )
     stop = asyncio.Event()
     stop.set()
-    await asyncio.wait_for(run_bot(settings, stop=stop, uow_factory=lambda: None), 10)  # type: ignore[arg-type,return-value]
+    await asyncio.wait_for(run_bot(settings, stop=stop, store=FakeStore()), 10)
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")

@@ -5,7 +5,8 @@ from jinja2 import UndefinedError
 
 from gridbot.bot.templating import Renderer, render
 from gridbot.domain.org import OrgUnit, Person, Role, UnitLevel
-from gridbot.domain.people import CommandGroup, PersonView, RoleView
+from gridbot.services.membership import PersonView, RoleView
+from gridbot.services.notices.commands import CommandGroup
 
 GRID = OrgUnit("DL-WX-LY-01", "临月里第一网格", UnitLevel.GRID)
 

@@ -1,4 +1,4 @@
-"""The demo org in a real SQLite database, a settable clock and the real outbox notifier.
+"""The demo org in a real SQLite database, a settable clock and the real notices.
 
 Personas of examples/demo-org.yaml: 2001 李桂兰 (resident of building B03, grid
 DL-WX-LY-01, phone 13900002001), 2002 王建华 (her neighbour in B05), 2004 刘德明 (another
@@ -14,10 +14,10 @@ import pytest
 
 from demo_town import DEMO as DEMO  # re-exported for the test modules
 from demo_town import T0 as T0
-from demo_town import TZ, DemoTown
+from demo_town import DemoTown
 from demo_town import FixedClock as FixedClock
 from gridbot.domain.case import Case, CaseKind
-from gridbot.domain.cases import NewReport, submit_report
+from gridbot.services.reports import NewReport, submit_report
 from gridbot.storage.database import Database
 
 GROUP = -1001234  # the building group of B03
@@ -33,12 +33,7 @@ class Town(DemoTown):
         values: dict[str, Any] = {"kind": CaseKind.ISSUE, "category_code": "env"}
         values["text"] = "3号楼门口垃圾堆了三天没人清理"
         values.update(changes)
-        async with self.db.uow() as uow:
-            case = await submit_report(
-                NewReport(telegram_id, **values), uow, self.clock, self.notifier, TZ
-            )
-            await uow.commit()
-        return case
+        return await submit_report(NewReport(await self.actor(telegram_id), **values), self.ctx)
 
 
 @pytest.fixture

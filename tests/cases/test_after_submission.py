@@ -8,25 +8,28 @@ from datetime import date
 import pytest
 
 from gridbot.domain.case import CaseKind, CaseStatus
-from gridbot.domain.cases import (
+from gridbot.domain.errors import IllegalTransition, NotBound, PermissionDenied, ValidationFailed
+from gridbot.domain.lifecycle import CaseAction
+from gridbot.domain.messaging import DueKind
+from gridbot.services.cases import (
+    AddInfo,
+    CaseView,
+    MarkAffected,
+    MyCases,
+    ViewCase,
+    Withdraw,
     add_info,
     case_view,
     mark_affected,
     my_cases,
     withdraw,
 )
-from gridbot.domain.errors import IllegalTransition, NotBound, PermissionDenied, ValidationFailed
-from gridbot.domain.lifecycle import CaseAction
-from gridbot.domain.messaging import DueKind
 
 from .conftest import GROUP, NEIGHBOUR, OTHER_GRID, RESIDENT, SECRETARY, SUPERVISOR, WORKER, Town
 
 
 async def affected(town: Town, telegram_id: int, case_id: int) -> int:
-    async with town.db.uow() as uow:
-        count = await mark_affected(uow, town.clock, telegram_id, case_id)
-        await uow.commit()
-    return count
+    return (await mark_affected(MarkAffected(telegram_id, case_id), town.ctx)).count
 
 
 async def test_same_problem_counts_each_account_once_and_not_the_reporter(town: Town) -> None:
@@ -37,7 +40,7 @@ async def test_same_problem_counts_each_account_once_and_not_the_reporter(town: 
     assert await affected(town, NEIGHBOUR, case.id) == 1
     assert await affected(town, RESIDENT, case.id) == 1
     assert await affected(town, 9002, case.id) == 2  # anyone in the group, even a stranger
-    async with town.db.uow() as uow:
+    async with town.db.reader() as uow:
         stored = await uow.cases.get(case.id)
     assert stored is not None and stored.affected_count == 2
 
@@ -55,9 +58,7 @@ async def test_same_problem_needs_a_public_open_case(town: Town) -> None:
 
 
 async def withdraw_case(town: Town, telegram_id: int, case_id: int) -> None:
-    async with town.db.uow() as uow:
-        await withdraw(uow, town.clock, town.notifier, telegram_id, case_id)
-        await uow.commit()
+    await withdraw(Withdraw(await town.actor(telegram_id), case_id), town.ctx)
 
 
 async def test_only_the_reporter_withdraws_and_only_while_the_case_is_open(town: Town) -> None:
@@ -69,7 +70,7 @@ async def test_only_the_reporter_withdraws_and_only_while_the_case_is_open(town:
     with pytest.raises(PermissionDenied):
         await withdraw_case(town, WORKER, case.id)
     await withdraw_case(town, RESIDENT, case.id)
-    async with town.db.uow() as uow:
+    async with town.db.reader() as uow:
         stored = await uow.cases.get(case.id)
         events = await uow.cases.events(case.id)
     assert stored is not None and stored.status == CaseStatus.CANCELLED
@@ -85,20 +86,16 @@ async def test_only_the_reporter_withdraws_and_only_while_the_case_is_open(town:
 async def test_added_information_reaches_the_handler(town: Town) -> None:
     case = await town.report()
     assert case.id is not None
-    async with town.db.uow() as uow:
-        await add_info(
-            uow, town.clock, town.notifier, RESIDENT, case.id, " 今天又多了两袋 ", ["p9"]
-        )
-        await uow.commit()
+    resident, neighbour = await town.actor(RESIDENT), await town.actor(NEIGHBOUR)
+    await add_info(AddInfo(resident, case.id, " 今天又多了两袋 ", ("p9",)), town.ctx)
     [_, note] = await town.outbox(WORKER)
     assert note.method == "sendPhoto" and note.params["photo"] == "p9"
     assert "今天又多了两袋" in note.params["caption"] and case.number in note.params["caption"]
-    async with town.db.uow() as uow:
-        events = await uow.cases.events(case.id)
-        with pytest.raises(PermissionDenied):
-            await add_info(uow, town.clock, town.notifier, NEIGHBOUR, case.id, "我也是")
-        with pytest.raises(ValidationFailed):
-            await add_info(uow, town.clock, town.notifier, RESIDENT, case.id, "  ")
+    events = await town.events(case.id)
+    with pytest.raises(PermissionDenied):
+        await add_info(AddInfo(neighbour, case.id, "我也是"), town.ctx)
+    with pytest.raises(ValidationFailed):
+        await add_info(AddInfo(resident, case.id, "  "), town.ctx)
     assert (events[-1].action, events[-1].note, events[-1].attachments) == (
         "add_info",
         "今天又多了两袋",
@@ -106,19 +103,23 @@ async def test_added_information_reaches_the_handler(town: Town) -> None:
     )
 
 
+async def view(town: Town, telegram_id: int, ref: int | str | None) -> CaseView:
+    assert ref is not None
+    return await case_view(ViewCase(await town.actor(telegram_id), ref), town.ctx)
+
+
 async def test_a_case_is_shown_to_its_reporter_handler_and_supervisor_only(town: Town) -> None:
     case = await town.report()
     assert case.id is not None
-    async with town.db.uow() as uow:
-        mine = await case_view(uow, RESIDENT, case.number)
-        handler = await case_view(uow, WORKER, case.id)
-        supervisor = await case_view(uow, SUPERVISOR, case.id)
-        with pytest.raises(PermissionDenied):
-            await case_view(uow, OTHER_GRID, case.id)
-        with pytest.raises(PermissionDenied):
-            await case_view(uow, NEIGHBOUR, case.id)  # a private case of the same grid
-        with pytest.raises(NotBound):
-            await case_view(uow, 9002, case.id)
+    mine = await view(town, RESIDENT, case.number)
+    handler = await view(town, WORKER, case.id)
+    supervisor = await view(town, SUPERVISOR, case.id)
+    with pytest.raises(PermissionDenied):
+        await view(town, OTHER_GRID, case.id)
+    with pytest.raises(PermissionDenied):
+        await view(town, NEIGHBOUR, case.id)  # a private case of the same grid
+    with pytest.raises(NotBound):
+        await view(town, 9002, case.id)
     assert [e.action for e in mine.events] == ["submit", "assign"] and mine.is_reporter
     assert CaseAction.CANCEL in mine.actions and CaseAction.ACCEPT not in mine.actions
     assert mine.category is not None and mine.category.code == "env"
@@ -129,10 +130,9 @@ async def test_a_case_is_shown_to_its_reporter_handler_and_supervisor_only(town:
 
 async def test_a_neighbour_sees_a_public_case_without_who_reported_it(town: Town) -> None:
     case = await town.report(public=True, source_chat_id=GROUP)
-    async with town.db.uow() as uow:
-        view = await case_view(uow, NEIGHBOUR, case.number)
-    assert "李桂兰" not in view.names.values() and view.reporter_phone is None
-    assert view.actions == ()
+    seen = await view(town, NEIGHBOUR, case.number)
+    assert "李桂兰" not in seen.names.values() and seen.reporter_phone is None
+    assert seen.actions == ()
 
 
 async def test_my_cases_lists_issues_hazards_and_wishes_newest_first(town: Town) -> None:
@@ -141,10 +141,9 @@ async def test_my_cases_lists_issues_hazards_and_wishes_newest_first(town: Town)
     second = await town.report(kind=CaseKind.HAZARD, category_code="safety", text="电线裸露")
     town.clock.advance(minutes=1)
     wish = await town.wish()
-    async with town.db.uow() as uow:
-        found = await my_cases(uow, RESIDENT)
-        assert await my_cases(uow, NEIGHBOUR) == []
-    assert [c.number for c in found] == [wish.number, second.number, first.number]
+    found = await my_cases(MyCases(await town.actor(RESIDENT)), town.ctx)
+    assert (await my_cases(MyCases(await town.actor(NEIGHBOUR)), town.ctx)).cases == ()
+    assert [c.number for c in found.cases] == [wish.number, second.number, first.number]
 
 
 async def test_a_wish_goes_to_the_grids_branch_secretary_with_approve_and_reject(

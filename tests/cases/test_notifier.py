@@ -1,18 +1,20 @@
-"""The outbox notifier: language, button labels, deep links, length limits, unreachable people."""
+"""The outbox writer of the notices: language, button labels, deep links, length limits,
+unreachable people."""
 
 from __future__ import annotations
 
-from gridbot.bot.html_limits import CAPTION_LIMIT, TEXT_LIMIT, fit_html, visible_length
-from gridbot.bot.notifier import OutboxNotifier
+from gridbot.bot.i18n import Translator
 from gridbot.bot.templating import Renderer
 from gridbot.domain.case import Case
-from gridbot.domain.case_notices import public_summary
 from gridbot.domain.messaging import ChatKind
-from gridbot.domain.notices import Button, Keyboard
 from gridbot.domain.org import Person
+from gridbot.domain.texts import public_summary
 from gridbot.sandbox.validation import parse_html
+from gridbot.services.notices.html_limits import CAPTION_LIMIT, TEXT_LIMIT, fit_html, visible_length
+from gridbot.services.notices.keyboards import Button, Keyboard
+from gridbot.services.notices.outbox import OutboxWriter
 
-from .conftest import GROUP, T0, FixedClock, Town
+from .conftest import GROUP, T0, Town
 
 NOTE = "notices/case_withdrawn.html.j2"
 KEYBOARD = Keyboard.of(
@@ -36,9 +38,17 @@ async def save(town: Town, person: Person) -> int:
     return saved.id
 
 
-async def notify(town: Town, notifier: OutboxNotifier, person_id: int, **kw: object) -> bool:
+def town_writer(town: Town) -> OutboxWriter:
+    """The outbox writer of the town's notices (the bot's name known: deep links work)."""
+    return town.ctx.notices.outbox
+
+
+async def notify(town: Town, writer: OutboxWriter, person_id: int, **kw: object) -> bool:
+    """Message the person with this id (who may not exist) as the notices do."""
     async with town.db.uow() as uow:
-        sent = await notifier.to_person(uow, person_id, kw.pop("template", NOTE), **kw)  # type: ignore[arg-type]
+        person = await uow.people.get(person_id)
+        template = kw.pop("template", NOTE)
+        sent = await writer.to_person(uow, town.clock.now(), person, template, **kw)  # type: ignore[arg-type]
         await uow.commit()
     return sent
 
@@ -46,8 +56,8 @@ async def notify(town: Town, notifier: OutboxNotifier, person_id: int, **kw: obj
 async def test_a_person_hears_in_their_language_and_others_in_the_default(town: Town) -> None:
     english = await save(town, Person("Amy", telegram_id=3001, language="en"))
     chinese = await save(town, Person("王", telegram_id=3002))
-    assert await notify(town, town.notifier, english, case=a_case(), keyboard=KEYBOARD)
-    assert await notify(town, town.notifier, chinese, case=a_case(), keyboard=KEYBOARD)
+    assert await notify(town, town_writer(town), english, case=a_case(), keyboard=KEYBOARD)
+    assert await notify(town, town_writer(town), chinese, case=a_case(), keyboard=KEYBOARD)
     [to_amy] = await town.outbox(3001)
     [to_wang] = await town.outbox(3002)
     assert to_amy.params["text"].startswith("The reporter withdrew case No. 2026-000007")
@@ -69,7 +79,7 @@ async def test_label_values_fill_the_translated_label(town: Town) -> None:
     keyboard = Keyboard.of(
         [Button("Photos: %(count)s", callback="x", label_values=(("count", 3),))]
     )
-    await notify(town, town.notifier, person, case=a_case(), keyboard=keyboard)
+    await notify(town, town_writer(town), person, case=a_case(), keyboard=keyboard)
     [message] = await town.outbox(3001)
     assert message.params["reply_markup"]["inline_keyboard"] == [
         [{"text": "Photos: 3", "callback_data": "x"}]
@@ -78,13 +88,16 @@ async def test_label_values_fill_the_translated_label(town: Town) -> None:
 
 async def test_deep_links_are_left_out_while_the_bot_username_is_unknown(town: Town) -> None:
     names: list[str | None] = [None]
-    notifier = OutboxNotifier(Renderer(), FixedClock(), bot_username=lambda: names[0])
+    chinese = OutboxWriter(Renderer(), bot_username=lambda: names[0])
+    # Groups hear the bot's default language: here, English.
+    english = OutboxWriter(Renderer(Translator("en")), bot_username=lambda: names[0])
     only_link = Keyboard.of([Button("Follow in private chat", start_payload="c_1")])
+    now = town.clock.now()
     async with town.db.uow() as uow:
-        await notifier.to_chat(uow, GROUP, NOTE, keyboard=KEYBOARD, case=a_case())
-        await notifier.to_chat(uow, GROUP, NOTE, keyboard=only_link, case=a_case())
+        await chinese.to_chat(uow, now, GROUP, NOTE, keyboard=KEYBOARD, case=a_case())
+        await chinese.to_chat(uow, now, GROUP, NOTE, keyboard=only_link, case=a_case())
         names[0] = "@late_bot"
-        await notifier.to_chat(uow, GROUP, NOTE, keyboard=only_link, case=a_case(), locale="en")
+        await english.to_chat(uow, now, GROUP, NOTE, keyboard=only_link, case=a_case())
         await uow.commit()
     first, second, third = await town.outbox(GROUP)
     assert [
@@ -104,9 +117,9 @@ async def test_deep_links_are_left_out_while_the_bot_username_is_unknown(town: T
 async def test_people_who_cannot_be_reached_are_skipped(town: Town) -> None:
     blocked = await save(town, Person("甲", telegram_id=3003, blocked_bot=True))
     no_account = await save(town, Person("乙"))
-    assert not await notify(town, town.notifier, blocked, case=a_case())
-    assert not await notify(town, town.notifier, no_account, case=a_case())
-    assert not await notify(town, town.notifier, 999_999, case=a_case())
+    assert not await notify(town, town_writer(town), blocked, case=a_case())
+    assert not await notify(town, town_writer(town), no_account, case=a_case())
+    assert not await notify(town, town_writer(town), 999_999, case=a_case())
     assert await town.outbox() == []
 
 
@@ -115,9 +128,9 @@ async def test_long_texts_and_captions_are_cut_to_telegrams_limits(town: Town) -
     long_case = a_case("很" * 5000)
     template = "notices/case_assigned.html.j2"
     context = {"category": None, "respond_by": None, "resolve_by": None}
-    await notify(town, town.notifier, person, template=template, case=long_case, **context)
+    await notify(town, town_writer(town), person, template=template, case=long_case, **context)
     await notify(
-        town, town.notifier, person, template=template, case=long_case, photo="p1", **context
+        town, town_writer(town), person, template=template, case=long_case, photo="p1", **context
     )
     text, caption = await town.texts(3002)
     for body, limit in ((text, TEXT_LIMIT), (caption, CAPTION_LIMIT)):

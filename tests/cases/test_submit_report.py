@@ -8,10 +8,11 @@ import pytest
 
 from gridbot.domain.binding import BindingKind, ChatBinding
 from gridbot.domain.case import CaseKind, CaseLevel, CaseStatus, Location, Priority
-from gridbot.domain.cases import MAX_TEXT, reporting_grid
 from gridbot.domain.errors import NotBound, NotFound, RateLimited, ValidationFailed
 from gridbot.domain.messaging import ChatKind, DueKind
 from gridbot.domain.org import Category, Role
+from gridbot.domain.texts import MAX_TEXT
+from gridbot.services.reports import reporting_grid
 
 from .conftest import GROUP, OTHER_GRID, POLICE_GUIDE, RESIDENT, SECRETARY, T0, WORKER, Town
 
@@ -29,7 +30,7 @@ async def test_a_report_lands_on_the_residents_grid_worker_with_deadlines_and_a_
     # env: respond in 2 hours; resolve in 48 hours, by the end of that local day.
     assert case.respond_by == datetime(2026, 3, 2, 4, 0, tzinfo=UTC)
     assert case.resolve_by == datetime(2026, 3, 4, 15, 59, 59, tzinfo=UTC)
-    async with town.db.uow() as uow:
+    async with town.db.reader() as uow:
         stored = await uow.cases.by_number(case.number)
         assert stored is not None and stored.id is not None
         events = await uow.cases.events(stored.id)
@@ -87,7 +88,7 @@ async def test_the_sixth_report_in_an_hour_is_refused_and_changes_nothing(town: 
     with pytest.raises(RateLimited):
         await town.report()
     assert (len(await town.outbox()), len(await town.due_items())) == before
-    async with town.db.uow() as uow:
+    async with town.db.reader() as uow:
         assert await uow.cases.by_number("2026-000006") is None
     town.clock.advance(minutes=11)  # the first one is now more than an hour old
     assert (await town.report()).number == "2026-000006"
@@ -130,12 +131,13 @@ async def test_an_inactive_or_unknown_category_or_too_many_photos_is_refused(tow
 
 async def test_a_report_from_a_bound_group_lands_on_that_groups_grid(town: Town) -> None:
     await town.bind_group(GROUP, "DL-WX-LY-01-B03")
-    async with town.db.uow() as uow:
-        assert (await reporting_grid(uow, OTHER_GRID, GROUP)).code == "DL-WX-LY-01"
-        assert (await reporting_grid(uow, OTHER_GRID)).code == "DL-WX-ZB-01"
-        assert (await reporting_grid(uow, 9002, GROUP)).code == "DL-WX-LY-01"
+    other, stranger = await town.actor(OTHER_GRID), await town.actor(9002)
+    async with town.db.reader() as uow:
+        assert (await reporting_grid(uow, other, GROUP))[0].code == "DL-WX-LY-01"
+        assert (await reporting_grid(uow, other, None))[0].code == "DL-WX-ZB-01"
+        assert (await reporting_grid(uow, stranger, GROUP))[0].code == "DL-WX-LY-01"
         with pytest.raises(NotBound):
-            await reporting_grid(uow, 9002, -999)
+            await reporting_grid(uow, stranger, -999)
     case = await town.report(OTHER_GRID, source_chat_id=GROUP)
     assert case.grid_code == "DL-WX-LY-01" and case.assignee_id == (await town.person(WORKER)).id
 

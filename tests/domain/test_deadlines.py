@@ -62,7 +62,7 @@ def test_deadlines_shorter_than_a_day_are_exact() -> None:
     created = local(2026, 3, 10, 20, 0)
     _, resolve_by = compute_deadlines(QUICK, Priority.NORMAL, created, SHANGHAI)
     assert resolve_by == local(2026, 3, 11, 4, 0)
-    _, urgent = compute_deadlines(SECURITY, Priority.URGENT, created, "Asia/Shanghai")
+    _, urgent = compute_deadlines(SECURITY, Priority.URGENT, created, SHANGHAI)
     assert urgent == local(2026, 3, 11, 8, 0)  # 24 halved is 12 hours: exact, across midnight
 
 

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from gridbot.bot.demo import demo_personas, load_demo_spec, prepare_database, sqlite_url
-from gridbot.domain.orgimport import OrgSpec
+from gridbot.services.orgimport import OrgSpec
 
 from .harness import World, start_world
 

@@ -15,14 +15,14 @@ ENGLISH_RESIDENT = 2006  # 周小雨, 詹滨里第一网格 (worker 陈静 1005)
 
 
 async def cases_of(world: World, telegram_id: int) -> list[Case]:
-    async with world.database.uow() as uow:
+    async with world.database.reader() as uow:
         person = await uow.people.by_telegram_id(telegram_id)
         assert person is not None and person.id is not None
         return list(await uow.cases.by_reporter(person.id, limit=100))
 
 
 async def case_by_number(world: World, number: str) -> Case:
-    async with world.database.uow() as uow:
+    async with world.database.reader() as uow:
         case = await uow.cases.by_number(number)
     assert case is not None
     return case

@@ -78,7 +78,7 @@ async def start_world(db_file: Path, personas: Sequence[Json]) -> AsyncIterator[
         run_bot(
             settings,
             stop=stop,
-            uow_factory=database.uow,
+            store=database,
             clock=clock,
             in_flight=in_flight,
         ),
@@ -219,7 +219,7 @@ class World:
         self.clock.offset += delta
 
     async def _outbox_due(self) -> bool:
-        async with self.database.uow() as uow:
+        async with self.database.reader() as uow:
             return bool(await uow.outbox.pending(self.clock.now(), 1))
 
 

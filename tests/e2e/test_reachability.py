@@ -4,16 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from gridbot.domain.outbox import enqueue_text
+from gridbot.domain.messaging import OutboxMessage
 
 from .harness import World
 
 RESIDENT = 2001
-
-
-class Now:
-    def now(self) -> datetime:
-        return datetime.now(UTC)
 
 
 async def blocked_bot(world: World) -> bool:
@@ -25,7 +20,9 @@ async def blocked_bot(world: World) -> bool:
 
 async def queue_notice(world: World, text: str) -> None:
     async with world.database.uow() as uow:
-        await enqueue_text(uow, Now(), RESIDENT, text)
+        await uow.outbox.add(
+            OutboxMessage(RESIDENT, "sendMessage", {"text": text}, datetime.now(UTC))
+        )
         await uow.commit()
 
 

@@ -8,8 +8,8 @@ import asyncio
 from typing import Any
 
 from gridbot.domain.case import Case
-from gridbot.domain.notices import case_callback
 from gridbot.sandbox.sim import tap
+from gridbot.services.notices.keyboards import case_callback
 
 from .flows import report, toast
 from .harness import Persona, World

@@ -1,17 +1,25 @@
-"""A small org on the real storage, and fakes for the menus, the clock and the notifier."""
+"""A small org on the real storage, a settable clock, and the real notices recording the
+command menus they queue and what they post to groups (a service ``Context`` over them)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
-from gridbot.domain.notices import Keyboard
+from demo_town import TZ
+from gridbot.bot.templating import Renderer
 from gridbot.domain.org import GridKind, OrgUnit, Person, Role, RoleAssignment, UnitLevel
-from gridbot.domain.ports import Clock, UnitOfWork
+from gridbot.services.context import Actor, Context
+from gridbot.services.membership import load_actor
+from gridbot.services.notices import Notices
+from gridbot.services.notices.keyboards import Keyboard
+from gridbot.services.notices.outbox import OutboxWriter
+from gridbot.services.orgcache import OrgCache
+from gridbot.services.ports import UnitOfWork
 from gridbot.storage.database import Database
 
 T0 = datetime(2026, 3, 10, 2, 0, tzinfo=UTC)
@@ -41,34 +49,51 @@ class FixedClock:
         self.at += timedelta(**delta)
 
 
-@dataclass
-class RecordingMenus:
-    published: list[tuple[int | None, str | None, list[Role]]] = field(default_factory=list)
+class RecordingOutbox(OutboxWriter):
+    """The real outbox writer, recording what it posts to groups."""
 
-    async def publish(
-        self, uow: UnitOfWork, clock: Clock, person: Person, roles: Sequence[RoleAssignment]
-    ) -> None:
-        self.published.append((person.telegram_id, person.language, [r.role for r in roles]))
+    def __init__(self, renderer: Renderer) -> None:
+        super().__init__(renderer)
+        self.posts: list[tuple[int, str, Keyboard | None, dict[str, Any]]] = []
 
-
-@dataclass
-class RecordingNotifier:
-    posts: list[tuple[int, str, Keyboard | None, dict[str, Any]]] = field(default_factory=list)
-
-    async def to_person(self, uow: UnitOfWork, person_id: int, template: str, **kw: Any) -> bool:
+    async def to_person(self, *args: Any, **kw: Any) -> bool:
         raise AssertionError("group use cases never message a person")
 
     async def to_chat(
         self,
         uow: UnitOfWork,
+        now: datetime,
         chat_id: int,
         template: str,
         *,
         keyboard: Keyboard | None = None,
-        locale: str | None = None,
         **context: Any,
     ) -> None:
         self.posts.append((chat_id, template, keyboard, context))
+        await super().to_chat(uow, now, chat_id, template, keyboard=keyboard, **context)
+
+
+class RecordingNotices(Notices):
+    """The real notices, recording each command menu they queue: (telegram id, language,
+    roles)."""
+
+    def __init__(self, clock: FixedClock) -> None:
+        renderer = Renderer()
+        super().__init__(renderer, clock, TZ)
+        self.outbox: RecordingOutbox = RecordingOutbox(renderer)
+        self.published: list[tuple[int | None, str | None, list[Role]]] = []
+
+    async def command_menu(
+        self, uow: UnitOfWork, person: Person, roles: Sequence[RoleAssignment]
+    ) -> None:
+        self.published.append((person.telegram_id, person.language, [r.role for r in roles]))
+        await super().command_menu(uow, person, roles)
+
+
+async def actor(db: Database, telegram_id: int) -> Actor | None:
+    """Someone as the bot loads them for an update (None: a stranger)."""
+    async with db.reader() as uow:
+        return await load_actor(uow, telegram_id, OrgCache())
 
 
 async def _person(uow: UnitOfWork, name: str, tid: int | None, *roles: tuple[Role, str]) -> None:
@@ -100,10 +125,16 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def menus() -> RecordingMenus:
-    return RecordingMenus()
+def menus(clock: FixedClock) -> RecordingNotices:
+    return RecordingNotices(clock)
 
 
 @pytest.fixture
-def notifier() -> RecordingNotifier:
-    return RecordingNotifier()
+def notifier(menus: RecordingNotices) -> RecordingOutbox:
+    """What the notices post to groups."""
+    return menus.outbox
+
+
+@pytest.fixture
+def ctx(db: Database, clock: FixedClock, menus: RecordingNotices) -> Context:
+    return Context(db.uow, db.reader, clock, TZ, menus)

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 from gridbot.bot.group_hooks import GroupHooks
 from gridbot.domain.binding import BindingKind, ChatBinding
+from gridbot.services.context import Context
 from gridbot.storage.database import Database
 
 from .conftest import T0
 
 
 async def bound(db: Database, chat_id: int) -> ChatBinding | None:
-    async with db.uow() as uow:
+    async with db.reader() as uow:
         return await uow.bindings.get(chat_id)
 
 
-async def test_an_unreachable_group_is_unbound_and_a_migrated_one_followed(db: Database) -> None:
+async def test_an_unreachable_group_is_unbound_and_a_migrated_one_followed(
+    db: Database, ctx: Context
+) -> None:
     async with db.uow() as uow:
         for chat_id in (-10, -20):
             await uow.bindings.save(ChatBinding(chat_id, "LY1-B3", BindingKind.BUILDING, T0))
         await uow.commit()
-    hooks = GroupHooks(db.uow)
+    hooks = GroupHooks(ctx)
 
     await hooks.unreachable(-10)
     await hooks.unreachable(2001)  # a person: left to the sender

@@ -7,21 +7,26 @@ from datetime import timedelta
 import pytest
 
 from gridbot.domain.binding import BindingKind
-from gridbot.domain.errors import PermissionDenied
-from gridbot.domain.groups import (
-    GroupChat,
+from gridbot.domain.errors import (
     GroupNotBound,
+    NotJoinable,
+    PermissionDenied,
+    UnknownLink,
     UnknownUnit,
-    bind_by_code,
-    bind_by_token,
+)
+from gridbot.services.context import Context
+from gridbot.services.groups import (
+    BindByLink,
+    BindGroup,
+    GroupChat,
+    Unbind,
+    bind_by_link,
+    bind_group,
     bot_removed,
     greet_newcomers,
     group_migrated,
     unbind,
 )
-from gridbot.domain.membership import NotJoinable, UnknownLink
-from gridbot.domain.org import Staff
-from gridbot.domain.people import identify
 from gridbot.storage.database import Database
 
 from .conftest import (
@@ -31,21 +36,19 @@ from .conftest import (
     T0,
     WORKER,
     FixedClock,
-    RecordingNotifier,
+    RecordingOutbox,
+    actor,
 )
 
 CHAT = GroupChat(-100, "3号楼邻里群")
 
 
-async def who(db: Database, telegram_id: int) -> Staff | None:
-    async with db.uow() as uow:
-        return await identify(uow, telegram_id)
+async def bind(db: Database, ctx: Context, tid: int, code: str, worker: bool = False) -> None:
+    await bind_group(BindGroup(await actor(db, tid), CHAT, code, worker_group=worker), ctx)
 
 
-async def bind(db: Database, clock: FixedClock, tid: int, code: str, worker: bool = False) -> None:
-    async with db.uow() as uow:
-        await bind_by_code(uow, clock, await identify(uow, tid), CHAT, code, worker_group=worker)
-        await uow.commit()
+async def unbind_as(db: Database, ctx: Context, tid: int) -> None:
+    await unbind(Unbind(await actor(db, tid), CHAT.chat_id), ctx)
 
 
 @pytest.mark.parametrize(
@@ -57,10 +60,10 @@ async def bind(db: Database, clock: FixedClock, tid: int, code: str, worker: boo
     ],
 )
 async def test_the_grid_worker_binds_a_group_of_their_grid(
-    db: Database, clock: FixedClock, code: str, worker: bool, kind: BindingKind
+    db: Database, ctx: Context, code: str, worker: bool, kind: BindingKind
 ) -> None:
-    await bind(db, clock, WORKER, code, worker)
-    async with db.uow() as uow:
+    await bind(db, ctx, WORKER, code, worker)
+    async with db.reader() as uow:
         binding = await uow.bindings.get(CHAT.chat_id)
     assert binding is not None
     assert (binding.unit_code, binding.kind, binding.title, binding.active) == (
@@ -71,20 +74,20 @@ async def test_the_grid_worker_binds_a_group_of_their_grid(
     )
 
 
-async def test_a_dedicated_grid_gets_an_enterprise_group(db: Database, clock: FixedClock) -> None:
-    await bind(db, clock, ADMIN, "PARK")
-    async with db.uow() as uow:
+async def test_a_dedicated_grid_gets_an_enterprise_group(db: Database, ctx: Context) -> None:
+    await bind(db, ctx, ADMIN, "PARK")
+    async with db.reader() as uow:
         binding = await uow.bindings.get(CHAT.chat_id)
     assert binding is not None and binding.kind == BindingKind.ENTERPRISE
 
 
 @pytest.mark.parametrize("tid", [RESIDENT, OTHER_WORKER, 9999])
 async def test_residents_strangers_and_other_grids_workers_may_not_bind(
-    db: Database, clock: FixedClock, tid: int
+    db: Database, ctx: Context, tid: int
 ) -> None:
     with pytest.raises(PermissionDenied):
-        await bind(db, clock, tid, "LY1-B3")
-    async with db.uow() as uow:
+        await bind(db, ctx, tid, "LY1-B3")
+    async with db.reader() as uow:
         assert await uow.bindings.get(CHAT.chat_id) is None
 
 
@@ -93,62 +96,55 @@ async def test_residents_strangers_and_other_grids_workers_may_not_bind(
     [("NOPE", False, UnknownUnit), ("LY", False, NotJoinable), ("LY1-B3", True, NotJoinable)],
 )
 async def test_codes_that_are_not_a_grid_or_building_bind_nothing(
-    db: Database, clock: FixedClock, code: str, worker: bool, error: type[Exception]
+    db: Database, ctx: Context, code: str, worker: bool, error: type[Exception]
 ) -> None:
     with pytest.raises(error):
-        await bind(db, clock, ADMIN, code, worker)
+        await bind(db, ctx, ADMIN, code, worker)
 
 
-async def test_a_bind_link_binds_but_a_join_link_does_not(db: Database, clock: FixedClock) -> None:
-    async with db.uow() as uow:
-        staff = await identify(uow, WORKER)
-        with pytest.raises(UnknownLink):
-            await bind_by_token(uow, clock, staff, CHAT, "jB3")
-        bound = await bind_by_token(uow, clock, staff, CHAT, "bB3")
+async def test_a_bind_link_binds_but_a_join_link_does_not(db: Database, ctx: Context) -> None:
+    worker = await actor(db, WORKER)
+    with pytest.raises(UnknownLink):
+        await bind_by_link(BindByLink(worker, CHAT, "jB3"), ctx)
+    bound = await bind_by_link(BindByLink(worker, CHAT, "bB3"), ctx)
     assert bound.unit.code == "LY1-B3" and bound.binding.bound_by is not None
 
 
 async def test_unbinding_deactivates_and_an_unbound_group_says_so(
-    db: Database, clock: FixedClock
+    db: Database, ctx: Context
 ) -> None:
-    await bind(db, clock, WORKER, "LY1-B3")
-    async with db.uow() as uow:
-        with pytest.raises(PermissionDenied):
-            await unbind(uow, await identify(uow, OTHER_WORKER), CHAT.chat_id)
-        await unbind(uow, await identify(uow, WORKER), CHAT.chat_id)
-        await uow.commit()
-    async with db.uow() as uow:
+    await bind(db, ctx, WORKER, "LY1-B3")
+    with pytest.raises(PermissionDenied):
+        await unbind_as(db, ctx, OTHER_WORKER)
+    await unbind_as(db, ctx, WORKER)
+    async with db.reader() as uow:
         binding = await uow.bindings.get(CHAT.chat_id)
-        assert binding is not None and not binding.active
-        with pytest.raises(GroupNotBound):
-            await unbind(uow, await identify(uow, WORKER), CHAT.chat_id)
+    assert binding is not None and not binding.active
+    with pytest.raises(GroupNotBound):
+        await unbind_as(db, ctx, WORKER)
 
 
 async def test_removal_deactivates_and_migration_moves_the_binding(
-    db: Database, clock: FixedClock
+    db: Database, ctx: Context
 ) -> None:
-    await bind(db, clock, WORKER, "LY1-B3")
-    async with db.uow() as uow:
-        assert await group_migrated(uow, CHAT.chat_id, -1001)
-        assert not await group_migrated(uow, CHAT.chat_id, -1001)  # told twice
-        assert await bot_removed(uow, -1001)
-        await uow.commit()
-    async with db.uow() as uow:
+    await bind(db, ctx, WORKER, "LY1-B3")
+    assert await group_migrated(ctx, CHAT.chat_id, -1001)
+    assert not await group_migrated(ctx, CHAT.chat_id, -1001)  # told twice
+    assert await bot_removed(ctx, -1001)
+    async with db.reader() as uow:
         assert await uow.bindings.get(CHAT.chat_id) is None
         moved = await uow.bindings.get(-1001)
     assert moved is not None and not moved.active
 
 
 async def test_newcomers_are_greeted_once_per_five_minutes(
-    db: Database, clock: FixedClock, notifier: RecordingNotifier
+    db: Database, ctx: Context, clock: FixedClock, notifier: RecordingOutbox
 ) -> None:
-    await bind(db, clock, WORKER, "LY1-B3")
+    await bind(db, ctx, WORKER, "LY1-B3")
     greeted = []
     for minutes in (0, 1, 4.9, 5, 6):
         clock.at = T0 + timedelta(minutes=minutes)
-        async with db.uow() as uow:
-            greeted.append(await greet_newcomers(uow, clock, notifier, CHAT.chat_id))
-            await uow.commit()
+        greeted.append(await greet_newcomers(ctx, CHAT.chat_id))
     assert greeted == [True, False, False, True, False]
     chat_id, template, keyboard, context = notifier.posts[0]
     assert (chat_id, template, context) == (
@@ -160,11 +156,9 @@ async def test_newcomers_are_greeted_once_per_five_minutes(
 
 
 async def test_unbound_and_worker_groups_get_no_greeting(
-    db: Database, clock: FixedClock, notifier: RecordingNotifier
+    db: Database, ctx: Context, notifier: RecordingOutbox
 ) -> None:
-    async with db.uow() as uow:
-        assert not await greet_newcomers(uow, clock, notifier, CHAT.chat_id)
-    await bind(db, clock, WORKER, "LY1", worker=True)
-    async with db.uow() as uow:
-        assert not await greet_newcomers(uow, clock, notifier, CHAT.chat_id)
+    assert not await greet_newcomers(ctx, CHAT.chat_id)
+    await bind(db, ctx, WORKER, "LY1", worker=True)
+    assert not await greet_newcomers(ctx, CHAT.chat_id)
     assert notifier.posts == []

@@ -59,6 +59,13 @@ class FakeOutboxRepository:
         self.uow.undo.append(lambda: self.store.outbox.pop(message.id))  # type: ignore[arg-type]
         return message
 
+    async def pending_ids(self, now: datetime, limit: int) -> list[int]:
+        return [m.id for m in await self.pending(now, limit) if m.id is not None]
+
+    async def many(self, ids: Collection[int]) -> list[OutboxMessage]:
+        found = [copy.deepcopy(self.store.outbox[i]) for i in ids if i in self.store.outbox]
+        return sorted(found, key=lambda m: (m.created_at, m.id))
+
     async def pending(self, now: datetime, limit: int) -> list[OutboxMessage]:
         rows = [
             m

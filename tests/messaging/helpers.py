@@ -6,9 +6,23 @@ import itertools
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from gridbot.domain.messaging import ChatKind
-from gridbot.domain.outbox import enqueue_text
-from gridbot.domain.ports import Clock, UnitOfWork
+from gridbot.domain.messaging import ChatKind, OutboxMessage
+from gridbot.services.ports import Clock, UnitOfWork
+
+
+async def enqueue_text(
+    uow: UnitOfWork,
+    clock: Clock,
+    chat_id: int,
+    text: str,
+    *,
+    chat_kind: ChatKind = ChatKind.PRIVATE,
+) -> OutboxMessage:
+    """A sendMessage row, as the notices write one."""
+    params = {"text": text, "parse_mode": "HTML"}
+    return await uow.outbox.add(
+        OutboxMessage(chat_id, "sendMessage", params, clock.now(), chat_kind)
+    )
 
 
 async def seed(

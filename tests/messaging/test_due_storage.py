@@ -9,14 +9,14 @@ import pytest
 from sqlalchemy import select
 
 from gridbot.bot.scheduler import DueScheduler
-from gridbot.domain.due import schedule
 from gridbot.domain.messaging import DueItem, DueKind
-from gridbot.domain.outbox import enqueue_text
-from gridbot.domain.ports import UnitOfWork
+from gridbot.services.common import schedule
+from gridbot.services.ports import UnitOfWork
 from gridbot.storage.database import Database
 from gridbot.storage.rows import DueItemRow, OutboxRow
 
 from .fakes import T0, FakeClock
+from .helpers import enqueue_text
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -1,65 +1,95 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from gridbot.bot.outbox_sender import build_method
-from gridbot.domain.due import reschedule, schedule
 from gridbot.domain.messaging import ChatKind, DueKind, OutboxStatus
-from gridbot.domain.outbox import enqueue_call, enqueue_photo, enqueue_text
+from gridbot.domain.org import Person
+from gridbot.services.common import reschedule, schedule
+from gridbot.services.notices.keyboards import Button, Keyboard
+from gridbot.services.notices.outbox import OutboxWriter
 
-from .fakes import T0, FakeClock, FakeUnitOfWork, Store
+from .fakes import T0, FakeUnitOfWork, Store
 
-KEYBOARD = {"inline_keyboard": [[{"text": "接单 Accept", "callback_data": "accept:7"}]]}
+KEYBOARD = Keyboard.of([Button("接单 Accept", callback="accept:7")])
+MARKUP = {"inline_keyboard": [[{"text": "接单 Accept", "callback_data": "accept:7"}]]}
+PERSON = Person(name="张伟", telegram_id=42, id=1)
 
 
-async def test_enqueue_text_stores_a_pending_send_message_in_bot_api_shape() -> None:
+class Echo:
+    """A renderer whose template is the text itself ("" renders nothing)."""
+
+    def render(self, name: str, locale: str, /, **context: Any) -> str:
+        return name
+
+    def gettext(self, locale: str, msgid: str) -> str:
+        return msgid
+
+    def locale_for(self, language: str | None) -> str:
+        return language or "zh"
+
+
+WRITER = OutboxWriter(Echo())
+
+
+async def test_a_message_to_a_person_is_a_pending_send_message_in_bot_api_shape() -> None:
     store = Store()
     async with FakeUnitOfWork(store) as uow:
-        message = await enqueue_text(uow, FakeClock(), 42, "<b>hi</b>", reply_markup=KEYBOARD)
+        await WRITER.to_person(uow, T0, PERSON, "<b>hi</b>", keyboard=KEYBOARD)
         await uow.commit()
-    stored = store.outbox[message.id]  # type: ignore[index]
+    (stored,) = store.outbox.values()
     assert stored.method == "sendMessage"
-    assert stored.params == {"text": "<b>hi</b>", "parse_mode": "HTML", "reply_markup": KEYBOARD}
+    assert stored.params == {"text": "<b>hi</b>", "parse_mode": "HTML", "reply_markup": MARKUP}
     assert (stored.chat_id, stored.chat_kind, stored.status) == (42, ChatKind.PRIVATE, "pending")
     assert stored.created_at == T0
 
 
-async def test_enqueued_messages_vanish_when_the_use_case_does_not_commit() -> None:
+async def test_queued_messages_vanish_when_the_use_case_does_not_commit() -> None:
     store = Store()
     async with FakeUnitOfWork(store) as uow:
-        await enqueue_text(uow, FakeClock(), 42, "lost")
+        await WRITER.to_person(uow, T0, PERSON, "lost")
     assert store.outbox == {}
 
 
-async def test_enqueue_photo_puts_parse_mode_only_with_a_caption() -> None:
+async def test_a_photo_has_a_parse_mode_only_with_a_caption() -> None:
     store = Store()
     async with FakeUnitOfWork(store) as uow:
-        bare = await enqueue_photo(uow, FakeClock(), -5, "FILEID", chat_kind=ChatKind.GROUP)
-        captioned = await enqueue_photo(uow, FakeClock(), -5, "FILEID", caption="现场照片")
-    assert bare.params == {"photo": "FILEID"}
-    assert captioned.params == {"photo": "FILEID", "caption": "现场照片", "parse_mode": "HTML"}
+        await WRITER.to_person(uow, T0, PERSON, "", photo="FILEID")
+        await WRITER.to_person(uow, T0, PERSON, "现场照片", photo="FILEID")
+        await uow.commit()
+    bare, captioned = (m.params for m in store.outbox.values())
+    assert bare == {"photo": "FILEID"}
+    assert captioned == {"photo": "FILEID", "caption": "现场照片", "parse_mode": "HTML"}
 
 
-async def test_enqueue_call_keeps_the_chat_on_the_row_not_in_the_params() -> None:
+async def test_a_group_post_is_marked_as_a_group_message() -> None:
     store = Store()
-    later = T0 + timedelta(hours=1)
     async with FakeUnitOfWork(store) as uow:
-        message = await enqueue_call(
-            uow,
-            FakeClock(),
-            7,
-            "editMessageText",
-            {"chat_id": 99, "message_id": 3, "text": "updated"},
-            not_before=later,
+        await WRITER.to_chat(uow, T0, -5, "公告")
+        await uow.commit()
+    (stored,) = store.outbox.values()
+    assert (stored.chat_id, stored.chat_kind) == (-5, ChatKind.GROUP)
+
+
+async def test_any_call_keeps_the_chat_on_the_row_not_in_the_params() -> None:
+    store = Store()
+    async with FakeUnitOfWork(store) as uow:
+        await WRITER.call(
+            uow, T0, 7, "editMessageText", {"chat_id": 99, "message_id": 3, "text": "updated"}
         )
-    assert message.params == {"message_id": 3, "text": "updated"}
-    assert message.not_before == later
+        await uow.commit()
+    (message,) = store.outbox.values()
+    assert (message.chat_id, message.params) == (7, {"message_id": 3, "text": "updated"})
     assert message.status is OutboxStatus.PENDING
 
 
 async def test_stored_calls_become_aiogram_methods_aimed_at_the_row_chat() -> None:
-    async with FakeUnitOfWork(Store()) as uow:
-        message = await enqueue_text(uow, FakeClock(), 42, "hi", reply_markup=KEYBOARD)
+    store = Store()
+    async with FakeUnitOfWork(store) as uow:
+        await WRITER.to_person(uow, T0, PERSON, "hi", keyboard=KEYBOARD)
+        await uow.commit()
+    (message,) = store.outbox.values()
     method = build_method(message)
     assert type(method).__name__ == "SendMessage"
     assert method.chat_id == 42  # type: ignore[attr-defined]

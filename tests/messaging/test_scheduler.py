@@ -4,12 +4,12 @@ import asyncio
 from datetime import timedelta
 
 from gridbot.bot.scheduler import DueScheduler, make_worker_id
-from gridbot.domain.due import schedule
 from gridbot.domain.messaging import DueItem, DueKind
-from gridbot.domain.outbox import enqueue_text
-from gridbot.domain.ports import UnitOfWork
+from gridbot.services.common import schedule
+from gridbot.services.ports import UnitOfWork
 
 from .fakes import T0, FakeClock, FakeUnitOfWork, Store, uow_factory
+from .helpers import enqueue_text
 
 
 async def add_items(store: Store, kind: DueKind, refs: list[str], due_at=T0) -> None:  # type: ignore[no-untyped-def]

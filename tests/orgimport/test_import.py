@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, select, table, text
 
+from demo_town import context
 from gridbot.bot.orgfile import parse_org_text
 from gridbot.domain.org import Person, Role, RoleAssignment
-from gridbot.domain.orgimport import ImportReport, import_org
+from gridbot.services.orgimport import ImportOrg, ImportReport, import_org
 from gridbot.storage.database import Database
 
 DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo-org.yaml"
@@ -34,10 +35,7 @@ def tokens(prefix: str = "t") -> Callable[[], str]:
 
 async def run_import(db: Database, source: str, token_factory: Callable[[], str]) -> ImportReport:
     spec = parse_org_text(source, "demo-org.yaml").to_spec()
-    async with db.uow() as uow:
-        report = await import_org(spec, uow, token_factory)
-        await uow.commit()
-    return report
+    return await import_org(ImportOrg(spec, token_factory), context(db))
 
 
 async def dump(db: Database) -> Dump:
@@ -87,7 +85,7 @@ async def test_a_changed_file_updates_in_place(db: Database) -> None:
 
     assert (report.units.updated, report.categories.updated, report.people.updated) == (1, 1, 1)
     assert counts(await dump(db)) == before
-    async with db.uow() as uow:
+    async with db.reader() as uow:
         grid = await uow.org.get_unit("DL-WX-LY-01")
         assert grid is not None and grid.name == "临月里一网格"
         assert grid.join_token and not grid.join_token.startswith("x")
@@ -100,10 +98,10 @@ async def test_a_changed_file_updates_in_place(db: Database) -> None:
 
 async def test_tokens_and_invite_codes_are_made_once(db: Database) -> None:
     first = await run_import(db, DEMO_TEXT, tokens("a"))
-    async with db.uow() as uow:
+    async with db.reader() as uow:
         before = {u.code: (u.join_token, u.bind_token) for u in await uow.org.list_units()}
     second = await run_import(db, DEMO_TEXT, tokens("b"))
-    async with db.uow() as uow:
+    async with db.reader() as uow:
         after = {u.code: (u.join_token, u.bind_token) for u in await uow.org.list_units()}
         invited = await uow.people.by_invite_code(first.invites[0].code)
 
@@ -128,7 +126,7 @@ async def test_bot_made_bindings_and_accepted_invites_survive_a_reimport(db: Dat
 
     second = await run_import(db, DEMO_TEXT, tokens("again"))
 
-    async with db.uow() as uow:
+    async with db.reader() as uow:
         zhang_roles = await uow.people.roles_of(zhang.id)
         xu_now = await uow.people.by_telegram_id(3001)
     assert RoleAssignment(zhang.id, Role.RESIDENT, "DL-WX-LY-01-B05") in zhang_roles
@@ -149,9 +147,7 @@ async def test_a_failure_halfway_leaves_the_database_as_it_was(db: Database) -> 
         raise RuntimeError("no more tokens")
 
     with pytest.raises(RuntimeError):
-        async with db.uow() as uow:
-            await import_org(spec, uow, failing_factory)
-            await uow.commit()
+        await import_org(ImportOrg(spec, failing_factory), context(db))
 
     assert await dump(db) == before
 
@@ -166,7 +162,7 @@ async def test_a_namesake_who_joined_in_the_bot_never_takes_a_staff_entry(db: Da
     after_first = await dump(db)
     second = await run_import(db, staff, tokens("b"))
 
-    async with db.uow() as uow:
+    async with db.reader() as uow:
         namesakes = await uow.people.named("许文")
         assert resident.id is not None
         assert await uow.people.roles_of(resident.id) == []

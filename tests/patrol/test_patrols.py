@@ -2,58 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from typing import Any
-
 import pytest
 
-from gridbot.domain.case import Case, CaseKind, CaseStatus, Location
-from gridbot.domain.errors import PermissionDenied, ValidationFailed
+from gridbot.domain.case import CaseKind, CaseStatus, Location
+from gridbot.domain.errors import NoPatrol, PatrolUnderWay, PermissionDenied, ValidationFailed
 from gridbot.domain.messaging import DueKind
-from gridbot.domain.patrol import (
-    NoPatrol,
-    Patrol,
-    PatrolUnderWay,
-    end_patrol,
-    report_patrol_hazard,
-    start_patrol,
-)
 
-from .conftest import LEADER, RESIDENT, T0, TZ, WORKER, Town
-
-
-async def act(town: Town, use_case: Callable[..., Awaitable[Any]], *args: Any, **kw: Any) -> Any:
-    async with town.uow() as uow:
-        result = await use_case(uow, *args, **kw)
-        await uow.commit()
-    return result
-
-
-def start(town: Town, who: int = WORKER) -> Awaitable[Patrol]:
-    return act(town, start_patrol, town.clock, who)
-
-
-def end(town: Town, who: int = WORKER) -> Awaitable[Patrol]:
-    return act(town, end_patrol, town.clock, who)
-
-
-def hazard(town: Town, category: str, text: str, **kw: Any) -> Awaitable[Case]:
-    who = kw.pop("who", WORKER)
-    return act(town, report_patrol_hazard, town.clock, town.notifier, TZ, who, category, text, **kw)
+from .conftest import LEADER, RESIDENT, T0, Town
 
 
 async def test_a_patrol_counts_the_hazards_reported_and_those_fixed_on_the_spot(
     town: Town,
 ) -> None:
-    patrol = await start(town)
+    patrol = await town.start()
     assert (patrol.grid_code, patrol.started_at, patrol.is_open) == ("DL-WX-LY-01", T0, True)
     town.clock.advance(minutes=20)
-    fixed = await hazard(
-        town, "safety", "楼道堆放杂物堵塞通道，已当场清理", photos=["p1"], fixed_on_spot=True
+    fixed = await town.hazard(
+        "safety", "楼道堆放杂物堵塞通道，已当场清理", photos=["p1"], fixed_on_spot=True
     )
-    left = await hazard(town, "env", "5号楼后垃圾桶破损", location=Location(39.1, 117.3))
+    left = await town.hazard("env", "5号楼后垃圾桶破损", location=Location(39.1, 117.3))
     town.clock.advance(minutes=40)
-    ended = await end(town)
+    ended = await town.end()
 
     assert (ended.hazards, ended.fixed_on_spot, ended.ended_at) == (2, 1, T0.replace(hour=3))
     worker = ended.person_id
@@ -76,44 +45,44 @@ async def test_a_patrol_counts_the_hazards_reported_and_those_fixed_on_the_spot(
 
 async def test_one_patrol_at_a_time_and_ending_without_one_is_refused(town: Town) -> None:
     with pytest.raises(NoPatrol):
-        await end(town)
-    await start(town)
+        await town.end()
+    await town.start()
     with pytest.raises(PatrolUnderWay):
-        await start(town)
-    await end(town)
+        await town.start()
+    await town.end()
     with pytest.raises(NoPatrol):
-        await end(town)
-    again = await start(town)
+        await town.end()
+    again = await town.start()
     assert again.is_open
 
 
 async def test_only_grid_workers_and_leaders_patrol(town: Town) -> None:
-    assert (await start(town, LEADER)).grid_code == "DL-WX-LY-01"
+    assert (await town.start(LEADER)).grid_code == "DL-WX-LY-01"
     for outsider in (RESIDENT, 1022):  # a resident, a street supervisor
         with pytest.raises(PermissionDenied):
-            await start(town, outsider)
+            await town.start(outsider)
         with pytest.raises(PermissionDenied):
-            await hazard(town, "env", "路面破损", who=outsider)
+            await town.hazard("env", "路面破损", who=outsider)
 
 
 async def test_a_fix_on_the_spot_of_a_category_needing_evidence_needs_a_photo(
     town: Town,
 ) -> None:
-    await start(town)
+    await town.start()
     with pytest.raises(ValidationFailed):
-        await hazard(town, "repair", "路灯灯罩松动，已紧固", fixed_on_spot=True)
+        await town.hazard("repair", "路灯灯罩松动，已紧固", fixed_on_spot=True)
     with pytest.raises(ValidationFailed):
-        await hazard(town, "env", "   ")
-    ended = await end(town)
+        await town.hazard("env", "   ")
+    ended = await town.end()
     assert (ended.hazards, ended.fixed_on_spot) == (0, 0)
-    fixed = await hazard(town, "repair", "路灯灯罩松动，已紧固", photos=["p"], fixed_on_spot=True)
+    fixed = await town.hazard("repair", "路灯灯罩松动，已紧固", photos=["p"], fixed_on_spot=True)
     assert fixed.status == CaseStatus.RESOLVED and fixed.on_the_spot
 
 
 async def test_a_hazard_found_off_patrol_lands_on_the_workers_grid_uncounted(
     town: Town,
 ) -> None:
-    case = await hazard(town, "order", "占道经营", who=1003)
+    case = await town.hazard("order", "占道经营", who=1003)
     assert case.grid_code == "DL-WX-LY-02" and case.status == CaseStatus.IN_PROGRESS
-    patrol = await start(town, 1003)
+    patrol = await town.start(1003)
     assert patrol.hazards == 0

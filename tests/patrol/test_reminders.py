@@ -8,8 +8,8 @@ import pytest
 from pydantic import ValidationError
 
 from gridbot.bot.config import Settings
+from gridbot.bot.jobs import register_jobs, start_patrol_reminders
 from gridbot.bot.scheduler import DueScheduler
-from gridbot.bot.wish_patrol_jobs import register_wish_and_patrol_jobs, start_patrol_reminders
 from gridbot.domain.messaging import DueKind
 from gridbot.domain.patrol import next_occurrence, parse_patrol_times
 
@@ -19,12 +19,12 @@ MORNING, AFTERNOON = time(9), time(15)
 
 
 def settings(times: str = "09:00,15:00") -> Settings:
-    return Settings(GRIDBOT_TZ=TZ, GRIDBOT_PATROL_TIMES=times)  # type: ignore[call-arg]
+    return Settings(GRIDBOT_TZ=TZ.key, GRIDBOT_PATROL_TIMES=times)  # type: ignore[call-arg]
 
 
 def scheduler_for(town: Town, config: Settings) -> DueScheduler:
     scheduler = DueScheduler(town.uow, town.clock)
-    register_wish_and_patrol_jobs(scheduler, town.notifier, town.clock, config)
+    register_jobs(scheduler, town.ctx, config)
     return scheduler
 
 
@@ -38,19 +38,19 @@ async def reminders(town: Town) -> list[tuple[str, datetime]]:
 
 async def test_the_first_reminders_fall_on_the_next_configured_local_times(town: Town) -> None:
     # 10:00 in Shanghai: today's 15:00 and tomorrow's 09:00.
-    assert await start_patrol_reminders(town.uow, town.clock, settings()) == 2
+    assert await start_patrol_reminders(town.ctx, settings()) == 2
     assert sorted(await reminders(town)) == [
         ("09:00", datetime(2026, 3, 3, 1, 0, tzinfo=UTC)),
         ("15:00", datetime(2026, 3, 2, 7, 0, tzinfo=UTC)),
     ]
-    assert await start_patrol_reminders(town.uow, town.clock, settings()) == 0  # a restart
+    assert await start_patrol_reminders(town.ctx, settings()) == 0  # a restart
 
 
 async def test_each_reminder_reaches_every_on_duty_grid_worker_once_then_the_next_is_due(
     town: Town,
 ) -> None:
     config = settings()
-    await start_patrol_reminders(town.uow, town.clock, config)
+    await start_patrol_reminders(town.ctx, config)
     scheduler = scheduler_for(town, config)
     town.clock.at = datetime(2026, 3, 2, 7, 0, tzinfo=UTC)  # 15:00 local
     assert await scheduler.tick() == 1
@@ -73,7 +73,7 @@ async def test_a_reminder_run_hours_late_is_not_sent_but_the_next_one_is_schedul
     town: Town,
 ) -> None:
     config = settings("15:00")
-    await start_patrol_reminders(town.uow, town.clock, config)
+    await start_patrol_reminders(town.ctx, config)
     town.clock.at = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)  # 20:00 local: the bot was down
     assert await scheduler_for(town, config).tick() == 1
     assert await town.outbox() == []
@@ -81,7 +81,7 @@ async def test_a_reminder_run_hours_late_is_not_sent_but_the_next_one_is_schedul
 
 
 async def test_a_time_dropped_from_the_settings_ends_its_reminders(town: Town) -> None:
-    await start_patrol_reminders(town.uow, town.clock, settings())
+    await start_patrol_reminders(town.ctx, settings())
     town.clock.at = datetime(2026, 3, 3, 1, 0, tzinfo=UTC)
     assert await scheduler_for(town, settings("15:00")).tick() == 2
     # 09:00 is no longer configured; yesterday's 15:00 is long past: neither is sent.

@@ -7,8 +7,9 @@ from datetime import timedelta
 import pytest
 
 from gridbot.domain.case import CaseKind, CaseStatus
+from gridbot.domain.errors import PatrolUnderWay
 from gridbot.domain.messaging import DueItem, DueKind
-from gridbot.domain.patrol import Patrol, PatrolUnderWay
+from gridbot.domain.patrol import Patrol
 from gridbot.storage.database import Database
 
 from .factories import T0, Seed, make_case

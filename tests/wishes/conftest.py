@@ -9,13 +9,31 @@ member, and a resident there himself); 1001 张伟 (the grid's worker, not a hel
 
 from __future__ import annotations
 
-from typing import ClassVar
+from collections.abc import Sequence
+from typing import Any, ClassVar
 
 import pytest
 
 from demo_town import T0 as T0  # re-exported for the test modules
 from demo_town import TZ as TZ
 from demo_town import DemoTown
+from gridbot.domain.case import Case
+from gridbot.services.wishes import (
+    ApproveWish,
+    ClaimWish,
+    ConfirmWish,
+    FulfilWish,
+    RejectWish,
+    WishBoard,
+    WishBoardOf,
+    approve_wish,
+    claim_wish,
+    confirm_wish,
+    fulfil_wish,
+    pending_wishes,
+    points_of,
+    reject_wish,
+)
 from gridbot.storage.database import Database
 
 GROUP = -1005003  # the building group of B03
@@ -35,6 +53,41 @@ class Town(DemoTown):
             rows = markup.get("inline_keyboard", [])
             found.append([(b["text"], b.get("callback_data", "")) for row in rows for b in row])
         return found
+
+    # The wish use cases, acted by someone of the demo (each opens and commits its own
+    # unit of work).
+
+    async def approve(self, who: int, case: Case) -> Case:
+        return await approve_wish(ApproveWish(await self.actor(who), case_id(case)), self.ctx)
+
+    async def reject(self, who: int, cid: int, reason: str) -> Case:
+        return await reject_wish(RejectWish(await self.actor(who), cid, reason), self.ctx)
+
+    async def claim(self, who: int, case: Case) -> Case:
+        return await claim_wish(ClaimWish(await self.actor(who), case_id(case)), self.ctx)
+
+    async def fulfil(
+        self, who: int, cid: int, note: str | None, photos: Sequence[str] = ()
+    ) -> Case:
+        command = FulfilWish(await self.actor(who), cid, note, tuple(photos))
+        return await fulfil_wish(command, self.ctx)
+
+    async def confirm(self, who: int, cid: int) -> Case:
+        return await confirm_wish(ConfirmWish(await self.actor(who), cid), self.ctx)
+
+    async def approved_wish(self, **changes: Any) -> Case:
+        return await self.approve(SECRETARY, await self.wish(**changes))
+
+    async def points(self, who: int) -> int:
+        return await points_of(self.ctx, await self.actor(who))
+
+    async def board(self, who: int) -> WishBoard:
+        return await pending_wishes(WishBoardOf(await self.actor(who)), self.ctx)
+
+
+def case_id(case: Case) -> int:
+    assert case.id is not None
+    return case.id
 
 
 async def demo_town(db: Database) -> Town:

@@ -4,27 +4,27 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, datetime, timedelta
-from functools import partial
-from zoneinfo import ZoneInfo
 
 from gridbot.bot.scheduler import DueScheduler
 from gridbot.domain.case import Case, CaseStatus
-from gridbot.domain.messaging import DueKind
-from gridbot.domain.wishes import CLAIM_HOURS, AlreadyClaimed, fulfil_wish, on_claim_expiry
+from gridbot.domain.errors import AlreadyClaimed
+from gridbot.domain.messaging import DueItem, DueKind
+from gridbot.domain.wishes import CLAIM_HOURS
+from gridbot.services.ports import UnitOfWork
+from gridbot.services.wishes import on_claim_expiry
 
 from .conftest import PARTY_MEMBER, RESIDENT, SPECIALIST, T0, TZ, Town
-from .test_wish_path import act, approved_wish, claim
 
 
 async def test_of_two_claims_at_the_same_moment_exactly_one_wins(any_town: Town) -> None:
     town = any_town
-    case = await approved_wish(town)
+    case = await town.approved_wish()
     assert case.id is not None
     cid = case.id
 
     async def try_claim(who: int) -> Case | AlreadyClaimed:
         try:
-            return await claim(town, who, case)
+            return await town.claim(who, case)
         except AlreadyClaimed as refused:
             return refused
 
@@ -41,17 +41,20 @@ async def test_of_two_claims_at_the_same_moment_exactly_one_wins(any_town: Town)
 
 def scheduler_for(town: Town) -> DueScheduler:
     scheduler = DueScheduler(town.uow, town.clock)
-    handler = partial(on_claim_expiry, clock=town.clock, notifier=town.notifier, tz=TZ)
-    scheduler.register(DueKind.WISH_CLAIM_EXPIRY, lambda item, uow: handler(item, uow))
+
+    async def claim_expired(item: DueItem, uow: UnitOfWork) -> None:
+        await on_claim_expiry(item, uow, town.ctx)
+
+    scheduler.register(DueKind.WISH_CLAIM_EXPIRY, claim_expired)
     return scheduler
 
 
 async def test_a_claim_not_fulfilled_in_time_lapses_and_the_wish_is_offered_again(
     town: Town,
 ) -> None:
-    case = await approved_wish(town)
+    case = await town.approved_wish()
     assert case.id is not None
-    await claim(town, PARTY_MEMBER, case)
+    await town.claim(PARTY_MEMBER, case)
     offers_before = len(await town.outbox(SPECIALIST))
     scheduler = scheduler_for(town)
 
@@ -72,28 +75,28 @@ async def test_a_claim_not_fulfilled_in_time_lapses_and_the_wish_is_offered_agai
     assert "重新等待认领" in (await town.texts(RESIDENT))[-1]
     assert (await town.events(case.id))[-1].action == "expire_claim"
 
-    again = await claim(town, SPECIALIST, case)
+    again = await town.claim(SPECIALIST, case)
     assert again.status == CaseStatus.CLAIMED
     assert await scheduler.tick() == 0  # the lapsed item ran once
 
 
 async def test_an_expiry_that_falls_after_fulfilment_changes_nothing(town: Town) -> None:
-    case = await approved_wish(town)
+    case = await town.approved_wish()
     assert case.id is not None
-    await claim(town, PARTY_MEMBER, case)
+    await town.claim(PARTY_MEMBER, case)
     (item,) = [i for i in await town.due_items() if i.kind == DueKind.WISH_CLAIM_EXPIRY]
-    await act(town, fulfil_wish, town.clock, town.notifier, PARTY_MEMBER, case.id, "已完成")
+    await town.fulfil(PARTY_MEMBER, case.id, "已完成")
     town.clock.advance(hours=CLAIM_HOURS + 1)
     async with town.uow() as uow:
-        await on_claim_expiry(item, uow, town.clock, town.notifier, TZ)
+        await on_claim_expiry(item, uow, town.ctx)
         await uow.commit()
     assert (await town.case(case.id)).status == CaseStatus.FULFILLED
 
 
 async def test_a_claim_expires_at_the_wanted_by_date_when_that_comes_first(town: Town) -> None:
-    case = await approved_wish(town, wanted_by=date(2026, 3, 3))
-    claimed = await claim(town, PARTY_MEMBER, case)
-    end_of_day = datetime(2026, 3, 3, 23, 59, 59, tzinfo=ZoneInfo(TZ))
+    case = await town.approved_wish(wanted_by=date(2026, 3, 3))
+    claimed = await town.claim(PARTY_MEMBER, case)
+    end_of_day = datetime(2026, 3, 3, 23, 59, 59, tzinfo=TZ)
     assert claimed.claim_expires_at == end_of_day
     assert claimed.claim_expires_at < T0 + timedelta(hours=CLAIM_HOURS)
     (item,) = [i for i in await town.due_items() if i.kind == DueKind.WISH_CLAIM_EXPIRY]

@@ -2,27 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from datetime import timedelta
-from typing import Any
 
 import pytest
 
-from gridbot.domain.case import Case, CaseKind, CaseStatus
-from gridbot.domain.cases import NewReport, submit_report
+from gridbot.domain.case import CaseKind, CaseStatus
 from gridbot.domain.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from gridbot.domain.messaging import DueKind
-from gridbot.domain.wishes import (
-    CLAIM_HOURS,
-    WISH_POINTS,
-    approve_wish,
-    claim_wish,
-    confirm_wish,
-    fulfil_wish,
-    pending_wishes,
-    points_of,
-    reject_wish,
-)
+from gridbot.domain.wishes import CLAIM_HOURS, WISH_POINTS
+from gridbot.services.reports import NewReport, submit_report
 
 from .conftest import (
     BUILDING_LEADER,
@@ -33,33 +21,9 @@ from .conftest import (
     SECRETARY,
     SPECIALIST,
     T0,
-    TZ,
     WORKER,
     Town,
 )
-
-
-async def act(town: Town, use_case: Callable[..., Awaitable[Any]], *args: Any) -> Any:
-    """Run one use case in its own unit of work and commit it."""
-    async with town.uow() as uow:
-        result = await use_case(uow, *args)
-        await uow.commit()
-    return result
-
-
-def approve(town: Town, who: int, case: Case) -> Awaitable[Case]:
-    assert case.id is not None
-    return act(town, approve_wish, town.clock, town.notifier, TZ, who, case.id)
-
-
-def claim(town: Town, who: int, case: Case) -> Awaitable[Case]:
-    assert case.id is not None
-    return act(town, claim_wish, town.clock, town.notifier, TZ, who, case.id)
-
-
-async def approved_wish(town: Town, **changes: Any) -> Case:
-    case = await town.wish(**changes)
-    return await approve(town, SECRETARY, case)
 
 
 async def test_a_wish_goes_from_approval_to_confirmation_and_the_helper_earns_points(
@@ -70,7 +34,7 @@ async def test_a_wish_goes_from_approval_to_confirmation_and_the_helper_earns_po
     assert case.id is not None and case.status == CaseStatus.SUBMITTED
     cid = case.id
 
-    case = await approve(town, SECRETARY, case)
+    case = await town.approve(SECRETARY, case)
     assert case.status == CaseStatus.APPROVED
     assert "审核通过" in (await town.texts(RESIDENT))[-1]
     for helper in HELPERS:
@@ -82,7 +46,7 @@ async def test_a_wish_goes_from_approval_to_confirmation_and_the_helper_earns_po
     assert (await town.buttons(GROUP))[-1] == [("认领", f"c:claim:{cid}")]
     assert not [i for i in await town.due_items() if i.kind == DueKind.RESPOND_DEADLINE]
 
-    case = await claim(town, PARTY_MEMBER, case)
+    case = await town.claim(PARTY_MEMBER, case)
     member = await town.person_id(PARTY_MEMBER)
     assert case.status == CaseStatus.CLAIMED and case.claimant_id == member
     (expiry,) = [i for i in await town.due_items() if i.kind == DueKind.WISH_CLAIM_EXPIRY]
@@ -94,38 +58,36 @@ async def test_a_wish_goes_from_approval_to_confirmation_and_the_helper_earns_po
     assert "李桂兰" not in (await town.texts(GROUP))[-1]
 
     note = "轮椅已修好送回"
-    case = await act(town, fulfil_wish, town.clock, town.notifier, PARTY_MEMBER, cid, note)
+    case = await town.fulfil(PARTY_MEMBER, cid, note)
     assert case.status == CaseStatus.FULFILLED
     assert (await town.buttons(RESIDENT))[-1] == [("确认", f"c:confirm:{cid}")]
     assert note in (await town.texts(RESIDENT))[-1]
     assert not [i for i in await town.due_items() if i.kind == DueKind.WISH_CLAIM_EXPIRY]
 
-    case = await act(town, confirm_wish, town.clock, town.notifier, RESIDENT, cid)
+    case = await town.confirm(RESIDENT, cid)
     assert case.status == CaseStatus.CONFIRMED and case.closed_at == T0
-    async with town.uow() as uow:
-        assert await points_of(uow, PARTY_MEMBER) == WISH_POINTS
+    assert await town.points(PARTY_MEMBER) == WISH_POINTS
     assert f"{WISH_POINTS} 积分" in (await town.texts(PARTY_MEMBER))[-1]
     actions = [e.action for e in await town.events(cid)]
     assert actions == ["submit", "assign", "approve", "claim", "fulfil", "confirm"]
 
 
 async def test_a_second_confirmation_awards_no_more_points(town: Town) -> None:
-    case = await approved_wish(town)
+    case = await town.approved_wish()
     assert case.id is not None
-    await claim(town, SPECIALIST, case)
-    await act(town, fulfil_wish, town.clock, town.notifier, SPECIALIST, case.id, "已送达")
-    await act(town, confirm_wish, town.clock, town.notifier, RESIDENT, case.id)
+    await town.claim(SPECIALIST, case)
+    await town.fulfil(SPECIALIST, case.id, "已送达")
+    await town.confirm(RESIDENT, case.id)
     with pytest.raises(IllegalTransition):
-        await act(town, confirm_wish, town.clock, town.notifier, RESIDENT, case.id)
-    async with town.uow() as uow:
-        assert await points_of(uow, SPECIALIST) == WISH_POINTS
+        await town.confirm(RESIDENT, case.id)
+    assert await town.points(SPECIALIST) == WISH_POINTS
 
 
 async def test_a_rejected_wish_tells_the_resident_why(town: Town) -> None:
     case = await town.wish()
     assert case.id is not None
     reason = "不属于微心愿范围，请拨打物业电话"
-    case = await act(town, reject_wish, town.clock, town.notifier, SECRETARY, case.id, reason)
+    case = await town.reject(SECRETARY, case.id, reason)
     assert case.status == CaseStatus.REJECTED
     told = (await town.texts(RESIDENT))[-1]
     assert reason in told
@@ -137,7 +99,7 @@ async def test_a_rejection_without_a_reason_is_refused_and_changes_nothing(town:
     case = await town.wish()
     assert case.id is not None
     with pytest.raises(ValidationFailed):
-        await act(town, reject_wish, town.clock, town.notifier, SECRETARY, case.id, "  ")
+        await town.reject(SECRETARY, case.id, "  ")
     assert (await town.case(case.id)).status == CaseStatus.SUBMITTED
 
 
@@ -145,63 +107,60 @@ async def test_only_the_grids_leaders_approve(town: Town) -> None:
     case = await town.wish()
     for outsider in (WORKER, PARTY_MEMBER, 1004, RESIDENT):
         with pytest.raises(PermissionDenied):
-            await approve(town, outsider, case)
+            await town.approve(outsider, case)
     assert case.id is not None and (await town.case(case.id)).status == CaseStatus.SUBMITTED
 
 
 async def test_only_the_reporter_confirms_a_fulfilled_wish(town: Town) -> None:
-    case = await approved_wish(town)
+    case = await town.approved_wish()
     assert case.id is not None
-    await claim(town, PARTY_MEMBER, case)
-    await act(town, fulfil_wish, town.clock, town.notifier, PARTY_MEMBER, case.id, "已完成")
+    await town.claim(PARTY_MEMBER, case)
+    await town.fulfil(PARTY_MEMBER, case.id, "已完成")
     for someone_else in (PARTY_MEMBER, SECRETARY, 2002):
         with pytest.raises(PermissionDenied):
-            await act(town, confirm_wish, town.clock, town.notifier, someone_else, case.id)
+            await town.confirm(someone_else, case.id)
     assert (await town.case(case.id)).status == CaseStatus.FULFILLED
-    async with town.uow() as uow:
-        assert await points_of(uow, PARTY_MEMBER) == 0
+    assert await town.points(PARTY_MEMBER) == 0
 
 
 async def test_nobody_claims_their_own_wish(town: Town) -> None:
-    case = await approved_wish(town, telegram_id=BUILDING_LEADER)
+    case = await town.approved_wish(telegram_id=BUILDING_LEADER)
     assert case.id is not None
     offers = [b for buttons in await town.buttons(BUILDING_LEADER) for b in buttons]
     assert ("认领", f"c:claim:{case.id}") not in offers
     with pytest.raises(PermissionDenied):
-        await claim(town, BUILDING_LEADER, case)
+        await town.claim(BUILDING_LEADER, case)
     assert (await town.case(case.id)).status == CaseStatus.APPROVED
 
 
 async def test_only_helpers_of_the_grid_claim_and_only_the_claimant_fulfils(town: Town) -> None:
-    case = await approved_wish(town)
+    case = await town.approved_wish()
     assert case.id is not None
     for outsider in (WORKER, 1014, 2002):  # a worker, another grid's party member, a neighbour
         with pytest.raises(PermissionDenied):
-            await claim(town, outsider, case)
-    await claim(town, BUILDING_LEADER, case)
+            await town.claim(outsider, case)
+    await town.claim(BUILDING_LEADER, case)
     with pytest.raises(PermissionDenied):
-        await act(town, fulfil_wish, town.clock, town.notifier, PARTY_MEMBER, case.id, "done")
+        await town.fulfil(PARTY_MEMBER, case.id, "done")
 
 
 async def test_a_later_claim_is_told_it_was_already_claimed(town: Town) -> None:
-    case = await approved_wish(town)
-    await claim(town, PARTY_MEMBER, case)
+    case = await town.approved_wish()
+    await town.claim(PARTY_MEMBER, case)
     with pytest.raises(IllegalTransition) as refused:
-        await claim(town, SPECIALIST, case)
+        await town.claim(SPECIALIST, case)
     assert refused.value.code == "already_claimed"
 
 
 async def test_a_wish_is_fulfilled_with_a_photo_or_a_note_but_not_with_neither(
     town: Town,
 ) -> None:
-    case = await approved_wish(town)
+    case = await town.approved_wish()
     assert case.id is not None
-    await claim(town, PARTY_MEMBER, case)
+    await town.claim(PARTY_MEMBER, case)
     with pytest.raises(ValidationFailed):
-        await act(town, fulfil_wish, town.clock, town.notifier, PARTY_MEMBER, case.id, None)
-    done = await act(
-        town, fulfil_wish, town.clock, town.notifier, PARTY_MEMBER, case.id, None, ["photo-1"]
-    )
+        await town.fulfil(PARTY_MEMBER, case.id, None)
+    done = await town.fulfil(PARTY_MEMBER, case.id, None, ["photo-1"])
     assert done.status == CaseStatus.FULFILLED
     assert (await town.events(case.id))[-1].attachments == ("photo-1",)
 
@@ -210,25 +169,21 @@ async def test_the_wish_board_lists_pending_and_open_wishes_of_the_leaders_grids
     town: Town,
 ) -> None:
     waiting = await town.wish(text="想请人陪老人去医院")
-    taken = await approved_wish(town)
-    await claim(town, SPECIALIST, taken)
+    taken = await town.approved_wish()
+    await town.claim(SPECIALIST, taken)
     for leader in (SECRETARY, 1009):  # the grid's secretary, the community's secretary
-        async with town.uow() as uow:
-            board = await pending_wishes(uow, leader)
+        board = await town.board(leader)
         assert [c.number for c in board.pending] == [waiting.number]
         assert [c.number for c in board.open] == [taken.number]
         assert list(board.claimants.values()) == ["胡婷"]
-    async with town.uow() as uow:
-        assert (await pending_wishes(uow, 1004)).is_empty  # another grid's leader
-        with pytest.raises(PermissionDenied):
-            await pending_wishes(uow, RESIDENT)
+    assert (await town.board(1004)).is_empty  # another grid's leader
+    with pytest.raises(PermissionDenied):
+        await town.board(RESIDENT)
 
 
 async def test_wish_use_cases_refuse_a_case_that_is_no_wish(town: Town) -> None:
-    async with town.uow() as uow:
-        report = NewReport(RESIDENT, CaseKind.ISSUE, "env", "楼道灯不亮")
-        issue = await submit_report(report, uow, town.clock, town.notifier, TZ)
-        await uow.commit()
+    report = NewReport(await town.actor(RESIDENT), CaseKind.ISSUE, "env", "楼道灯不亮")
+    issue = await submit_report(report, town.ctx)
     with pytest.raises(NotFound):
-        await approve(town, SECRETARY, issue)
+        await town.approve(SECRETARY, issue)
     assert issue.id is not None and (await town.case(issue.id)).status == CaseStatus.ASSIGNED

@@ -1,4 +1,4 @@
-"""The demo org in a real SQLite database, a settable clock and the real outbox notifier.
+"""The demo org in a real SQLite database, a settable clock and the real notices.
 
 Personas of examples/demo-org.yaml on grid DL-WX-LY-01: 2001 李桂兰 (resident), 1001 张伟
 (grid worker), 1002 王芳 (grid leader and branch secretary); 1003 李娜 (worker of the
@@ -15,10 +15,13 @@ import pytest
 from sqlalchemy import select
 
 from demo_town import T0 as T0  # re-exported for the test modules
-from demo_town import TZ, DemoTown
+from demo_town import TZ as TZ  # re-exported for the test modules
+from demo_town import DemoTown
 from gridbot.domain.case import Case, CaseKind
-from gridbot.domain.cases import NewReport, submit_report
 from gridbot.domain.messaging import DueItem, DueKind
+from gridbot.services.context import Context
+from gridbot.services.reports import NewReport, submit_report
+from gridbot.services.workflow import CaseCard
 from gridbot.storage.database import Database
 from gridbot.storage.rows import DueItemRow
 
@@ -39,25 +42,27 @@ class Desk(DemoTown):
         values: dict[str, Any] = {"kind": CaseKind.ISSUE, "category_code": category}
         values["text"] = "3号楼门口垃圾堆了三天没人清理"
         values.update(changes)
-        async with self.db.uow() as uow:
-            case = await submit_report(
-                NewReport(RESIDENT, **values), uow, self.clock, self.notifier, TZ
-            )
-            await uow.commit()
-        return case
+        return await submit_report(NewReport(await self.actor(RESIDENT), **values), self.ctx)
 
-    async def run(self, use_case: Callable[..., Awaitable[Any]], *args: Any, **kw: Any) -> Any:
-        """Run a use case in its own unit of work and commit, as a handler does."""
-        async with self.db.uow() as uow:
-            result = await use_case(uow, *args, **kw)
-            await uow.commit()
-        return result
+    async def run(
+        self,
+        use_case: Callable[[Any, Context], Awaitable[Any]],
+        command: Callable[..., Any],
+        telegram_id: int,
+        *args: Any,
+        **kw: Any,
+    ) -> Any:
+        """Run a use case as ``telegram_id`` (loaded as the bot loads them for an update),
+        as a handler does: the use case opens and commits its own unit of work. A workflow
+        step's card is unwrapped to the case it changed."""
+        result = await use_case(command(await self.actor(telegram_id), *args, **kw), self.ctx)
+        return result.case if isinstance(result, CaseCard) else result
 
     async def actions(self, case_id: int | None) -> list[str]:
         return [e.action for e in await self.events(case_id)]
 
     async def due(self, kind: DueKind | None = None, *, pending: bool = True) -> list[DueItem]:
-        async with self.db.uow() as uow:
+        async with self.db.reader() as uow:
             rows = await uow.session.scalars(select(DueItemRow).order_by(DueItemRow.due_at))
             items = [row.to_domain() for row in rows]
         return [

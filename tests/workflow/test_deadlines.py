@@ -6,12 +6,17 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from gridbot.bot.config import Settings
+from gridbot.bot.jobs import register_jobs
 from gridbot.bot.scheduler import DueScheduler
-from gridbot.bot.workflow_jobs import register_workflow_jobs
 from gridbot.domain.case import Priority
-from gridbot.domain.cases import case_view
 from gridbot.domain.messaging import DueKind
-from gridbot.domain.workflow import accept_case, on_resolve_deadline, on_respond_deadline
+from gridbot.services.cases import ViewCase, case_view
+from gridbot.services.workflow import (
+    AcceptCase,
+    accept_case,
+    on_resolve_deadline,
+    on_respond_deadline,
+)
 
 from .conftest import COMMUNITY, DISPATCHER, LEADER, RESIDENT, TZ, WORKER, Desk
 
@@ -28,7 +33,7 @@ async def fire(desk: Desk, kind: DueKind) -> int:
         if item.due_at > desk.clock.now():
             continue
         async with desk.db.uow() as uow:
-            await HANDLERS[kind](item, uow, desk.clock, desk.notifier, TZ)
+            await HANDLERS[kind](item, uow, desk.ctx)
             assert item.id is not None
             await uow.due.mark_done(item.id, desk.clock.now())
             await uow.commit()
@@ -82,12 +87,12 @@ async def test_an_urgent_case_is_called_up_every_ten_minutes(desk: Desk) -> None
 async def test_a_case_accepted_in_time_is_not_chased(desk: Desk) -> None:
     case = await desk.report()
     (item,) = await desk.due(DueKind.RESPOND_DEADLINE)
-    await desk.run(accept_case, desk.clock, desk.notifier, WORKER, case.id)
+    await desk.run(accept_case, AcceptCase, WORKER, case.id)
     sent = len(await desk.outbox())
     desk.clock.at = item.due_at
 
     async with desk.db.uow() as uow:  # a stale item, as if it had been claimed already
-        await on_respond_deadline(item, uow, desk.clock, desk.notifier, TZ)
+        await on_respond_deadline(item, uow, desk.ctx)
         await uow.commit()
 
     assert len(await desk.outbox()) == sent
@@ -128,7 +133,7 @@ async def test_an_unresolved_case_reminds_the_assignee_after_its_resolve_deadlin
     desk: Desk,
 ) -> None:
     case = await desk.report()
-    await desk.run(accept_case, desk.clock, desk.notifier, WORKER, case.id)
+    await desk.run(accept_case, AcceptCase, WORKER, case.id)
     assert case.resolve_by is not None
     desk.clock.at = case.resolve_by  # 23:59:59 local: the reminder waits for the morning
     assert await fire(desk, DueKind.RESOLVE_DEADLINE) == 1
@@ -151,7 +156,7 @@ async def test_the_scheduler_tick_runs_the_chase(desk: Desk) -> None:
     copied = len(await desk.texts(LEADER))  # as branch secretary, on the new case
     scheduler = DueScheduler(desk.db.uow, desk.clock)
     for kind, handler in HANDLERS.items():
-        scheduler.register(kind, partial(handler, clock=desk.clock, notifier=desk.notifier, tz=TZ))
+        scheduler.register(kind, partial(handler, ctx=desk.ctx))
     desk.clock.at = case.respond_by
 
     assert await scheduler.tick() == 1
@@ -167,11 +172,11 @@ async def test_the_scheduler_tick_runs_the_chase(desk: Desk) -> None:
 
 
 async def test_the_running_bot_registers_both_deadline_jobs(desk: Desk) -> None:
-    settings = Settings(_env_file=None, BOT_TOKEN="42:TEST", GRIDBOT_TZ=TZ)  # type: ignore[call-arg]
+    settings = Settings(_env_file=None, BOT_TOKEN="42:TEST", GRIDBOT_TZ=TZ.key)  # type: ignore[call-arg]
     case = await desk.report()
     assert case.respond_by is not None
     scheduler = DueScheduler(desk.db.uow, desk.clock)
-    register_workflow_jobs(scheduler, desk.notifier, desk.clock, settings)
+    register_jobs(scheduler, desk.ctx, settings)
     desk.clock.at = case.respond_by
 
     assert await scheduler.tick() == 1
@@ -186,9 +191,8 @@ async def test_the_reporter_does_not_see_who_was_chased_but_the_handler_does(des
     for _ in range(2):
         assert await fire(desk, DueKind.RESPOND_DEADLINE) == 1
         desk.clock.advance(minutes=30)
-    async with desk.db.uow() as uow:
-        mine = await case_view(uow, RESIDENT, case.id)
-        handler = await case_view(uow, WORKER, case.id)
+    mine = await case_view(ViewCase(await desk.actor(RESIDENT), case.id), desk.ctx)
+    handler = await case_view(ViewCase(await desk.actor(WORKER), case.id), desk.ctx)
     chased = {"remind", "call_up"}
     assert not chased & {e.action for e in mine.events}
     assert chased <= {e.action for e in handler.events}

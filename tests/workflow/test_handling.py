@@ -9,9 +9,16 @@ import pytest
 from gridbot.domain.case import CaseStatus
 from gridbot.domain.errors import IllegalTransition, PermissionDenied, ValidationFailed
 from gridbot.domain.messaging import DueKind
-from gridbot.domain.workflow import accept_case, add_progress, resolve_case
+from gridbot.services.workflow import (
+    AcceptCase,
+    AddProgress,
+    ResolveCase,
+    accept_case,
+    add_progress,
+    resolve_case,
+)
 
-from .conftest import LEADER, NEIGHBOUR_WORKER, RESIDENT, TZ, WORKER, Desk
+from .conftest import LEADER, NEIGHBOUR_WORKER, RESIDENT, WORKER, Desk
 
 ACCEPTED = "您的事项 {number} 已被接单"
 
@@ -24,7 +31,7 @@ async def test_the_assignee_accepts_and_the_response_reminders_stop(desk: Desk) 
     ]
     desk.clock.advance(minutes=20)
 
-    accepted = await desk.run(accept_case, desk.clock, desk.notifier, WORKER, case.id)
+    accepted = await desk.run(accept_case, AcceptCase, WORKER, case.id)
 
     assert accepted.status == CaseStatus.IN_PROGRESS
     stored = await desk.case(case.id)
@@ -40,11 +47,11 @@ async def test_a_double_tap_on_accept_is_refused_the_second_time_and_changes_not
     desk: Desk,
 ) -> None:
     case = await desk.report()
-    await desk.run(accept_case, desk.clock, desk.notifier, WORKER, case.id)
+    await desk.run(accept_case, AcceptCase, WORKER, case.id)
     before = await desk.snapshot(case.id)
 
     with pytest.raises(IllegalTransition):
-        await desk.run(accept_case, desk.clock, desk.notifier, WORKER, case.id)
+        await desk.run(accept_case, AcceptCase, WORKER, case.id)
 
     assert await desk.snapshot(case.id) == before
 
@@ -54,19 +61,17 @@ async def test_a_worker_of_another_grid_may_not_accept_and_nothing_changes(desk:
     before = await desk.snapshot(case.id)
 
     with pytest.raises(PermissionDenied):
-        await desk.run(accept_case, desk.clock, desk.notifier, NEIGHBOUR_WORKER, case.id)
+        await desk.run(accept_case, AcceptCase, NEIGHBOUR_WORKER, case.id)
 
     assert await desk.snapshot(case.id) == before
 
 
 async def test_progress_is_recorded_with_its_photos_and_the_reporter_hears(desk: Desk) -> None:
     case = await desk.report()
-    await desk.run(accept_case, desk.clock, desk.notifier, WORKER, case.id)
+    await desk.run(accept_case, AcceptCase, WORKER, case.id)
     sent = len(await desk.texts(RESIDENT))
 
-    await desk.run(
-        add_progress, desk.clock, desk.notifier, WORKER, case.id, "已联系物业清运", ["ph1"]
-    )
+    await desk.run(add_progress, AddProgress, WORKER, case.id, "已联系物业清运", ("ph1",))
 
     last = (await desk.events(case.id))[-1]
     assert (last.action, last.note, last.attachments) == ("progress", "已联系物业清运", ("ph1",))
@@ -79,18 +84,18 @@ async def test_progress_on_a_case_nobody_accepted_is_refused(desk: Desk) -> None
     before = await desk.snapshot(case.id)
 
     with pytest.raises(IllegalTransition):
-        await desk.run(add_progress, desk.clock, desk.notifier, WORKER, case.id, "在路上")
+        await desk.run(add_progress, AddProgress, WORKER, case.id, "在路上")
 
     assert await desk.snapshot(case.id) == before
 
 
 async def test_an_empty_progress_note_is_refused(desk: Desk) -> None:
     case = await desk.report()
-    await desk.run(accept_case, desk.clock, desk.notifier, WORKER, case.id)
+    await desk.run(accept_case, AcceptCase, WORKER, case.id)
     before = await desk.snapshot(case.id)
 
     with pytest.raises(ValidationFailed):
-        await desk.run(add_progress, desk.clock, desk.notifier, WORKER, case.id, "   ")
+        await desk.run(add_progress, AddProgress, WORKER, case.id, "   ")
 
     assert await desk.snapshot(case.id) == before
 
@@ -99,12 +104,10 @@ async def test_resolving_schedules_the_follow_up_and_drops_the_resolve_deadline(
     desk: Desk,
 ) -> None:
     case = await desk.report()
-    await desk.run(accept_case, desk.clock, desk.notifier, WORKER, case.id)
+    await desk.run(accept_case, AcceptCase, WORKER, case.id)
     desk.clock.advance(hours=3)
 
-    await desk.run(
-        resolve_case, desk.clock, desk.notifier, TZ, WORKER, case.id, "已清理完毕", ["after"]
-    )
+    await desk.run(resolve_case, ResolveCase, WORKER, case.id, "已清理完毕", ("after",))
 
     stored = await desk.case(case.id)
     assert stored.status == CaseStatus.RESOLVED and stored.resolved_at == desk.clock.now()
@@ -118,26 +121,26 @@ async def test_resolving_schedules_the_follow_up_and_drops_the_resolve_deadline(
 
 async def test_a_repair_cannot_be_resolved_without_a_photo(desk: Desk) -> None:
     case = await desk.report(category="repair", text="5号楼楼道灯坏了")
-    await desk.run(accept_case, desk.clock, desk.notifier, WORKER, case.id)
+    await desk.run(accept_case, AcceptCase, WORKER, case.id)
     before = await desk.snapshot(case.id)
 
     with pytest.raises(ValidationFailed) as refused:
-        await desk.run(resolve_case, desk.clock, desk.notifier, TZ, WORKER, case.id, "修好了")
+        await desk.run(resolve_case, ResolveCase, WORKER, case.id, "修好了")
 
     assert refused.value.details["code"] == "evidence_required"
     assert await desk.snapshot(case.id) == before
-    await desk.run(resolve_case, desk.clock, desk.notifier, TZ, WORKER, case.id, "修好了", ["lamp"])
+    await desk.run(resolve_case, ResolveCase, WORKER, case.id, "修好了", ("lamp",))
     assert (await desk.case(case.id)).status == CaseStatus.RESOLVED
 
 
 async def test_resolving_a_case_twice_is_refused(desk: Desk) -> None:
     case = await desk.report()
-    await desk.run(accept_case, desk.clock, desk.notifier, WORKER, case.id)
-    await desk.run(resolve_case, desk.clock, desk.notifier, TZ, WORKER, case.id, "好了")
+    await desk.run(accept_case, AcceptCase, WORKER, case.id)
+    await desk.run(resolve_case, ResolveCase, WORKER, case.id, "好了")
     before = await desk.snapshot(case.id)
 
     with pytest.raises(IllegalTransition):
-        await desk.run(resolve_case, desk.clock, desk.notifier, TZ, WORKER, case.id, "好了")
+        await desk.run(resolve_case, ResolveCase, WORKER, case.id, "好了")
 
     assert await desk.snapshot(case.id) == before
 
@@ -146,8 +149,8 @@ async def test_two_people_accepting_at_once_apply_once(desk: Desk) -> None:
     case = await desk.report()
 
     results = await asyncio.gather(
-        desk.run(accept_case, desk.clock, desk.notifier, WORKER, case.id),
-        desk.run(accept_case, desk.clock, desk.notifier, LEADER, case.id),
+        desk.run(accept_case, AcceptCase, WORKER, case.id),
+        desk.run(accept_case, AcceptCase, LEADER, case.id),
         return_exceptions=True,
     )
 

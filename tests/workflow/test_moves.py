@@ -10,15 +10,21 @@ from gridbot.domain.binding import BindingKind, ChatBinding
 from gridbot.domain.case import CaseLevel, CaseStatus
 from gridbot.domain.errors import IllegalTransition, PermissionDenied, ValidationFailed
 from gridbot.domain.messaging import DueKind
-from gridbot.domain.workflow import (
+from gridbot.services.workflow import (
+    AcceptCase,
+    CaseCommand,
+    EscalateCase,
+    ResolveCase,
+    TransferCase,
     TransferTarget,
+    WhistleCase,
     accept_case,
     escalate_case,
     resolve_case,
     transfer_case,
-    transfer_targets,
+    transfer_options,
     whistle_case,
-    whistle_departments,
+    whistle_options,
 )
 
 from .conftest import (
@@ -29,7 +35,6 @@ from .conftest import (
     POLICE,
     RESIDENT,
     T0,
-    TZ,
     URBAN,
     WORKER,
     WORKER_GROUP,
@@ -40,7 +45,7 @@ from .conftest import (
 async def test_transfer_targets_are_the_other_workers_of_the_community(desk: Desk) -> None:
     case = await desk.report()
 
-    targets = await desk.run(transfer_targets, WORKER, case.id)
+    targets = await desk.run(transfer_options, CaseCommand, WORKER, case.id)
 
     assert targets == [
         TransferTarget(
@@ -59,9 +64,7 @@ async def test_a_transfer_hands_the_case_over_and_tells_the_new_grids_team(desk:
     desk.clock.advance(minutes=10)
     neighbour = await desk.person_id(NEIGHBOUR_WORKER)
 
-    await desk.run(
-        transfer_case, desk.clock, desk.notifier, TZ, WORKER, case.id, neighbour, "在二网格"
-    )
+    await desk.run(transfer_case, TransferCase, WORKER, case.id, neighbour, "在二网格")
 
     stored = await desk.case(case.id)
     assert (stored.status, stored.assignee_id) == (CaseStatus.TRANSFERRED, neighbour)
@@ -94,7 +97,7 @@ async def test_a_transfer_to_someone_who_is_not_a_target_is_refused(desk: Desk) 
 
     for person in (await desk.person_id(RESIDENT), await desk.person_id(WORKER), 99999):
         with pytest.raises(ValidationFailed):
-            await desk.run(transfer_case, desk.clock, desk.notifier, TZ, WORKER, case.id, person)
+            await desk.run(transfer_case, TransferCase, WORKER, case.id, person)
 
     assert await desk.snapshot(case.id) == before
 
@@ -103,17 +106,16 @@ async def test_the_ladder_goes_grid_community_street_department_and_is_on_record
     desk: Desk,
 ) -> None:
     case = await desk.report(category="order", text="小区门口占道经营")
-    await desk.run(accept_case, desk.clock, desk.notifier, WORKER, case.id)
+    await desk.run(accept_case, AcceptCase, WORKER, case.id)
 
-    await desk.run(escalate_case, desk.clock, desk.notifier, TZ, WORKER, case.id, "网格难以协调")
-    await desk.run(accept_case, desk.clock, desk.notifier, COMMUNITY, case.id)
-    await desk.run(escalate_case, desk.clock, desk.notifier, TZ, COMMUNITY, case.id)
-    assert await desk.run(whistle_departments, case.id) == ["police", "urban_management"]
-    await desk.run(
-        whistle_case, desk.clock, desk.notifier, TZ, DISPATCHER, case.id, "urban_management"
-    )
-    await desk.run(accept_case, desk.clock, desk.notifier, URBAN, case.id)
-    await desk.run(resolve_case, desk.clock, desk.notifier, TZ, URBAN, case.id, "已劝离")
+    await desk.run(escalate_case, EscalateCase, WORKER, case.id, "网格难以协调")
+    await desk.run(accept_case, AcceptCase, COMMUNITY, case.id)
+    await desk.run(escalate_case, EscalateCase, COMMUNITY, case.id)
+    departments = await desk.run(whistle_options, CaseCommand, DISPATCHER, case.id)
+    assert departments == ["police", "urban_management"]
+    await desk.run(whistle_case, WhistleCase, DISPATCHER, case.id, "urban_management")
+    await desk.run(accept_case, AcceptCase, URBAN, case.id)
+    await desk.run(resolve_case, ResolveCase, URBAN, case.id, "已劝离")
 
     moves = [
         (e.action, e.level, e.assignee_id)
@@ -138,43 +140,43 @@ async def test_the_ladder_goes_grid_community_street_department_and_is_on_record
 
 async def test_a_department_reports_for_duty_within_two_hours(desk: Desk) -> None:
     case = await desk.report()
-    await desk.run(escalate_case, desk.clock, desk.notifier, TZ, WORKER, case.id)
-    await desk.run(escalate_case, desk.clock, desk.notifier, TZ, COMMUNITY, case.id)
+    await desk.run(escalate_case, EscalateCase, WORKER, case.id)
+    await desk.run(escalate_case, EscalateCase, COMMUNITY, case.id)
     desk.clock.advance(minutes=5)
 
-    await desk.run(whistle_case, desk.clock, desk.notifier, TZ, DISPATCHER, case.id, "police")
+    await desk.run(whistle_case, WhistleCase, DISPATCHER, case.id, "police")
 
     (respond,) = await desk.due(DueKind.RESPOND_DEADLINE)
     assert respond.due_at == desk.clock.now() + timedelta(hours=2)
     card = (await desk.texts(POLICE))[-1]
     assert "吹哨" in card and case.number in card
     with pytest.raises(PermissionDenied):  # the other department's liaison may not 报到
-        await desk.run(accept_case, desk.clock, desk.notifier, URBAN, case.id)
-    await desk.run(accept_case, desk.clock, desk.notifier, POLICE, case.id)
+        await desk.run(accept_case, AcceptCase, URBAN, case.id)
+    await desk.run(accept_case, AcceptCase, POLICE, case.id)
     assert await desk.due(DueKind.RESPOND_DEADLINE) == []
 
 
 async def test_the_street_cannot_escalate_further_but_whistles(desk: Desk) -> None:
     case = await desk.report()
-    await desk.run(escalate_case, desk.clock, desk.notifier, TZ, WORKER, case.id)
-    await desk.run(escalate_case, desk.clock, desk.notifier, TZ, COMMUNITY, case.id)
+    await desk.run(escalate_case, EscalateCase, WORKER, case.id)
+    await desk.run(escalate_case, EscalateCase, COMMUNITY, case.id)
     before = await desk.snapshot(case.id)
 
     with pytest.raises(IllegalTransition):
-        await desk.run(escalate_case, desk.clock, desk.notifier, TZ, DISPATCHER, case.id)
+        await desk.run(escalate_case, EscalateCase, DISPATCHER, case.id)
     with pytest.raises(ValidationFailed):
-        await desk.run(whistle_case, desk.clock, desk.notifier, TZ, DISPATCHER, case.id, "fire")
+        await desk.run(whistle_case, WhistleCase, DISPATCHER, case.id, "fire")
 
     assert await desk.snapshot(case.id) == before
 
 
 async def test_only_the_street_dispatcher_whistles(desk: Desk) -> None:
     case = await desk.report()
-    await desk.run(escalate_case, desk.clock, desk.notifier, TZ, WORKER, case.id)
+    await desk.run(escalate_case, EscalateCase, WORKER, case.id)
     before = await desk.snapshot(case.id)
 
     for person in (COMMUNITY, WORKER, DISPATCHER):  # at community level nobody whistles
         with pytest.raises((PermissionDenied, IllegalTransition)):
-            await desk.run(whistle_case, desk.clock, desk.notifier, TZ, person, case.id, "police")
+            await desk.run(whistle_case, WhistleCase, person, case.id, "police")
 
     assert await desk.snapshot(case.id) == before

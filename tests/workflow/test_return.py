@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from gridbot.domain.case import CaseStatus
+from gridbot.domain.case import CaseStatus, ReturnReason
 from gridbot.domain.errors import IllegalTransition, PermissionDenied, ValidationFailed
-from gridbot.domain.workflow import ReturnReason, accept_case, return_case
+from gridbot.services.workflow import AcceptCase, ReturnCase, accept_case, return_case
 
 from .conftest import NEIGHBOUR_WORKER, RESIDENT, WORKER, Desk
 
@@ -19,8 +19,7 @@ async def test_a_duplicate_is_returned_and_the_reporter_gets_the_other_number(
 
     await desk.run(
         return_case,
-        desk.clock,
-        desk.notifier,
+        ReturnCase,
         WORKER,
         second.id,
         ReturnReason.DUPLICATE,
@@ -41,8 +40,7 @@ async def test_an_out_of_scope_case_is_returned_with_the_workers_note(desk: Desk
 
     await desk.run(
         return_case,
-        desk.clock,
-        desk.notifier,
+        ReturnCase,
         WORKER,
         case.id,
         ReturnReason.OUT_OF_SCOPE,
@@ -66,8 +64,7 @@ async def test_a_duplicate_without_a_valid_other_number_is_refused(
     with pytest.raises(ValidationFailed) as refused:
         await desk.run(
             return_case,
-            desk.clock,
-            desk.notifier,
+            ReturnCase,
             WORKER,
             case.id,
             ReturnReason.DUPLICATE,
@@ -80,13 +77,11 @@ async def test_a_duplicate_without_a_valid_other_number_is_refused(
 
 async def test_a_case_being_handled_can_no_longer_be_returned(desk: Desk) -> None:
     case = await desk.report()
-    await desk.run(accept_case, desk.clock, desk.notifier, WORKER, case.id)
+    await desk.run(accept_case, AcceptCase, WORKER, case.id)
     before = await desk.snapshot(case.id)
 
     with pytest.raises(IllegalTransition):
-        await desk.run(
-            return_case, desk.clock, desk.notifier, WORKER, case.id, ReturnReason.OUT_OF_SCOPE
-        )
+        await desk.run(return_case, ReturnCase, WORKER, case.id, ReturnReason.OUT_OF_SCOPE)
 
     assert await desk.snapshot(case.id) == before
 
@@ -99,8 +94,7 @@ async def test_only_who_handles_the_case_may_return_it(desk: Desk) -> None:
         with pytest.raises(PermissionDenied):
             await desk.run(
                 return_case,
-                desk.clock,
-                desk.notifier,
+                ReturnCase,
                 stranger,
                 case.id,
                 ReturnReason.OUT_OF_SCOPE,
@@ -114,6 +108,6 @@ async def test_an_unknown_reason_is_refused(desk: Desk) -> None:
     before = await desk.snapshot(case.id)
 
     with pytest.raises(ValidationFailed):
-        await desk.run(return_case, desk.clock, desk.notifier, WORKER, case.id, "bored")
+        await desk.run(return_case, ReturnCase, WORKER, case.id, "bored")
 
     assert await desk.snapshot(case.id) == before

@@ -7,10 +7,16 @@ from typing import Any
 
 import pytest
 
-from gridbot.domain.case import Case
+from gridbot.domain.case import Case, ReturnReason
 from gridbot.domain.errors import PermissionDenied
-from gridbot.domain.workflow import (
-    ReturnReason,
+from gridbot.services.workflow import (
+    AcceptCase,
+    AddProgress,
+    EscalateCase,
+    ResolveCase,
+    ReturnCase,
+    TransferCase,
+    WhistleCase,
     accept_case,
     add_progress,
     escalate_case,
@@ -30,7 +36,6 @@ from .conftest import (
     POLICE,
     RESIDENT,
     SUPERVISOR,
-    TZ,
     WORKER,
     Desk,
 )
@@ -62,54 +67,52 @@ async def fresh(desk: Desk) -> Case:
 
 async def accepted(desk: Desk) -> Case:
     case = await fresh(desk)
-    await desk.run(accept_case, desk.clock, desk.notifier, WORKER, case.id)
+    await desk.run(accept_case, AcceptCase, WORKER, case.id)
     return case
 
 
 async def at_the_street(desk: Desk) -> Case:
     case = await fresh(desk)
-    await desk.run(escalate_case, desk.clock, desk.notifier, TZ, WORKER, case.id)
-    await desk.run(escalate_case, desk.clock, desk.notifier, TZ, COMMUNITY, case.id)
+    await desk.run(escalate_case, EscalateCase, WORKER, case.id)
+    await desk.run(escalate_case, EscalateCase, COMMUNITY, case.id)
     return case
 
 
 async def _transfer(desk: Desk, who: int, case: Case) -> Any:
     target = await desk.person_id(NEIGHBOUR_WORKER)
-    return await desk.run(transfer_case, desk.clock, desk.notifier, TZ, who, case.id, target)
+    return await desk.run(transfer_case, TransferCase, who, case.id, target)
 
 
 ACTIONS: dict[str, tuple[Callable[[Desk], Awaitable[Case]], Act, set[str]]] = {
     "accept": (
         fresh,
-        lambda d, who, c: d.run(accept_case, d.clock, d.notifier, who, c.id),
+        lambda d, who, c: d.run(accept_case, AcceptCase, who, c.id),
         ON_THE_GRID,
     ),
     "progress": (
         accepted,
-        lambda d, who, c: d.run(add_progress, d.clock, d.notifier, who, c.id, "进展"),
+        lambda d, who, c: d.run(add_progress, AddProgress, who, c.id, "进展"),
         ON_THE_GRID,
     ),
     "resolve": (
         accepted,
-        lambda d, who, c: d.run(resolve_case, d.clock, d.notifier, TZ, who, c.id, "好了"),
+        lambda d, who, c: d.run(resolve_case, ResolveCase, who, c.id, "好了"),
         ON_THE_GRID,
     ),
     "return": (
         fresh,
-        lambda d, who, c: d.run(
-            return_case, d.clock, d.notifier, who, c.id, ReturnReason.OUT_OF_SCOPE
-        ),
+        lambda d, who, c: d.run(return_case, ReturnCase, who, c.id, ReturnReason.OUT_OF_SCOPE),
         ON_THE_GRID,
     ),
     "transfer": (fresh, _transfer, ON_THE_GRID),
     "escalate": (
         fresh,
-        lambda d, who, c: d.run(escalate_case, d.clock, d.notifier, TZ, who, c.id),
+        lambda d, who, c: d.run(escalate_case, EscalateCase, who, c.id),
         ON_THE_GRID,
     ),
     "whistle": (
         at_the_street,
-        lambda d, who, c: d.run(whistle_case, d.clock, d.notifier, TZ, who, c.id, "police"),
+        lambda d, who, c: d.run(whistle_case, WhistleCase, who, c.id, "police"),
         {"street dispatcher"},
     ),
 }

@@ -1,9 +1,10 @@
-"""The aiogram Bot and Dispatcher, wired with gridbot's middlewares and routers."""
+"""The aiogram Bot and Dispatcher, and the service ``Context`` they hand to handlers."""
 
 from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
+from typing import Protocol
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
@@ -16,13 +17,14 @@ from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisStorage
 
 from gridbot.bot.config import Settings
-from gridbot.bot.menus import CommandMenus, set_default_menus
+from gridbot.bot.i18n import Translator
 from gridbot.bot.middlewares import RequestContextMiddleware
-from gridbot.bot.notifier import BotUsername, OutboxNotifier
+from gridbot.bot.responses import pin_response_models
 from gridbot.bot.templating import Renderer
-from gridbot.domain.ports import Clock
 from gridbot.handlers import build_root_router
-from gridbot.handlers.types import UowFactory
+from gridbot.services.context import Context
+from gridbot.services.notices import BotUsername, Notices
+from gridbot.services.ports import Clock, UnitOfWork
 
 logger = logging.getLogger(__name__)
 
@@ -34,12 +36,41 @@ class SystemClock:
         return datetime.now(UTC)
 
 
+class Store(Protocol):
+    """Where units of work come from (``gridbot.storage.Database``, or a test's fake)."""
+
+    def uow(self) -> UnitOfWork:
+        """A unit of work that writes."""
+        ...
+
+    def reader(self) -> UnitOfWork:
+        """A unit of work that only reads."""
+        ...
+
+
+def build_context(
+    settings: Settings,
+    store: Store,
+    *,
+    clock: Clock | None = None,
+    renderer: Renderer | None = None,
+    bot_username: BotUsername = None,
+) -> Context:
+    """The service context of one bot process; ``bot_username`` (from getMe) builds the
+    deep links of queued messages."""
+    clock = clock or SystemClock()
+    renderer = renderer or Renderer(Translator(settings.locale))
+    notices = Notices(renderer, clock, settings.tz, bot_username=bot_username)
+    return Context(store.uow, store.reader, clock, settings.tz, notices)
+
+
 def build_bot(settings: Settings, *, session: BaseSession | None = None) -> Bot:
     """A Bot on ``TELEGRAM_API_BASE`` (Telegram, or the sandbox stand), HTML parse mode."""
     if settings.bot_token is None:
         raise ValueError("BOT_TOKEN is not set")
     if session is None:
         session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+    pin_response_models()
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,
@@ -55,15 +86,8 @@ def build_storage(settings: Settings) -> BaseStorage:
 
 
 def build_dispatcher(
-    settings: Settings,
-    *,
-    uow_factory: UowFactory,
-    clock: Clock | None = None,
-    renderer: Renderer | None = None,
-    storage: BaseStorage | None = None,
-    bot_username: BotUsername = None,
+    settings: Settings, ctx: Context, *, storage: BaseStorage | None = None
 ) -> Dispatcher:
-    """``bot_username`` (from getMe) builds the deep links of queued messages."""
     storage = storage or build_storage(settings)
     # One update at a time per chat and user: the photos of an album, or a double tap, must
     # not race on the same draft (in Redis, across processes too).
@@ -71,30 +95,10 @@ def build_dispatcher(
         storage.create_isolation() if isinstance(storage, RedisStorage) else SimpleEventIsolation()
     )
     dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
-    renderer = renderer or Renderer()
-    clock = clock or SystemClock()
-    notifier = OutboxNotifier(
-        renderer, clock, default_locale=settings.locale, bot_username=bot_username
-    )
-    dispatcher.update.outer_middleware(
-        RequestContextMiddleware(
-            uow_factory=uow_factory,
-            clock=clock,
-            settings=settings,
-            renderer=renderer,
-            notifier=notifier,
-        )
-    )
-    # Handler data for the joining and language flows: the menu publisher, and the renderer
-    # for answering in a language other than the request's (right after /lang).
-    dispatcher["menus"] = CommandMenus(renderer.translator)
+    renderer = ctx.notices.renderer
+    assert isinstance(renderer, Renderer)
+    dispatcher.update.outer_middleware(RequestContextMiddleware(ctx, renderer))
+    # For answering in a language other than the request's (right after /lang).
     dispatcher["renderer"] = renderer
     dispatcher.include_router(build_root_router())
     return dispatcher
-
-
-async def set_command_menus(bot: Bot, renderer: Renderer) -> None:
-    """The default command menus (bot.menus): residents' commands in private chats, /report
-    and /help in groups. Per-person menus are queued whenever a person's roles change. A Bot
-    API that does not implement setMyCommands must not stop the bot: failures are logged."""
-    await set_default_menus(bot, renderer.translator)

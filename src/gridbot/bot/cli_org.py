@@ -8,17 +8,19 @@ import os
 import secrets
 import sys
 from collections.abc import Awaitable, Callable
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from gridbot.bot.app import build_context
 from gridbot.bot.config import Settings
 from gridbot.bot.orgfile import OrgFileError, read_org_file
 from gridbot.domain.errors import DomainError
 from gridbot.domain.org import OrgUnit, Person, Role
-from gridbot.domain.orgimport import ImportReport, OrgSpec, Tally, import_org
 from gridbot.domain.orgtree import OrgTree
-from gridbot.domain.ports import UnitOfWork
+from gridbot.services.context import Context
+from gridbot.services.orgimport import ImportOrg, ImportReport, OrgSpec, Tally, import_org
+from gridbot.services.ports import UnitOfWork
 from gridbot.storage.database import Database
 from gridbot.storage.migrate import upgrade
 
@@ -42,19 +44,27 @@ def mask_phone(phone: str | None) -> str | None:
     return phone[:head] + "*" * (len(phone) - head - tail) + phone[-tail:]
 
 
-def _run(work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+def _with_context(work: Callable[[Context], Awaitable[T]]) -> T:
+    """Run ``work`` on the database of the settings, migrated to the latest schema."""
+
     async def main() -> T:
-        url = Settings().database_url
-        await asyncio.to_thread(upgrade, url)
-        db = Database(url)
+        settings = Settings()
+        await asyncio.to_thread(upgrade, settings.database_url)
+        db = Database(settings.database_url)
         try:
-            # cast: mypy holds the Protocol's mutable repository attributes invariant
-            async with db.uow() as uow:
-                return await work(cast(UnitOfWork, uow))
+            return await work(build_context(settings, db))
         finally:
             await db.dispose()
 
     return asyncio.run(main())
+
+
+def _reading(work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+    async def read(ctx: Context) -> T:
+        async with ctx.reading() as uow:
+            return await work(uow)
+
+    return _with_context(read)
 
 
 def import_command(args: argparse.Namespace) -> int:
@@ -66,13 +76,11 @@ def import_command(args: argparse.Namespace) -> int:
         print(f"{len(error.problems)} problem(s); nothing was imported", file=sys.stderr)
         return 1
 
-    async def work(uow: UnitOfWork) -> ImportReport:
-        report = await import_org(spec, uow, new_token)
-        await uow.commit()
-        return report
+    async def work(ctx: Context) -> ImportReport:
+        return await import_org(ImportOrg(spec, new_token), ctx)
 
     try:
-        report = _run(work)
+        report = _with_context(work)
     except (DomainError, SQLAlchemyError) as error:
         print(f"import failed, nothing was changed: {error}", file=sys.stderr)
         return 1
@@ -115,7 +123,7 @@ def show_command(args: argparse.Namespace) -> int:
                 lines += await _unit_lines(unit, depth, uow)
         return lines
 
-    lines = _run(work)
+    lines = _reading(work)
     if lines is None:
         print(f"unknown unit code {args.code}", file=sys.stderr)
         return 1
@@ -149,7 +157,7 @@ def link_command(args: argparse.Namespace) -> int:
     async def work(uow: UnitOfWork) -> OrgUnit | None:
         return await uow.org.get_unit(args.code)
 
-    unit = _run(work)
+    unit = _reading(work)
     if unit is None:
         print(f"unknown unit code {args.code}", file=sys.stderr)
         return 1

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from gridbot.domain.patrol_reminders import (
+from gridbot.domain.patrol import (
     DEFAULT_PATROL_TIMES,
     format_patrol_times,
     parse_patrol_times,

@@ -23,12 +23,13 @@ from typing import Any
 
 import aiohttp
 
+from gridbot.bot.app import build_context
 from gridbot.bot.cli_org import new_token
 from gridbot.bot.config import Settings
 from gridbot.bot.orgfile import OrgFileError, read_org_file
-from gridbot.domain.orgimport import OrgSpec, import_org
 from gridbot.sandbox.server import SandboxServer
 from gridbot.sandbox.webchat import register_personas
+from gridbot.services.orgimport import ImportOrg, OrgSpec, import_org
 from gridbot.storage.database import Database
 from gridbot.storage.migrate import upgrade
 
@@ -87,9 +88,8 @@ async def prepare_database(url: str, spec: OrgSpec) -> Database:
     await asyncio.to_thread(upgrade, url)
     database = Database(url)
     try:
-        async with database.uow() as uow:
-            await import_org(spec, uow, new_token)
-            await uow.commit()
+        ctx = build_context(Settings(_env_file=None), database)  # type: ignore[call-arg]
+        await import_org(ImportOrg(spec, new_token), ctx)
     except BaseException:
         await database.dispose()
         raise
@@ -181,7 +181,7 @@ async def run_demo(port: int, db_file: Path, browser: bool, stop: asyncio.Event)
         database = await prepare_database(sqlite_url(db_file), spec)
         await furnish_stand(server, demo_personas(spec))
         settings = demo_settings(url, sqlite_url(db_file))
-        bot = asyncio.create_task(run_bot(settings, stop=stop, uow_factory=database.uow))
+        bot = asyncio.create_task(run_bot(settings, stop=stop, store=database))
         print(f"网页聊天 / Web chat: {url}/", flush=True)
         print(f"数据 / Data: {db_file} · Ctrl-C 停止 / to stop", flush=True)
         if browser:

@@ -2,17 +2,11 @@
 
 ``RequestContextMiddleware`` (outer, on updates) puts into the handler data:
 
-- ``uow_factory``: ``() -> UnitOfWork``; handlers open their own short ``async with``
-- ``clock``: the ``Clock`` port
-- ``settings``: ``Settings``
-- ``locale``: "zh" or "en", from ``choose_locale``
-- ``t``: ``t(msgid, **values) -> str`` in that locale
-- ``render``: ``render(template_name, **context) -> str`` in that locale
-- ``staff``: ``Staff | None``; ``person``: ``Person | None``; ``roles``: a tuple of
-  ``RoleAssignment`` (empty for strangers)
-- ``notifier``: the ``Notifier`` port (queues messages to others in the outbox); use cases
-  take it with ``settings.tz``
-- ``services``: ``Services``, the four above that use cases need, in one piece
+- ``ctx``: the service ``Context`` (units of work, clock, time zone, notices)
+- ``actor``: ``Actor | None``, who is acting, loaded once per update (the person with
+  every role they hold and the org tree around those roles); None for a stranger
+- ``locale``: "zh" or "en"; ``t``: ``t(msgid, **values) -> str`` and ``render``:
+  ``render(template_name, **context) -> str`` in that locale
 
 ``UpdatesInFlight`` (outer, on updates) counts the updates being handled, so that a
 stopping bot lets them finish before it closes its session and database.
@@ -30,13 +24,9 @@ from aiogram import BaseMiddleware, Dispatcher
 from aiogram.enums import ChatType
 from aiogram.types import Chat, TelegramObject, User
 
-from gridbot.bot.config import Settings
-from gridbot.bot.notifier import OutboxNotifier
 from gridbot.bot.templating import Renderer
-from gridbot.domain.notices import Notifier
-from gridbot.domain.people import identify, note_reachable
-from gridbot.domain.ports import Clock
-from gridbot.handlers.types import Services, UowFactory
+from gridbot.services.context import Context
+from gridbot.services.membership import identify
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +86,7 @@ class Localized:
         return self.renderer.render(name, self.locale, **context)
 
     def t(self, msgid: str, /, **values: Any) -> str:
-        text = self.renderer.translator.gettext(self.locale, msgid)
+        text = self.renderer.gettext(self.locale, msgid)
         return text % values if values else text
 
     def install(self, data: dict[str, Any]) -> None:
@@ -104,50 +94,24 @@ class Localized:
 
 
 class RequestContextMiddleware(BaseMiddleware):
-    def __init__(
-        self,
-        *,
-        uow_factory: UowFactory,
-        clock: Clock,
-        settings: Settings,
-        renderer: Renderer,
-        notifier: Notifier | None = None,
-    ) -> None:
-        self.uow_factory = uow_factory
-        self.clock = clock
-        self.settings = settings
+    def __init__(self, ctx: Context, renderer: Renderer) -> None:
+        self.ctx = ctx
         self.renderer = renderer
-        self.notifier: Notifier = notifier or OutboxNotifier(
-            renderer, clock, default_locale=settings.locale
-        )
-        self.services = Services(uow_factory, clock, self.notifier, settings.tz)
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
-        data.update(
-            uow_factory=self.uow_factory,
-            clock=self.clock,
-            settings=self.settings,
-            notifier=self.notifier,
-            services=self.services,
-            staff=None,
-            person=None,
-            roles=(),
-        )
+        data.update(ctx=self.ctx, actor=None)
         # The locale is installed before the lookup, so the error handler can still answer
         # in the user's language if the database fails.
         telegram_language = user.language_code if user else None
         self._localize(data, None, telegram_language)
         if user is not None and not user.is_bot:
             chat: Chat | None = data.get("event_chat")
-            async with self.uow_factory() as uow:
-                staff = await identify(uow, user.id)
-                in_private = chat is not None and chat.type == ChatType.PRIVATE
-                if staff is not None and in_private and await note_reachable(uow, staff.person):
-                    await uow.commit()
-            if staff is not None:
-                data.update(staff=staff, person=staff.person, roles=tuple(staff.roles))
-                self._localize(data, staff.person.language, telegram_language)
+            in_private = chat is not None and chat.type == ChatType.PRIVATE
+            actor = await identify(self.ctx, user.id, in_private=in_private)
+            if actor is not None:
+                data["actor"] = actor
+                self._localize(data, actor.person.language, telegram_language)
         return await handler(event, data)
 
     def _localize(

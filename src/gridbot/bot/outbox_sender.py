@@ -28,10 +28,10 @@ released. (On SQLite a transaction cut off mid-statement can keep the write lock
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import inspect
 import logging
 import time
+from asyncio import FIRST_COMPLETED
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -54,7 +54,7 @@ from pydantic import ValidationError
 
 from gridbot.bot.scheduler import make_worker_id
 from gridbot.domain.messaging import ChatKind, OutboxMessage, OutboxStatus
-from gridbot.domain.ports import Clock, UnitOfWork
+from gridbot.services.ports import Clock, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +163,7 @@ class OutboxSender:
         uow_factory: Callable[[], UnitOfWork],
         clock: Clock,
         *,
+        reader: Callable[[], UnitOfWork] | None = None,
         global_rate: float = 30,
         private_interval: float = 1.0,
         group_per_minute: int = 20,
@@ -182,6 +183,8 @@ class OutboxSender:
     ) -> None:
         self._bot = bot
         self._uow_factory = uow_factory
+        # Polling only reads: on SQLite a reading unit of work never waits for writers.
+        self._reader = reader or uow_factory
         self._clock = clock
         # Telegram's global limit is approximate ("about 30 per second"), so a leaky bucket
         # fits it: its small capacity absorbs late timer wake-ups, which a strict window
@@ -204,6 +207,7 @@ class OutboxSender:
         self._finished_while_polling: set[int] | None = None
         self._global_ready = 0.0
         self._floods: deque[tuple[float, int]] = deque()
+        self._wake = asyncio.Event()
         self._write_lock = asyncio.Lock()
         self._writes: set[asyncio.Task[None]] = set()
         self.worker_id = worker_id or make_worker_id()
@@ -228,13 +232,22 @@ class OutboxSender:
                     log.warning("outbox sender %s lost the lease", self.worker_id)
                     await self._cancel_lanes()
                 self.limits.forget_idle()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), self._poll_interval)
+                await self._pause(stop)
         finally:
             await self._cancel_lanes()
             await asyncio.gather(*self._writes, return_exceptions=True)
             await self._release_lease()
             log.info("outbox sender %s stopped", self.worker_id)
+
+    async def _pause(self, stop: asyncio.Event) -> None:
+        """Until the next poll: ``poll_interval``, a wake-up, or the stop."""
+        waits = {asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._wake.wait())}
+        try:
+            await asyncio.wait(waits, timeout=self._poll_interval, return_when=FIRST_COMPLETED)
+        finally:
+            for waiting in waits:
+                waiting.cancel()
+        self._wake.clear()
 
     @property
     def is_leader(self) -> bool:
@@ -280,9 +293,13 @@ class OutboxSender:
     async def _poll(self) -> int:
         self._finished_while_polling = set()
         try:
-            async with self._uow_factory() as uow:
+            async with self._reader() as uow:
                 limit = self._batch + len(self._inflight)
-                rows = await uow.outbox.pending(self._clock.now(), limit)
+                ids = await uow.outbox.pending_ids(self._clock.now(), limit)
+                # Most pending rows are usually in flight already (a chat waiting on its
+                # limit): only the others are read whole.
+                wanted = [i for i in ids if i not in self._inflight]
+                rows = await uow.outbox.many(wanted) if wanted else []
             # A row finished during the read may still come back from it: skip it too.
             skip = self._inflight | self._finished_while_polling
         finally:
@@ -291,6 +308,10 @@ class OutboxSender:
         for row in fresh:
             self._dispatch(row)
         return len(fresh)
+
+    def wake(self) -> None:
+        """New messages were committed: poll now instead of at the next interval."""
+        self._wake.set()
 
     def _dispatch(self, message: OutboxMessage) -> None:
         assert message.id is not None

@@ -10,11 +10,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 import sys
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import cast
 from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
@@ -23,18 +23,17 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 from pydantic import ValidationError
 
-from gridbot.bot.app import SystemClock, build_bot, build_dispatcher, set_command_menus
+from gridbot.bot.app import Store, SystemClock, build_bot, build_context, build_dispatcher
 from gridbot.bot.config import Settings
 from gridbot.bot.group_hooks import GroupHooks
+from gridbot.bot.i18n import Translator
+from gridbot.bot.jobs import register_jobs, start_patrol_reminders
+from gridbot.bot.menus import set_default_menus
 from gridbot.bot.middlewares import UpdatesInFlight
-from gridbot.bot.notifier import OutboxNotifier
 from gridbot.bot.outbox_sender import OutboxSender
 from gridbot.bot.scheduler import DueScheduler
 from gridbot.bot.templating import Renderer
-from gridbot.bot.wish_patrol_jobs import register_wish_and_patrol_jobs, start_patrol_reminders
-from gridbot.bot.workflow_jobs import register_workflow_jobs
-from gridbot.domain.ports import Clock
-from gridbot.handlers.types import UowFactory
+from gridbot.services.ports import Clock
 from gridbot.storage.database import Database
 from gridbot.storage.migrate import upgrade
 
@@ -44,17 +43,11 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DRAIN_SECONDS = 10.0  # how long a stopping bot waits for the updates being handled
 
 
-def units_of_work(database: Database) -> UowFactory:
-    # SqlUnitOfWork is a UnitOfWork; mypy disagrees only because the Protocol declares its
-    # repositories as mutable attributes (invariant) and SqlUnitOfWork their concrete types.
-    return cast(UowFactory, database.uow)
-
-
 @contextlib.asynccontextmanager
 async def bot_services(
     settings: Settings,
     stop: asyncio.Event,
-    uow_factory: UowFactory | None = None,
+    store: Store | None = None,
     clock: Clock | None = None,
     in_flight: UpdatesInFlight | None = None,
 ) -> AsyncIterator[tuple[Bot, Dispatcher]]:
@@ -64,60 +57,71 @@ async def bot_services(
     lets end-to-end tests move time for deadlines; ``in_flight`` lets them watch the
     updates being handled."""
     async with contextlib.AsyncExitStack() as stack:
-        if uow_factory is None:
+        if store is None:
             await asyncio.to_thread(upgrade, settings.database_url)
             database = Database(settings.database_url)
             stack.push_async_callback(database.dispose)
-            uow_factory = units_of_work(database)
-        clock, renderer = clock or SystemClock(), Renderer()
+            store = database
+        renderer = Renderer(Translator(settings.locale))
         bot = build_bot(settings)
         stack.push_async_callback(bot.session.close)
         username = await _bot_username(bot)
-        dispatcher = build_dispatcher(
-            settings,
-            uow_factory=uow_factory,
-            clock=clock,
-            renderer=renderer,
-            bot_username=username,
+        ctx = build_context(
+            settings, store, clock=clock or SystemClock(), renderer=renderer, bot_username=username
         )
+        dispatcher = build_dispatcher(settings, ctx)
         in_flight = in_flight or UpdatesInFlight()
         in_flight.attach(dispatcher)
-        groups = GroupHooks(uow_factory)  # unreachable groups unbound, migrated ones followed
+        groups = GroupHooks(ctx)  # unreachable groups unbound, migrated ones followed
         sender = OutboxSender(
-            bot, uow_factory, clock, on_unreachable=groups.unreachable, on_migrate=groups.migrated
+            bot,
+            store.uow,
+            ctx.clock,
+            reader=store.reader,
+            on_unreachable=groups.unreachable,
+            on_migrate=groups.migrated,
         )
+        if isinstance(store, Database):  # its commits wake the sender
+            store.outbox_listeners.append(sender.wake)
+            stack.callback(store.outbox_listeners.remove, sender.wake)
         sending = asyncio.create_task(sender.run(stop))
         stack.push_async_callback(asyncio.wait_for, sending, None)
-        scheduler = DueScheduler(uow_factory, clock)
-        notifier = OutboxNotifier(
-            renderer, clock, default_locale=settings.locale, bot_username=username
-        )
-        register_workflow_jobs(scheduler, notifier, clock, settings)
-        register_wish_and_patrol_jobs(scheduler, notifier, clock, settings)
-        await start_patrol_reminders(uow_factory, clock, settings)
-        # INTEGRATION POINT: register a handler per DueKind here (scheduler.register(kind, fn))
-        # as the use cases that create due items land; the scheduler drops unhandled kinds.
+        scheduler = DueScheduler(store.uow, ctx.clock)
+        register_jobs(scheduler, ctx, settings)
+        await start_patrol_reminders(ctx, settings)
         scheduler.start()
         stack.push_async_callback(scheduler.shutdown)
         stack.callback(stop.set)
         stack.push_async_callback(in_flight.drain, DRAIN_SECONDS)
-        await set_command_menus(bot, renderer)
+        # Residents' commands by default; a menu failure must not stop the bot (logged).
+        await set_default_menus(bot, renderer.translator)
+        settle_the_heap()
+        stack.callback(gc.unfreeze)
         yield bot, dispatcher
+
+
+def settle_the_heap() -> None:
+    """Everything built at start-up (modules, aiogram's and pydantic's models, templates)
+    lives as long as the process: move it out of the garbage collector's sight. Otherwise
+    each full collection walks some 300,000 objects and stops the event loop for 100-250 ms
+    (docs/benchmarks.md)."""
+    gc.collect()
+    gc.freeze()
 
 
 async def run_bot(
     settings: Settings,
     *,
     stop: asyncio.Event,
-    uow_factory: UowFactory | None = None,
+    store: Store | None = None,
     clock: Clock | None = None,
     in_flight: UpdatesInFlight | None = None,
 ) -> None:
     """Long polling until ``stop`` is set (the demo and end-to-end tests run it in-process).
 
-    Without ``uow_factory`` the database of ``settings.database_url`` is migrated and used.
+    Without ``store`` the database of ``settings.database_url`` is migrated and used.
     """
-    services = bot_services(settings, stop, uow_factory, clock, in_flight)
+    services = bot_services(settings, stop, store, clock, in_flight)
     async with services as (bot, dispatcher):
         await _drop_webhook(bot)
         started = asyncio.Event()

@@ -22,7 +22,7 @@ from datetime import timedelta
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from gridbot.domain.messaging import DueItem, DueKind
-from gridbot.domain.ports import Clock, UnitOfWork
+from gridbot.services.ports import Clock, UnitOfWork
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-from gridbot.bot.commands import COMMANDS, commands_of
-from gridbot.bot.i18n import Translator
+from gridbot.bot.i18n import Translator, normalize_locale
+from gridbot.services.notices.commands import COMMANDS, commands_of
 
 _BLANK_LINES = re.compile(r"\n{3,}")
 
@@ -36,6 +36,13 @@ class Renderer:
         """The rendered message, without surrounding blank space or runs of blank lines."""
         text = self.environment(locale).get_template(name).render(**context)
         return _BLANK_LINES.sub("\n\n", text).strip()
+
+    def gettext(self, locale: str, msgid: str) -> str:
+        return self.translator.gettext(locale, msgid)
+
+    def locale_for(self, language: str | None) -> str:
+        """The supported locale of a saved language, else the default one."""
+        return normalize_locale(language) or self.translator.default_locale
 
     def _build(self, locale: str) -> Environment:
         environment = Environment(

@@ -48,6 +48,13 @@ class RatingValue(StrEnum):
     UNSATISFIED = "unsatisfied"  # 不满意
 
 
+class ReturnReason(StrEnum):
+    """Why a case is returned (退回) instead of being taken up."""
+
+    DUPLICATE = "duplicate"  # 重复: the same problem is already a case
+    OUT_OF_SCOPE = "out_of_scope"  # 不属于受理范围
+
+
 class VisitOutcome(StrEnum):
     NO_RECURRENCE = "no_recurrence"  # 回访正常
     RECURRED = "recurred"  # 问题反复
@@ -58,6 +65,13 @@ class Location:
     latitude: float | None = None
     longitude: float | None = None
     address: str | None = None
+
+    @property
+    def point(self) -> tuple[float, float] | None:
+        """(latitude, longitude) when the place was shared on a map."""
+        if self.latitude is None or self.longitude is None:
+            return None
+        return self.latitude, self.longitude
 
 
 @dataclass

@@ -7,14 +7,17 @@ for quiet hours.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta, tzinfo
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
-from gridbot.domain.case import Priority
+from gridbot.domain.case import CaseLevel, Priority
 from gridbot.domain.org import Category
 
 END_OF_DAY = time(23, 59, 59)
 DAY_HOURS = 24
+URGENT_FACTOR = 0.5
+DEPARTMENT_RESPOND_HOURS = 2.0  # a whistled department reports for duty within this
+# 逐级呼叫: how long each step up the chain waits before the next one is called.
+CALL_UP_SPACING = {Priority.NORMAL: timedelta(minutes=30), Priority.URGENT: timedelta(minutes=10)}
 
 
 def _aware(at: datetime, name: str) -> None:
@@ -22,20 +25,14 @@ def _aware(at: datetime, name: str) -> None:
         raise ValueError(f"{name} must be a timezone-aware datetime, got {at!r}")
 
 
-def _zone(tz: tzinfo | str) -> tzinfo:
-    return ZoneInfo(tz) if isinstance(tz, str) else tz
-
-
-def end_of_local_day(at: datetime, tz: tzinfo | str) -> datetime:
+def end_of_local_day(at: datetime, tz: tzinfo) -> datetime:
     """23:59:59 local time on the local day ``at`` falls on, in UTC."""
     _aware(at, "at")
-    zone = _zone(tz)
-    local_day = at.astimezone(zone).date()
-    return datetime.combine(local_day, END_OF_DAY, tzinfo=zone).astimezone(UTC)
+    return end_of_local_date(at.astimezone(tz).date(), tz)
 
 
 def compute_deadlines(
-    category: Category, priority: Priority, created_at: datetime, tz: tzinfo | str
+    category: Category, priority: Priority, created_at: datetime, tz: tzinfo
 ) -> tuple[datetime, datetime]:
     """``(respond_by, resolve_by)`` of a new case, in UTC.
 
@@ -43,13 +40,13 @@ def compute_deadlines(
     ends at 23:59:59 local time of the day it falls on.
     """
     _aware(created_at, "created_at")
-    factor = 0.5 if priority == Priority.URGENT else 1.0
-    respond_hours = category.respond_hours * factor
-    resolve_hours = category.resolve_hours * factor
+    factor = URGENT_FACTOR if priority == Priority.URGENT else 1.0
+    respond_in = category.respond_hours * factor
+    resolve_in = category.resolve_hours * factor
     start = created_at.astimezone(UTC)
-    respond_by = start + timedelta(hours=respond_hours)
-    resolve_by = start + timedelta(hours=resolve_hours)
-    if resolve_hours >= DAY_HOURS:
+    respond_by = start + timedelta(hours=respond_in)
+    resolve_by = start + timedelta(hours=resolve_in)
+    if resolve_in >= DAY_HOURS:
         resolve_by = end_of_local_day(resolve_by, tz)
     return respond_by, resolve_by
 
@@ -60,12 +57,10 @@ def follow_up_due(resolved_at: datetime, category: Category) -> datetime:
     return resolved_at.astimezone(UTC) + timedelta(days=category.follow_up_days)
 
 
-def in_quiet_hours(
-    at: datetime, tz: tzinfo | str, start: time = time(22), end: time = time(7)
-) -> bool:
+def in_quiet_hours(at: datetime, tz: tzinfo, start: time = time(22), end: time = time(7)) -> bool:
     """Whether ``at`` falls in [start, end) local time; the span may cross midnight."""
     _aware(at, "at")
-    local = at.astimezone(_zone(tz)).time().replace(tzinfo=None)
+    local = at.astimezone(tz).time().replace(tzinfo=None)
     if start == end:
         return False
     if start < end:
@@ -74,15 +69,37 @@ def in_quiet_hours(
 
 
 def defer_past_quiet_hours(
-    at: datetime, tz: tzinfo | str, start: time = time(22), end: time = time(7)
+    at: datetime, tz: tzinfo, start: time = time(22), end: time = time(7)
 ) -> datetime:
     """A non-urgent reminder due in quiet hours moves to their end; others stay. In UTC."""
     if not in_quiet_hours(at, tz, start, end):
         return at.astimezone(UTC)
-    zone = _zone(tz)
-    local = at.astimezone(zone)
+    local = at.astimezone(tz)
     day = local.date()
     # Before midnight the quiet hours end tomorrow; after midnight they end today.
     if start > end and local.time().replace(tzinfo=None) >= start:
         day += timedelta(days=1)
-    return datetime.combine(day, end, tzinfo=zone).astimezone(UTC)
+    return datetime.combine(day, end, tzinfo=tz).astimezone(UTC)
+
+
+def respond_hours(
+    category: Category, priority: Priority, level: CaseLevel, department: str | None = None
+) -> float:
+    """How long a new holder has to accept: a department by its own deadline (the
+    category's when it is that department's category), urgent cases in half the time."""
+    hours = category.respond_hours
+    if level == CaseLevel.DEPARTMENT and category.department != department:
+        hours = DEPARTMENT_RESPOND_HOURS
+    return hours * (URGENT_FACTOR if priority == Priority.URGENT else 1.0)
+
+
+def next_call_up(now: datetime, priority: Priority, tz: tzinfo) -> datetime:
+    """When the next step of a deadline chase runs: urgent cases at once after the spacing,
+    others past the quiet hours."""
+    at = now + CALL_UP_SPACING[priority]
+    return at if priority == Priority.URGENT else defer_past_quiet_hours(at, tz)
+
+
+def end_of_local_date(day: date, tz: tzinfo) -> datetime:
+    """23:59:59 local time of a calendar day (a wish's wanted-by date), in UTC."""
+    return datetime.combine(day, END_OF_DAY, tzinfo=tz).astimezone(UTC)

@@ -41,3 +41,47 @@ class NotBound(DomainError):
 
 class RateLimited(DomainError):
     code = "rate_limited"
+
+
+class UnknownLink(NotFound):
+    """A join link, invite or bind link that names nothing (mistyped, or from another bot)."""
+
+    code = "unknown_link"
+
+
+class InviteTaken(PermissionDenied):
+    """The invite was already accepted from another Telegram account."""
+
+    code = "invite_taken"
+
+
+class NotJoinable(ValidationFailed):
+    """Residents join grids and buildings only; groups are bound to them only."""
+
+    code = "not_joinable"
+
+
+class UnknownUnit(NotFound):
+    code = "unknown_unit"
+
+
+class GroupNotBound(DomainError):
+    code = "group_not_bound"
+
+
+class AlreadyClaimed(IllegalTransition):
+    """Someone else claimed the wish first."""
+
+    code = "already_claimed"
+
+
+class PatrolUnderWay(IllegalTransition):
+    """The person already has an open patrol."""
+
+    code = "patrol_under_way"
+
+
+class NoPatrol(IllegalTransition):
+    """The person has no open patrol to end."""
+
+    code = "no_patrol"

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gridbot.domain.membership import UnknownLink
-from gridbot.domain.org import OrgUnit, Role, UnitLevel
+from gridbot.domain.errors import UnknownLink
+from gridbot.domain.org import OrgUnit, UnitLevel
 from gridbot.domain.orgtree import OrgTree
-from gridbot.domain.ports import UnitOfWork
 
 ROOT = ""  # the picker's first screen: the streets
 
@@ -23,11 +22,9 @@ class PickerStep:
     current: OrgUnit | None = None  # the grid the person lives in now
 
 
-async def pick_step(uow: UnitOfWork, telegram_id: int, code: str) -> PickerStep:
+def picker_step(tree: OrgTree, code: str, current: OrgUnit | None) -> PickerStep:
     """The screen for ``code``: ROOT lists the streets, a street its communities, a
     community its grids, and a grid asks to confirm. Only units with grids below are shown."""
-    tree = OrgTree(await uow.org.list_units())
-    current = await _current_grid(uow, tree, telegram_id)
     if code == ROOT:
         return PickerStep(None, _with_grids(tree, tree.at_level(UnitLevel.STREET)), current=current)
     if code not in tree:
@@ -59,13 +56,3 @@ def _back_of(tree: OrgTree, unit: OrgUnit) -> str:
     if parent is None or parent.level not in (UnitLevel.STREET, UnitLevel.COMMUNITY):
         return ROOT
     return parent.code
-
-
-async def _current_grid(uow: UnitOfWork, tree: OrgTree, telegram_id: int) -> OrgUnit | None:
-    person = await uow.people.by_telegram_id(telegram_id)
-    if person is None or person.id is None:
-        return None
-    for role in await uow.people.roles_of(person.id):
-        if role.role == Role.RESIDENT and role.unit_code in tree:
-            return tree.grid_of(role.unit_code)
-    return None

@@ -46,8 +46,8 @@ class CaseAction(StrEnum):
 
 A = CaseAction
 
-_WAITING = (S.SUBMITTED, S.ASSIGNED, S.ESCALATED, S.TRANSFERRED)  # nobody has accepted it yet
-_OPEN = (*_WAITING, S.IN_PROGRESS)
+WAITING = (S.SUBMITTED, S.ASSIGNED, S.ESCALATED, S.TRANSFERRED)  # nobody has accepted it yet
+OPEN = (*WAITING, S.IN_PROGRESS)
 _HANDED_OVER = (S.ESCALATED, S.TRANSFERRED)  # the new assignee accepts
 
 
@@ -68,9 +68,9 @@ ISSUE_TRANSITIONS: Table = {
     **{(s, A.ESCALATE): S.ESCALATED for s in (S.ASSIGNED, S.IN_PROGRESS, *_HANDED_OVER)},
     **{(s, A.WHISTLE): S.ESCALATED for s in (S.IN_PROGRESS, *_HANDED_OVER)},
     **{(s, A.TRANSFER): S.TRANSFERRED for s in (S.ASSIGNED, S.IN_PROGRESS, *_HANDED_OVER)},
-    **{(s, A.REJECT): S.REJECTED for s in _WAITING},
-    **{(s, A.CANCEL): S.CANCELLED for s in _OPEN},
-    **_same_status((A.URGE, A.ADD_INFO), _OPEN),
+    **{(s, A.REJECT): S.REJECTED for s in WAITING},
+    **{(s, A.CANCEL): S.CANCELLED for s in OPEN},
+    **_same_status((A.URGE, A.ADD_INFO), OPEN),
     (S.RESOLVED, A.RATE_SATISFIED): S.CLOSED,
     (S.RESOLVED, A.RATE_BASIC): S.CLOSED,
     (S.RESOLVED, A.RATE_UNSATISFIED): S.IN_PROGRESS,

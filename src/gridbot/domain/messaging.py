@@ -22,10 +22,9 @@ class OutboxStatus(StrEnum):
 
 @dataclass
 class OutboxMessage:
-    """A Bot API call to make: ``method`` (sendMessage, sendPhoto, ...) with its JSON params.
-
-    Written in the same transaction as the change that caused it; the sender delivers it.
-    """
+    """A message the bot must deliver to ``chat_id``, written in the same transaction as
+    the change that caused it. ``method`` and ``params`` say how; the domain never reads
+    them (the notices write them, the outbox sender delivers them)."""
 
     chat_id: int
     method: str

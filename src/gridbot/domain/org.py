@@ -39,6 +39,11 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+GRID_LEADERS = (Role.GRID_LEADER, Role.BRANCH_SECRETARY)
+# Who may take up a micro-wish (认领): party members and volunteers of the grid.
+WISH_HELPERS = (Role.PARTY_MEMBER, Role.SERVICE_SPECIALIST, Role.BUILDING_LEADER)
+
+
 @dataclass
 class OrgUnit:
     code: str

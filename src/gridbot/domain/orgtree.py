@@ -18,7 +18,12 @@ PARENT_LEVEL: dict[UnitLevel, UnitLevel | None] = {
 
 
 class OrgTree:
-    """An in-memory view of the org units, for routing, permissions and reports."""
+    """An in-memory view of the org units, for routing, permissions and reports.
+
+    A tree may be partial: the units around a few others (each with its chain up to the
+    district) answer routing and permission questions without loading a whole district;
+    ``children`` and ``descendants`` then only know the units that were loaded.
+    """
 
     def __init__(self, units: Iterable[OrgUnit]) -> None:
         self._units: dict[str, OrgUnit] = {}
@@ -45,6 +50,15 @@ class OrgTree:
 
     def __len__(self) -> int:
         return len(self._units)
+
+    def covers(self, codes: Iterable[str]) -> bool:
+        """Whether every one of ``codes`` is in this tree."""
+        return all(code in self._units for code in codes)
+
+    def merged(self, units: Iterable[OrgUnit]) -> OrgTree:
+        """This tree with more units (a unit it already holds stays as it is)."""
+        extra = [unit for unit in units if unit.code not in self._units]
+        return self if not extra else OrgTree([*self._units.values(), *extra])
 
     def get(self, code: str) -> OrgUnit:
         """The unit with this code; raises NotFound."""

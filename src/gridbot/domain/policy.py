@@ -14,12 +14,10 @@ from gridbot.domain.care import CarePerson
 from gridbot.domain.case import Case, CaseLevel
 from gridbot.domain.errors import PermissionDenied
 from gridbot.domain.lifecycle import CaseAction
-from gridbot.domain.org import Role, Staff
+from gridbot.domain.org import GRID_LEADERS, WISH_HELPERS, Role, Staff
 from gridbot.domain.orgtree import OrgTree
 
 R = Role
-GRID_LEADERS = (R.GRID_LEADER, R.BRANCH_SECRETARY)
-WISH_HELPERS = (R.PARTY_MEMBER, R.SERVICE_SPECIALIST, R.BUILDING_LEADER)
 # "An authorized worker binds a group": admins, and the grid's own team and community staff
 # for the units they hold (a building leader only their building).
 GROUP_BINDERS = (

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from gridbot.domain.case import Case, CaseLevel
 from gridbot.domain.errors import IllegalTransition, NoAssignee
-from gridbot.domain.org import Category, Person, Role, RoleAssignment, UnitLevel
+from gridbot.domain.org import WISH_HELPERS, Category, Person, Role, RoleAssignment, UnitLevel
 from gridbot.domain.orgtree import OrgTree
 
 Target = tuple[CaseLevel, str, int]
@@ -172,3 +172,26 @@ def call_up_chain(case: Case, tree: OrgTree, assignments: Sequence[RoleAssignmen
         if person is not None and person not in chain:
             chain.append(person)
     return chain
+
+
+def grid_secretary(
+    tree: OrgTree, assignments: Sequence[RoleAssignment], grid_code: str
+) -> list[int]:
+    """The on-duty branch secretary (支部书记) of the grid, else of its community: the one
+    who hears of every hand-over on the grid. ``assignments`` must hold both units' roles."""
+    for unit in (tree.grid_of(grid_code), tree.ancestor_at(grid_code, UnitLevel.COMMUNITY)):
+        found = holders(assignments, [Role.BRANCH_SECRETARY], [unit.code]) if unit else []
+        if found:
+            return found[:1]
+    return []
+
+
+def wish_helpers(assignments: Iterable[RoleAssignment], reporter_id: int | None) -> list[int]:
+    """Who may take a wish up: the party members, service specialists and building leaders
+    among ``assignments`` (those of its grid and the grid's buildings), in role order, each
+    once, never its reporter."""
+    found: dict[int, None] = {}
+    for assignment in assignments:
+        if assignment.role in WISH_HELPERS and assignment.person_id != reporter_id:
+            found.setdefault(assignment.person_id, None)
+    return list(found)

@@ -16,7 +16,7 @@ from aiogram.filters import ExceptionTypeFilter
 from aiogram.types import ErrorEvent, Message
 
 from gridbot.domain.errors import DomainError
-from gridbot.handlers.types import Render
+from gridbot.handlers.common.types import Render
 
 logger = logging.getLogger(__name__)
 

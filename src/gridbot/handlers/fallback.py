@@ -11,7 +11,7 @@ from aiogram.enums import ChatType
 from aiogram.filters import StateFilter
 from aiogram.types import CallbackQuery, Message
 
-from gridbot.handlers.types import Render, Translate
+from gridbot.handlers.common.types import Render, Translate
 
 LONGEST_ECHOED_COMMAND = 64
 

@@ -18,19 +18,20 @@ from aiogram.filters import (
 )
 from aiogram.types import ChatMemberUpdated, Message
 
-from gridbot.domain.groups import (
+from gridbot.handlers.common.types import Render
+from gridbot.services.context import Actor, Context
+from gridbot.services.groups import (
+    BindByLink,
+    BindGroup,
     GroupChat,
-    bind_by_code,
-    bind_by_token,
+    Unbind,
+    bind_by_link,
+    bind_group,
     bot_removed,
     greet_newcomers,
     group_migrated,
     unbind,
 )
-from gridbot.domain.notices import Notifier
-from gridbot.domain.org import Staff
-from gridbot.domain.ports import Clock
-from gridbot.handlers.types import Render, UowFactory
 
 GROUPS = {ChatType.GROUP, ChatType.SUPERGROUP}
 BIND_PREFIX = "b_"
@@ -46,53 +47,40 @@ async def on_bot_added(event: ChatMemberUpdated, bot: Bot, render: Render) -> No
     await bot.send_message(event.chat.id, render("groups/added.html.j2", bot_username=me.username))
 
 
-async def on_bot_removed(event: ChatMemberUpdated, uow_factory: UowFactory) -> None:
-    async with uow_factory() as uow:
-        await bot_removed(uow, event.chat.id)
-        await uow.commit()
+async def on_bot_removed(event: ChatMemberUpdated, ctx: Context) -> None:
+    await bot_removed(ctx, event.chat.id)
 
 
 async def cmd_bind(
     message: Message,
     command: CommandObject,
-    uow_factory: UowFactory,
-    clock: Clock,
-    staff: Staff | None,
+    ctx: Context,
+    actor: Actor | None,
     render: Render,
 ) -> None:
     code, *rest = (command.args or "").split() or [""]
     if not code or rest not in ([], [WORKER_GROUP]):
         await message.answer(render("groups/bind_usage.html.j2"))
         return
-    async with uow_factory() as uow:
-        bound = await bind_by_code(
-            uow, clock, staff, group_chat(message), code, worker_group=bool(rest)
-        )
-        await uow.commit()
+    request = BindGroup(actor, group_chat(message), code, worker_group=bool(rest))
+    bound = await bind_group(request, ctx)
     await message.answer(render("groups/bound.html.j2", bound=bound))
 
 
 async def cmd_bind_by_link(
     message: Message,
     command: CommandObject,
-    uow_factory: UowFactory,
-    clock: Clock,
-    staff: Staff | None,
+    ctx: Context,
+    actor: Actor | None,
     render: Render,
 ) -> None:
     token = (command.args or "")[len(BIND_PREFIX) :]
-    async with uow_factory() as uow:
-        bound = await bind_by_token(uow, clock, staff, group_chat(message), token)
-        await uow.commit()
+    bound = await bind_by_link(BindByLink(actor, group_chat(message), token), ctx)
     await message.answer(render("groups/bound.html.j2", bound=bound))
 
 
-async def cmd_unbind(
-    message: Message, uow_factory: UowFactory, staff: Staff | None, render: Render
-) -> None:
-    async with uow_factory() as uow:
-        binding = await unbind(uow, staff, message.chat.id)
-        await uow.commit()
+async def cmd_unbind(message: Message, ctx: Context, actor: Actor | None, render: Render) -> None:
+    binding = await unbind(Unbind(actor, message.chat.id), ctx)
     await message.answer(render("groups/unbound.html.j2", binding=binding))
 
 
@@ -100,22 +88,16 @@ async def cmd_bind_in_private(message: Message, render: Render) -> None:
     await message.answer(render("groups/bind_in_private.html.j2"))
 
 
-async def on_migrated(message: Message, uow_factory: UowFactory) -> None:
+async def on_migrated(message: Message, ctx: Context) -> None:
     old, new = message.chat.id, message.migrate_to_chat_id
     if message.migrate_from_chat_id is not None:
         old, new = message.migrate_from_chat_id, message.chat.id
     assert new is not None
-    async with uow_factory() as uow:
-        await group_migrated(uow, old, new)
-        await uow.commit()
+    await group_migrated(ctx, old, new)
 
 
-async def on_newcomers(
-    message: Message, uow_factory: UowFactory, clock: Clock, notifier: Notifier
-) -> None:
-    async with uow_factory() as uow:
-        await greet_newcomers(uow, clock, notifier, message.chat.id)
-        await uow.commit()
+async def on_newcomers(message: Message, ctx: Context) -> None:
+    await greet_newcomers(ctx, message.chat.id)
 
 
 def _humans(members: list[object]) -> bool:

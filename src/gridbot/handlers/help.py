@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from aiogram import Router
 from aiogram.filters import Command
 from aiogram.types import Message
 
-from gridbot.domain.org import RoleAssignment
-from gridbot.domain.people import command_groups
-from gridbot.handlers.types import Render
+from gridbot.handlers.common.types import Render
+from gridbot.services.context import Actor
+from gridbot.services.notices.commands import command_groups
 
 
-async def cmd_help(message: Message, render: Render, roles: Sequence[RoleAssignment]) -> None:
+async def cmd_help(message: Message, render: Render, actor: Actor | None) -> None:
+    roles = actor.roles if actor is not None else []
     await message.answer(render("help.html.j2", groups=command_groups(roles)))
 
 

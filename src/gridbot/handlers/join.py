@@ -6,25 +6,25 @@ from __future__ import annotations
 from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import CommandObject, CommandStart
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, User
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from gridbot.domain.gridpicker import PickerStep, pick_step
-from gridbot.domain.membership import (
-    MenuPublisher,
-    TelegramUser,
+from gridbot.domain.gridpicker import PickerStep
+from gridbot.handlers.common.answers import telegram_user
+from gridbot.handlers.common.callbacks import JoinGridCallback, UnitPickCallback
+from gridbot.handlers.common.types import Render, Translate
+from gridbot.services.context import Actor, Context
+from gridbot.services.membership import (
+    AcceptInvite,
+    JoinUnit,
+    MoveToGrid,
+    PickGrid,
     accept_invite,
     join_unit,
     move_to_grid,
+    pick_step,
 )
-from gridbot.domain.ports import Clock
-from gridbot.handlers.callbacks import JoinGridCallback, UnitPickCallback
-from gridbot.handlers.types import Render, Translate, UowFactory
 
 JOIN_PREFIX, INVITE_PREFIX = "j_", "inv_"
-
-
-def telegram_user(user: User, locale: str) -> TelegramUser:
-    return TelegramUser(user.id, user.first_name, user.last_name, locale)
 
 
 def picker_keyboard(step: PickerStep, t: Translate) -> InlineKeyboardMarkup:
@@ -45,48 +45,38 @@ def picker_keyboard(step: PickerStep, t: Translate) -> InlineKeyboardMarkup:
 async def cmd_join(
     message: Message,
     command: CommandObject,
-    uow_factory: UowFactory,
-    clock: Clock,
-    menus: MenuPublisher,
+    ctx: Context,
     locale: str,
     render: Render,
 ) -> None:
     assert message.from_user is not None and command.args is not None
     user = telegram_user(message.from_user, locale)
-    async with uow_factory() as uow:
-        joined = await join_unit(uow, clock, menus, user, command.args[len(JOIN_PREFIX) :])
-        await uow.commit()
+    joined = await join_unit(JoinUnit(user, command.args[len(JOIN_PREFIX) :]), ctx)
     await message.answer(render("join/joined.html.j2", membership=joined))
 
 
 async def cmd_accept_invite(
     message: Message,
     command: CommandObject,
-    uow_factory: UowFactory,
-    clock: Clock,
-    menus: MenuPublisher,
+    ctx: Context,
     locale: str,
     render: Render,
 ) -> None:
     assert message.from_user is not None and command.args is not None
     user = telegram_user(message.from_user, locale)
-    async with uow_factory() as uow:
-        invitation = await accept_invite(
-            uow, clock, menus, user, command.args[len(INVITE_PREFIX) :]
-        )
-        await uow.commit()
+    invitation = await accept_invite(AcceptInvite(user, command.args[len(INVITE_PREFIX) :]), ctx)
     await message.answer(render("join/invited.html.j2", invitation=invitation))
 
 
 async def on_pick(
     query: CallbackQuery,
     callback_data: UnitPickCallback,
-    uow_factory: UowFactory,
+    ctx: Context,
+    actor: Actor | None,
     t: Translate,
     render: Render,
 ) -> None:
-    async with uow_factory() as uow:
-        step = await pick_step(uow, query.from_user.id, callback_data.code)
+    step = await pick_step(PickGrid(actor, callback_data.code), ctx)
     if isinstance(query.message, Message):
         text = render("join/picker.html.j2", step=step)
         await query.message.edit_text(text, reply_markup=picker_keyboard(step, t))
@@ -96,16 +86,12 @@ async def on_pick(
 async def on_join_grid(
     query: CallbackQuery,
     callback_data: JoinGridCallback,
-    uow_factory: UowFactory,
-    clock: Clock,
-    menus: MenuPublisher,
+    ctx: Context,
     locale: str,
     render: Render,
 ) -> None:
     user = telegram_user(query.from_user, locale)
-    async with uow_factory() as uow:
-        joined = await move_to_grid(uow, clock, menus, user, callback_data.code)
-        await uow.commit()
+    joined = await move_to_grid(MoveToGrid(user, callback_data.code), ctx)
     if isinstance(query.message, Message):
         await query.message.edit_text(render("join/joined.html.j2", membership=joined))
     await query.answer()

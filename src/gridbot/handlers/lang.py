@@ -1,9 +1,7 @@
 """/lang: choose 中文 or English. The choice is saved on the Person (see
-``domain.membership.set_language``), so every later answer and the command menu follow it."""
+``services.membership.set_language``), so every later answer and the command menu follow it."""
 
 from __future__ import annotations
-
-from typing import Any, Protocol
 
 from aiogram import F, Router
 from aiogram.enums import ChatType
@@ -11,19 +9,13 @@ from aiogram.filters import Command
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from gridbot.domain.errors import ValidationFailed
-from gridbot.domain.membership import MenuPublisher, set_language
-from gridbot.domain.ports import Clock
-from gridbot.handlers.callbacks import LanguageCallback
-from gridbot.handlers.join import telegram_user
-from gridbot.handlers.types import Render, Translate, UowFactory
+from gridbot.handlers.common.answers import telegram_user
+from gridbot.handlers.common.callbacks import LanguageCallback
+from gridbot.handlers.common.types import LocaleRenderer, Render, Translate
+from gridbot.services.context import Context
+from gridbot.services.membership import SetLanguage, set_language
 
 LANGUAGES = ("zh", "en")
-
-
-class LocaleRenderer(Protocol):
-    """``bot.templating.Renderer``: renders in a locale other than the request's."""
-
-    def render(self, name: str, locale: str, /, **context: Any) -> str: ...
 
 
 def language_keyboard(t: Translate) -> InlineKeyboardMarkup:
@@ -44,18 +36,14 @@ async def cmd_lang(message: Message, render: Render, t: Translate, locale: str) 
 async def on_language(
     query: CallbackQuery,
     callback_data: LanguageCallback,
-    uow_factory: UowFactory,
-    clock: Clock,
-    menus: MenuPublisher,
+    ctx: Context,
     renderer: LocaleRenderer,
     locale: str,
 ) -> None:
     chosen = callback_data.locale
     if chosen not in LANGUAGES:
         raise ValidationFailed("unknown language", locale=chosen[:8])
-    async with uow_factory() as uow:
-        await set_language(uow, clock, menus, telegram_user(query.from_user, locale), chosen)
-        await uow.commit()
+    await set_language(SetLanguage(telegram_user(query.from_user, locale), chosen), ctx)
     if isinstance(query.message, Message):
         await query.message.edit_text(renderer.render("lang/switched.html.j2", chosen))
     await query.answer()

@@ -13,11 +13,12 @@ from aiogram.enums import ChatType
 from aiogram.filters import CommandObject, CommandStart
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from gridbot.domain.errors import UnknownLink
 from gridbot.domain.gridpicker import ROOT
-from gridbot.domain.membership import UnknownLink
-from gridbot.domain.people import PersonView, describe_person
-from gridbot.handlers.callbacks import UnitPickCallback
-from gridbot.handlers.types import Render, Translate, UowFactory
+from gridbot.handlers.common.callbacks import UnitPickCallback
+from gridbot.handlers.common.types import Render, Translate
+from gridbot.services.context import Actor
+from gridbot.services.membership import PersonView, describe_person
 
 
 def start_keyboard(view: PersonView, t: Translate) -> InlineKeyboardMarkup:
@@ -28,12 +29,9 @@ def start_keyboard(view: PersonView, t: Translate) -> InlineKeyboardMarkup:
     )
 
 
-async def cmd_start(
-    message: Message, uow_factory: UowFactory, render: Render, t: Translate
-) -> None:
+async def cmd_start(message: Message, actor: Actor | None, render: Render, t: Translate) -> None:
     assert message.from_user is not None
-    async with uow_factory() as uow:
-        view = await describe_person(uow, message.from_user.id)
+    view = describe_person(message.from_user.id, actor)
     text = render("start.html.j2", view=view, first_name=message.from_user.first_name)
     await message.answer(text, reply_markup=start_keyboard(view, t))
 

@@ -1,23 +1,48 @@
-"""The database of one gridbot instance: an engine and units of work over it."""
+"""The database of one gridbot instance: engines and units of work over them.
+
+``db.uow()`` is a writing unit of work, ``db.reader()`` a read-only one. Use a reader for
+work that only reads: it never waits for writers (nor they for it). On SQLite a writer
+holds its turn among the process's writers from entering its block until leaving it,
+committed or not (see ``gridbot.storage.writers``): keep writing blocks short, with no
+network calls inside. Never open a writer inside another writer of the same task: on
+SQLite that raises ``RuntimeError`` (PostgreSQL allows it, but code must run on both).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from gridbot.storage.engine import create_engine
+from gridbot.storage.engine import create_engine, create_reader_engine
 from gridbot.storage.uow import SqlUnitOfWork
+from gridbot.storage.writers import WriterLock
 
 
 class Database:
-    """``Database(url)``; ``db.uow()`` gives a fresh unit of work; ``await db.dispose()``.
+    """``Database(url)``; ``db.uow()`` or ``db.reader()`` gives a fresh unit of work;
+    ``await db.dispose()``.
 
     The schema is not created here: run ``gridbot.storage.migrate.upgrade(url)`` first.
+    Use one ``Database`` from one event loop at a time: its connections and its writer lock
+    belong to the loop that uses them (a loop that ended leaves nothing behind in the lock;
+    two loops at once would not exclude each other's writers and would wait for each other
+    in SQLite's busy handler, like two processes).
     """
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine: AsyncEngine = create_engine(url)
         self.session_factory = async_sessionmaker(self.engine, expire_on_commit=False)
+        sqlite = self.backend == "sqlite"
+        # SQLite: an engine of its own; PostgreSQL: a read-only view sharing the pool.
+        self.reader_engine: AsyncEngine = create_reader_engine(url, self.engine)
+        self._own_reader_engine = sqlite
+        self.reader_session_factory = async_sessionmaker(self.reader_engine, expire_on_commit=False)
+        # PostgreSQL writers need no turns: row locks and MVCC do the job.
+        self.writer_lock: WriterLock | None = WriterLock() if sqlite else None
+        # Called after a commit that queued outbox messages (the sender's wake-up call).
+        self.outbox_listeners: list[Callable[[], None]] = []
 
     @property
     def backend(self) -> str:
@@ -25,7 +50,23 @@ class Database:
         return self.engine.dialect.name
 
     def uow(self) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.session_factory)
+        """A writing unit of work (on SQLite it waits for its turn among this process's
+        writers when entered)."""
+        return SqlUnitOfWork(
+            self.session_factory, writer_lock=self.writer_lock, on_outbox=self._outbox_written
+        )
+
+    def _outbox_written(self) -> None:
+        for listener in self.outbox_listeners:
+            listener()
+
+    def reader(self) -> SqlUnitOfWork:
+        """A read-only unit of work: no turn, no write lock, and every write fails."""
+        return SqlUnitOfWork(self.reader_session_factory, read_only=True)
 
     async def dispose(self) -> None:
-        await self.engine.dispose()
+        try:
+            await self.engine.dispose()
+        finally:
+            if self._own_reader_engine:
+                await self.reader_engine.dispose()

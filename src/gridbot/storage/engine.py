@@ -1,12 +1,21 @@
-"""Async engines tuned for each backend.
+"""Async engines tuned for each backend: one for writers, one (or a view of it) for readers.
 
-SQLite: WAL, a generous busy timeout, and every transaction opened with ``BEGIN IMMEDIATE``
-so that a writer takes the write lock up front and waits for it (busy_timeout) instead of
-failing with "database is locked" when it upgrades a read lock half-way through.
+SQLite: WAL and a generous busy timeout on every connection. Writers' transactions open
+with ``BEGIN IMMEDIATE``, so a writer takes the write lock up front and waits for it instead
+of failing with "database is locked" when it upgrades a read lock half-way through; within
+one process writers also take turns on an asyncio lock first (``WriterLock``), so the busy
+timeout only ever waits for other processes. Readers have an engine of their own: a
+deferred ``BEGIN`` (WAL readers never wait for the writer, nor it for them) on connections
+with ``PRAGMA query_only = ON``, so that a write through a reader fails loudly.
 Do not cancel a task in the middle of a unit of work on SQLite: the cancelled connection
-may keep the write lock, and every other writer then waits out the busy timeout. Work that
-must survive a cancellation runs as a shielded task (see ``OutboxSender._write``).
-PostgreSQL (asyncpg): a pre-pinged connection pool.
+may keep the write lock, and every other writer then waits out the busy timeout (its turn
+in this process is given back all the same, to a writer that will wait for that lock).
+Work that must survive a cancellation runs as a shielded task (see
+``OutboxSender._write``). Cancelling a writer while it waits for its turn, before its
+transaction began, is safe.
+
+PostgreSQL (asyncpg): a pre-pinged connection pool; readers use the same pool with
+``postgresql_readonly`` (their transactions begin ``READ ONLY``).
 """
 
 from __future__ import annotations
@@ -21,35 +30,56 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 def create_engine(url: str, *, foreign_keys: bool = True) -> AsyncEngine:
-    """An engine for ``url``; ``foreign_keys=False`` is for SQLite schema migrations only."""
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
-        if parsed.database in (None, "", ":memory:"):
-            # Every pooled connection would see its own empty database.
-            raise ValueError("gridbot needs a SQLite file, not an in-memory database")
-        return _create_sqlite_engine(url, foreign_keys=foreign_keys)
+    """The writers' engine for ``url``; ``foreign_keys=False`` is for SQLite schema
+    migrations only."""
+    if _is_sqlite(url):
+        return _create_sqlite_engine(url, foreign_keys=foreign_keys, read_only=False)
     return create_async_engine(
         url, pool_pre_ping=True, pool_size=10, max_overflow=20, pool_recycle=1800
     )
 
 
-def _create_sqlite_engine(url: str, *, foreign_keys: bool) -> AsyncEngine:
+def create_reader_engine(url: str, writers: AsyncEngine) -> AsyncEngine:
+    """The readers' engine next to ``writers`` (the engine of ``create_engine(url)``).
+
+    SQLite: an engine of its own (own pool, deferred ``BEGIN``, ``query_only``); dispose
+    of it too. PostgreSQL: ``writers`` with ``postgresql_readonly``, sharing its pool.
+    """
+    if _is_sqlite(url):
+        return _create_sqlite_engine(url, foreign_keys=True, read_only=True)
+    return writers.execution_options(postgresql_readonly=True)
+
+
+def _is_sqlite(url: str) -> bool:
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return False
+    if parsed.database in (None, "", ":memory:"):
+        # Every pooled connection would see its own empty database.
+        raise ValueError("gridbot needs a SQLite file, not an in-memory database")
+    return True
+
+
+def _create_sqlite_engine(url: str, *, foreign_keys: bool, read_only: bool) -> AsyncEngine:
     engine = create_async_engine(url, pool_size=10, max_overflow=20, pool_timeout=60)
+    begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
 
     # The recipe of SQLAlchemy's SQLite dialect documentation ("Enabling Non-Legacy SQLite
-    # Transactional Modes"), with IMMEDIATE instead of a deferred BEGIN.
+    # Transactional Modes"), with IMMEDIATE for writers.
     @event.listens_for(engine.sync_engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # the driver must not emit BEGIN itself
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA journal_mode = WAL")  # kept in the file: a no-op once set
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
+        if read_only:
+            cursor.execute("PRAGMA query_only = ON")
         cursor.close()
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql(begin)
 
     return engine

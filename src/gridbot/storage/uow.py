@@ -1,7 +1,19 @@
-"""The unit of work: one session, one transaction, committed explicitly."""
+"""The unit of work: one session, one transaction, committed explicitly.
+
+Writers (``db.uow()``) and readers (``db.reader()``) share this class and its repositories.
+A writer on SQLite first waits for its turn on the ``Database``'s ``WriterLock`` (one write
+transaction of the process at a time), then begins with ``BEGIN IMMEDIATE``, and gives the
+turn back when the block is left; a writer opened inside another writer of the same
+``Database`` and task raises ``RuntimeError`` instead of waiting for itself. A reader takes
+no turn and no write lock: it sees what was committed (never a writer's uncommitted rows),
+and any write through it fails (SQLite ``query_only``, PostgreSQL ``READ ONLY``).
+PostgreSQL writers take no turn (row locks and MVCC serialise what must be serialised), so
+nothing refuses nested writers there.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -18,6 +30,7 @@ from gridbot.storage.repositories import (
     SqlPatrolRepository,
     SqlPersonRepository,
 )
+from gridbot.storage.writers import WriterLock, WriterTurn
 
 
 class SqlUnitOfWork:
@@ -25,6 +38,12 @@ class SqlUnitOfWork:
 
     Repositories are available only inside the block. One instance may be entered again
     after it was left, with a new session each time, but not concurrently.
+
+    With ``writer_lock`` (SQLite writers) entering waits for a turn on it and leaving gives
+    the turn back, after the rollback and close. ``read_only`` marks a reader: on a reader
+    ``commit()`` ends the read transaction like ``rollback()`` (there is nothing to commit;
+    changes added to the session would be flushed first and fail, as any write does) and
+    the next query starts a new one, which sees what was committed meanwhile.
     """
 
     org: SqlOrgRepository
@@ -38,9 +57,21 @@ class SqlUnitOfWork:
     patrols: SqlPatrolRepository
     leases: SqlLeaseRepository
 
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        *,
+        writer_lock: WriterLock | None = None,
+        read_only: bool = False,
+        on_outbox: Callable[[], None] | None = None,
+    ) -> None:
         self._session_factory = session_factory
+        self._on_outbox = on_outbox
+        self._writer_lock = writer_lock
+        self.read_only = read_only
         self._session: AsyncSession | None = None
+        self._turn: WriterTurn | None = None
+        self._entering = False
 
     @property
     def session(self) -> AsyncSession:
@@ -50,8 +81,14 @@ class SqlUnitOfWork:
         return self._session
 
     async def __aenter__(self) -> SqlUnitOfWork:
-        if self._session is not None:
+        if self._session is not None or self._entering:
             raise RuntimeError("the unit of work is already open")
+        if self._writer_lock is not None:
+            self._entering = True
+            try:
+                self._turn = await self._writer_lock.acquire()
+            finally:
+                self._entering = False
         session = self._session = self._session_factory()
         self.org = SqlOrgRepository(session)
         self.people = SqlPersonRepository(session)
@@ -72,13 +109,23 @@ class SqlUnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         session, self._session = self.session, None
+        turn, self._turn = self._turn, None
         try:
-            await session.rollback()
+            try:
+                await session.rollback()
+            finally:
+                await session.close()
         finally:
-            await session.close()
+            if turn is not None:
+                turn.owner.release(turn)
 
     async def commit(self) -> None:
         await self.session.commit()
+        # Messages were queued with this change: the outbox sender need not wait for its
+        # next poll to find them.
+        if self.outbox.added and self._on_outbox is not None:
+            self.outbox.added = 0
+            self._on_outbox()
 
     async def rollback(self) -> None:
         await self.session.rollback()

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import aliased
 
 from gridbot.domain.org import OrgUnit, UnitLevel
 from gridbot.storage.repositories.base import SqlRepository
-from gridbot.storage.rows import OrgUnitRow
+from gridbot.storage.rows import OrgRevisionRow, OrgUnitRow
 
 Parent = aliased(OrgUnitRow, name="parent")
 
@@ -37,6 +37,25 @@ class SqlOrgRepository(SqlRepository):
         # A parent is always of a higher level than its children.
         return sorted(units, key=lambda unit: (UnitLevel(unit.level).depth, unit.code))
 
+    async def around(self, codes: Collection[str]) -> Sequence[OrgUnit]:
+        """The units with these codes and every unit above them, parents first: one
+        recursive query however deep the tree."""
+        if not codes:
+            return []
+        start = select(OrgUnitRow.id, OrgUnitRow.parent_id).where(
+            OrgUnitRow.code.in_(sorted(set(codes)))
+        )
+        chain = start.cte("chain", recursive=True)
+        above = aliased(OrgUnitRow, name="above")
+        chain = chain.union(
+            select(above.id, above.parent_id).join(chain, above.id == chain.c.parent_id)
+        )
+        rows = await self._session.execute(
+            _units_with_parent_code().where(OrgUnitRow.id.in_(select(chain.c.id)))
+        )
+        units = [row.to_domain(parent_code) for row, parent_code in rows]
+        return sorted(units, key=lambda unit: (UnitLevel(unit.level).depth, unit.code))
+
     async def children(self, code: str) -> Sequence[OrgUnit]:
         rows = await self._session.execute(
             _units_with_parent_code().where(Parent.code == code).order_by(OrgUnitRow.code)
@@ -51,7 +70,19 @@ class SqlOrgRepository(SqlRepository):
             self._session.add(row)
         row.apply(unit, parent_id)
         await self._session.flush()
+        await self._session.execute(
+            update(OrgRevisionRow)
+            .where(OrgRevisionRow.id == 1)
+            .values(revision=OrgRevisionRow.revision + 1)
+        )
         return row.to_domain(unit.parent_code)
+
+    async def revision(self) -> int:
+        """The counter that moves whenever a unit is saved (in any process)."""
+        found = await self._session.scalar(
+            select(OrgRevisionRow.revision).where(OrgRevisionRow.id == 1)
+        )
+        return found or 0
 
     async def _one(self, query: Select[OrgUnitRow, str]) -> OrgUnit | None:
         found = (await self._session.execute(query.limit(1))).first()

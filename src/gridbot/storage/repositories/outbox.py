@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 
 from gridbot.domain.errors import NotFound
 from gridbot.domain.messaging import OutboxMessage, OutboxStatus
@@ -13,12 +13,22 @@ from gridbot.storage.repositories.base import SqlRepository, rowcount
 from gridbot.storage.rows import OutboxRow
 
 
+def _due(now: datetime) -> ColumnElement[bool]:
+    return and_(
+        OutboxRow.status == OutboxStatus.PENDING,
+        or_(OutboxRow.not_before.is_(None), OutboxRow.not_before <= now),
+    )
+
+
 class SqlOutboxRepository(SqlRepository):
+    added = 0  # rows added in this unit of work (its commit wakes the sender)
+
     async def add(self, message: OutboxMessage) -> OutboxMessage:
         row = OutboxRow()
         row.apply(message)
         self._session.add(row)
         await self._session.flush()
+        self.added += 1
         return row.to_domain()
 
     async def get(self, message_id: int) -> OutboxMessage | None:
@@ -27,22 +37,45 @@ class SqlOutboxRepository(SqlRepository):
 
     async def pending(self, now: datetime, limit: int) -> Sequence[OutboxMessage]:
         rows = await self._session.scalars(
-            select(OutboxRow)
-            .where(
-                OutboxRow.status == OutboxStatus.PENDING,
-                or_(OutboxRow.not_before.is_(None), OutboxRow.not_before <= now),
-            )
-            .order_by(OutboxRow.id)
-            .limit(limit)
+            select(OutboxRow).where(_due(now)).order_by(OutboxRow.id).limit(limit)
+        )
+        return [row.to_domain() for row in rows]
+
+    async def pending_ids(self, now: datetime, limit: int) -> Sequence[int]:
+        """The ids of ``pending``, oldest first: a poll that already holds most of them
+        reads no more than this."""
+        ids = await self._session.scalars(
+            select(OutboxRow.id).where(_due(now)).order_by(OutboxRow.id).limit(limit)
+        )
+        return list(ids)
+
+    async def many(self, ids: Collection[int]) -> Sequence[OutboxMessage]:
+        """The messages with these ids, oldest first."""
+        if not ids:
+            return []
+        rows = await self._session.scalars(
+            select(OutboxRow).where(OutboxRow.id.in_(sorted(ids))).order_by(OutboxRow.id)
         )
         return [row.to_domain() for row in rows]
 
     async def update(self, message: OutboxMessage) -> None:
-        row = await self._session.get(OutboxRow, message.id) if message.id else None
-        if row is None:
+        """Store what the sender learnt of a message: its status, attempts, times, error."""
+        result = await self._session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id == message.id)
+            .values(
+                chat_id=message.chat_id,
+                status=message.status,
+                attempts=message.attempts,
+                not_before=message.not_before,
+                sent_at=message.sent_at,
+                last_error=message.last_error,
+                message_id=message.message_id,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if message.id is None or rowcount(result) == 0:
             raise NotFound(f"no outbox message with id {message.id}", message_id=message.id)
-        row.apply(message)
-        await self._session.flush()
 
     async def reroute_chat(self, old_chat_id: int, new_chat_id: int) -> int:
         result = await self._session.execute(

@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from gridbot.domain.errors import NotFound
-from gridbot.domain.patrol import Patrol, PatrolUnderWay
+from gridbot.domain.errors import NotFound, PatrolUnderWay
+from gridbot.domain.patrol import Patrol
 from gridbot.storage.repositories.base import SqlRepository
 from gridbot.storage.rows.patrol import PatrolRow
 

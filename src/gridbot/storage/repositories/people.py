@@ -46,6 +46,27 @@ class SqlPersonRepository(SqlRepository):
         await self._session.flush()
         return row.to_domain()
 
+    async def with_roles(self, telegram_id: int) -> tuple[Person, Sequence[RoleAssignment]] | None:
+        """The person behind a Telegram account and every role they hold, in one query."""
+        rows = (
+            await self._session.execute(
+                select(PersonRow, RoleAssignmentRow, OrgUnitRow.code)
+                .outerjoin(RoleAssignmentRow, RoleAssignmentRow.person_id == PersonRow.id)
+                .outerjoin(OrgUnitRow, RoleAssignmentRow.unit_id == OrgUnitRow.id)
+                .where(PersonRow.telegram_id == telegram_id)
+                .order_by(PersonRow.id, RoleAssignmentRow.id)
+            )
+        ).all()
+        if not rows:
+            return None
+        person = rows[0][0]
+        roles = [
+            role.to_domain(code)
+            for found, role, code in rows
+            if found is person and role is not None and code is not None
+        ]
+        return person.to_domain(), roles
+
     async def roles_of(self, person_id: int) -> Sequence[RoleAssignment]:
         rows = await self._session.execute(
             select(RoleAssignmentRow, OrgUnitRow.code)

@@ -13,6 +13,7 @@ from gridbot.storage.rows.messaging import DueItemRow, LeaseRow, OutboxRow
 from gridbot.storage.rows.org import (
     CategoryRow,
     ChatBindingRow,
+    OrgRevisionRow,
     OrgUnitRow,
     PersonRow,
     RoleAssignmentRow,
@@ -30,6 +31,7 @@ __all__ = [
     "ChatBindingRow",
     "DueItemRow",
     "LeaseRow",
+    "OrgRevisionRow",
     "OrgUnitRow",
     "OutboxRow",
     "PatrolRow",

@@ -12,6 +12,16 @@ from gridbot.domain.org import Category, GridKind, OrgUnit, Person, Role, RoleAs
 from gridbot.storage.base import Base, UTCDateTime
 
 
+class OrgRevisionRow(Base):
+    """One row: a counter that moves whenever a unit is saved, so that a process holding
+    the org tree in memory knows when to read it again."""
+
+    __tablename__ = "org_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision: Mapped[int] = mapped_column(default=0)
+
+
 class OrgUnitRow(Base):
     __tablename__ = "org_units"
 

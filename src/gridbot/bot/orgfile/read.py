@@ -1,0 +1,228 @@
+"""Reading the org file (YAML) into line-numbered entries, then checking them.
+
+Everything is checked before anything is written, and every problem is reported at once,
+each naming its place in the file: ``demo-org.yaml:14: unit DL-WX-LY-09: unknown parent DL-XX``.
+The cross-entry rules live in ``check``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gridbot.bot.orgfile.check import check_org_file
+from gridbot.bot.orgfile.entries import (
+    CategoryEntry,
+    OrgFile,
+    OrgFileError,
+    PersonEntry,
+    RoleEntry,
+    UnitEntry,
+)
+
+SECTIONS = ("units", "categories", "people")
+UNIT_KEYS = {"code": True, "name": True, "level": True, "parent": False, "kind": False}
+CATEGORY_KEYS = {
+    "code": True,
+    "name": True,
+    "name_en": False,
+    "route_to": False,
+    "department": False,
+    "respond_hours": False,
+    "resolve_hours": False,
+    "follow_up_days": False,
+    "requires_evidence": False,
+    "active": False,
+}
+PERSON_KEYS = {
+    "name": True,
+    "phone": False,
+    "telegram_id": False,
+    "language": False,
+    "department": False,
+    "roles": False,
+}
+ROLE_KEYS = {"role": True, "unit": True, "on_duty": False}
+
+
+class _Mapping(dict[Any, Any]):
+    """A YAML mapping that remembers where it and each of its keys start."""
+
+    line = 0
+    key_lines: dict[Any, int]
+    repeated: list[tuple[int, Any]]
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _Mapping:
+    loader.flatten_mapping(node)
+    mapping = _Mapping()
+    mapping.line, mapping.key_lines, mapping.repeated = node.start_mark.line + 1, {}, []
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        key_line = key_node.start_mark.line + 1
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be plain text", key_node.start_mark
+            ) from None
+        if key in mapping:
+            mapping.repeated.append((key_line, key))
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = key_line
+    return mapping
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def read_org_file(path: str | Path) -> OrgFile:
+    """Read and validate an org file; raises OrgFileError with every problem found."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise OrgFileError([f"{path.name}: cannot read the file: {error}"]) from None
+    return parse_org_text(text, path.name)
+
+
+def parse_org_text(text: str, source: str = "<org file>") -> OrgFile:
+    """Parse and validate the text of an org file; raises OrgFileError."""
+    try:
+        document = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        where = f"{source}:{mark.line + 1}" if mark else source
+        raise OrgFileError([f"{where}: malformed YAML: {error.problem or error}"]) from None
+    except yaml.YAMLError as error:
+        raise OrgFileError([f"{source}: malformed YAML: {error}"]) from None
+    problems: list[str] = []
+    org = _Reader(source, problems).read(document)
+    problems += check_org_file(org)
+    if problems:
+        raise OrgFileError(problems)
+    return org
+
+
+class _Reader:
+    """Turns the loaded document into entries, noting shape problems (keys and types)."""
+
+    def __init__(self, source: str, problems: list[str]) -> None:
+        self.source = source
+        self.problems = problems
+
+    def problem(self, line: int | None, message: str) -> None:
+        self.problems.append(
+            f"{self.source}:{line}: {message}" if line else f"{self.source}: {message}"
+        )
+
+    def read(self, document: object) -> OrgFile:
+        org = OrgFile(self.source)
+        if document is None:
+            self.problem(None, "the file is empty; expected units, categories and people")
+            return org
+        if not isinstance(document, _Mapping):
+            self.problem(1, "the file must be a mapping with units, categories and people")
+            return org
+        self.keys(document, dict.fromkeys(SECTIONS, False), "the file")
+        org.units = [u for m in self.section(document, "units") if (u := self.unit(m))]
+        org.categories = [
+            c for m in self.section(document, "categories") if (c := self.category(m))
+        ]
+        org.people = [p for m in self.section(document, "people") if (p := self.person(m))]
+        return org
+
+    def section(self, document: _Mapping, name: str) -> list[_Mapping]:
+        items = document.get(name)
+        if items is None:
+            return []
+        if not isinstance(items, list):
+            self.problem(document.key_lines[name], f"{name} must be a list")
+            return []
+        entries = [item for item in items if isinstance(item, _Mapping)]
+        if len(entries) != len(items):
+            self.problem(document.key_lines[name], f"every entry of {name} must be a mapping")
+        return entries
+
+    def keys(self, mapping: _Mapping, allowed: dict[str, bool], label: str) -> bool:
+        for line, key in mapping.repeated:
+            self.problem(line, f"{label}: {key} given twice")
+        for key in mapping:
+            if key not in allowed:
+                known = ", ".join(allowed)
+                self.problem(
+                    mapping.key_lines[key], f"{label}: unknown key {key!r} (known: {known})"
+                )
+        missing = [key for key, required in allowed.items() if required and key not in mapping]
+        for key in missing:
+            self.problem(mapping.line, f"{label}: missing {key}")
+        return not missing
+
+    def text(self, mapping: _Mapping, key: str, label: str) -> str | None:
+        value = mapping.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            self.problem(mapping.key_lines[key], f"{label}: {key} must be text, not {value!r}")
+            return None
+        if not value.strip():
+            self.problem(mapping.key_lines[key], f"{label}: {key} is empty")
+            return None
+        return value.strip()
+
+    def unit(self, m: _Mapping) -> UnitEntry | None:
+        label = f"unit {m.get('code', '')}".rstrip()
+        if not self.keys(m, UNIT_KEYS, label):
+            return None
+        code, name, level = (self.text(m, k, label) for k in ("code", "name", "level"))
+        if not (code and name and level):
+            return None
+        parent, kind = self.text(m, "parent", label), self.text(m, "kind", label)
+        return UnitEntry(m.line, code, name, level, parent, kind, dict(m.key_lines))
+
+    def category(self, m: _Mapping) -> CategoryEntry | None:
+        label = f"category {m.get('code', '')}".rstrip()
+        if not self.keys(m, CATEGORY_KEYS, label):
+            return None
+        code, name = self.text(m, "code", label), self.text(m, "name", label)
+        if not (code and name):
+            return None
+        optional = {k: v for k, v in m.items() if k in CATEGORY_KEYS and k not in ("code", "name")}
+        return CategoryEntry(m.line, code, name, optional, dict(m.key_lines))
+
+    def person(self, m: _Mapping) -> PersonEntry | None:
+        label = f"person {m.get('name', '')}".rstrip()
+        if not self.keys(m, PERSON_KEYS, label):
+            return None
+        name = self.text(m, "name", label)
+        if not name:
+            return None
+        entry = PersonEntry(m.line, name, m.get("phone"), m.get("telegram_id"))
+        entry.lines = dict(m.key_lines)
+        entry.language = self.text(m, "language", label)
+        entry.department = self.text(m, "department", label)
+        roles = m.get("roles") or []
+        if not isinstance(roles, list) or not all(isinstance(r, _Mapping) for r in roles):
+            self.problem(
+                m.key_lines.get("roles", m.line), f"{label}: roles must be a list of mappings"
+            )
+            return entry
+        entry.roles = [r for rm in roles if (r := self.role(rm, label))]
+        return entry
+
+    def role(self, m: _Mapping, label: str) -> RoleEntry | None:
+        if not self.keys(m, ROLE_KEYS, label):
+            return None
+        role, unit = self.text(m, "role", label), self.text(m, "unit", label)
+        on_duty = m.get("on_duty", True)
+        if not isinstance(on_duty, bool):
+            self.problem(m.key_lines["on_duty"], f"{label}: on_duty must be true or false")
+        if not (role and unit):
+            return None
+        return RoleEntry(m.line, role, unit, on_duty is not False)

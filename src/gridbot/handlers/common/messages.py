@@ -1,0 +1,50 @@
+"""Editing a message in place. The same content again ("message is not modified") or a
+message that can no longer be edited is not an error: what the tap asked for is done."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+
+logger = logging.getLogger(__name__)
+
+
+async def edit_or_answer(
+    query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup | None = None
+) -> None:
+    """Show ``text`` in place of the tapped message."""
+    if not isinstance(query.message, Message):
+        return
+    try:
+        await query.message.edit_text(text, reply_markup=keyboard)
+    except TelegramBadRequest as refused:
+        logger.info("message kept: %s", refused.message)
+
+
+async def edit_message(
+    bot: Bot | None,
+    chat_id: int | None,
+    message_id: int | None,
+    text: str,
+    *,
+    caption: bool,
+    keyboard: InlineKeyboardMarkup | None = None,
+) -> None:
+    """Edit a text message, or a photo's caption, into ``text`` with ``keyboard``."""
+    if bot is None or chat_id is None or message_id is None:
+        return
+    try:
+        if caption:
+            await bot.edit_message_caption(
+                chat_id=chat_id, message_id=message_id, caption=text, reply_markup=keyboard
+            )
+        else:
+            await bot.edit_message_text(
+                text, chat_id=chat_id, message_id=message_id, reply_markup=keyboard
+            )
+    except TelegramBadRequest as refused:
+        if "not modified" not in str(refused):
+            logger.info("message %s in chat %s kept: %s", message_id, chat_id, refused.message)

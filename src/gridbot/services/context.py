@@ -1,0 +1,61 @@
+"""What every use case works with: the ``Context`` of the running bot, and the ``Actor``
+(who is acting), loaded once per update."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import tzinfo
+
+from gridbot.domain.errors import NotBound
+from gridbot.domain.org import Person, RoleAssignment, Staff
+from gridbot.domain.orgtree import OrgTree
+from gridbot.services.notices import Notices
+from gridbot.services.orgcache import OrgCache
+from gridbot.services.ports import Clock, UnitOfWorkFactory
+
+
+@dataclass(frozen=True)
+class Context:
+    """Units of work (``writing`` ones take the write lock, ``reading`` ones never do), the
+    clock, the local time zone (resolved once, at start-up), the notices, and the org tree
+    this process holds."""
+
+    writing: UnitOfWorkFactory
+    reading: UnitOfWorkFactory
+    clock: Clock
+    tz: tzinfo
+    notices: Notices
+    org: OrgCache = field(default_factory=OrgCache)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a known person with every role they hold, and the org tree (the whole of
+    it, as the process holds it) their roles lie in."""
+
+    staff: Staff
+    tree: OrgTree
+
+    @property
+    def person(self) -> Person:
+        return self.staff.person
+
+    @property
+    def id(self) -> int:
+        assert self.staff.person.id is not None  # actors are saved people
+        return self.staff.person.id
+
+    @property
+    def roles(self) -> list[RoleAssignment]:
+        return self.staff.roles
+
+    @property
+    def unit_codes(self) -> list[str]:
+        return [role.unit_code for role in self.staff.roles]
+
+
+def known(actor: Actor | None) -> Actor:
+    """The actor, or NotBound for someone the bot does not know yet."""
+    if actor is None:
+        raise NotBound("the person is not known to the bot")
+    return actor

@@ -1,0 +1,159 @@
+"""Notices: what happened, turned into outbox rows in the same transaction.
+
+A use case records what it changed (a ``CaseEvent`` from the lifecycle) and hands it to
+``Notices.case_event``; the table in ``table`` says who is told, with which template and
+keyboard, and ``outbox`` renders each message in its recipient's language and writes it
+to the outbox of the use case's unit of work. Nothing is sent here: the outbox sender
+delivers what was committed. Outside the case table: the daily patrol reminder, the
+welcome to a group's newcomers and a person's command menu.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import tzinfo
+from typing import Any
+
+from gridbot.domain.case import Case, CaseEvent
+from gridbot.domain.org import Category, OrgUnit, Person, RoleAssignment
+from gridbot.domain.orgtree import OrgTree
+from gridbot.services.notices.audience import (
+    RESOLVERS,
+    Scene,
+    private_context,
+    public_context,
+)
+from gridbot.services.notices.commands import ChatCommand, command_groups, commands_for
+from gridbot.services.notices.keyboards import N_, join_keyboard
+from gridbot.services.notices.outbox import BotUsername, OutboxWriter
+from gridbot.services.notices.table import Notice, notices_for
+from gridbot.services.ports import Clock, Renderer, UnitOfWork
+
+__all__ = ["N_", "BotUsername", "Notices"]
+
+PATROL_REMINDER = "notices/patrol_reminder.html.j2"
+WELCOME = "groups/welcome.html.j2"
+
+
+class Notices:
+    """The notices of one bot: its renderer, clock, time zone and (for deep links) name."""
+
+    def __init__(
+        self, renderer: Renderer, clock: Clock, tz: tzinfo, *, bot_username: BotUsername = None
+    ) -> None:
+        self.renderer = renderer
+        self.clock = clock
+        self.tz = tz
+        self.outbox = OutboxWriter(renderer, bot_username)
+
+    async def case_event(
+        self,
+        uow: UnitOfWork,
+        case: Case,
+        event: CaseEvent,
+        *,
+        category: Category | None = None,
+        tree: OrgTree | None = None,
+        **details: Any,
+    ) -> int:
+        """Queue every notice the table has for ``event``; returns how many people were
+        reached. ``category`` and ``tree`` are what the use case has loaded already;
+        ``details`` reach the templates of people (never of groups)."""
+        notices = notices_for(case, event)
+        if not notices:
+            return 0
+        if category is None:
+            category = await uow.categories.get(case.category_code)
+        scene = Scene(uow, case, event, category, tree, details)
+        targets = [(n, await self._targets(scene, n)) for n in notices]
+        people = await self._people(scene, targets)
+        reached = 0
+        for notice, found in targets:
+            for target in found:
+                reached += await self._tell(scene, notice, target, people)
+        return reached
+
+    async def _targets(self, scene: Scene, notice: Notice) -> list[int]:
+        found = await RESOLVERS[notice.audience](scene)
+        if notice.audience.is_group:
+            return [chat for chat in dict.fromkeys(found) if chat is not None]
+        return scene.person_targets(notice, found)
+
+    async def _people(
+        self, scene: Scene, targets: list[tuple[Notice, list[int]]]
+    ) -> dict[int, Person]:
+        """Every person this event's notices need, in one query."""
+        ids: set[int | None] = set()
+        for notice, found in targets:
+            if not notice.audience.is_group:
+                ids.update(found)
+            if notice.names and found:
+                ids.update((scene.event.actor_id, scene.case.assignee_id))
+            if notice.reporter and found:
+                ids.add(scene.case.reporter_id)
+        wanted = [p for p in ids if p is not None]
+        return dict(await scene.uow.people.many(wanted)) if wanted else {}
+
+    async def _tell(
+        self, scene: Scene, notice: Notice, target: int, people: dict[int, Person]
+    ) -> bool:
+        now, case = self.clock.now(), scene.case
+        keyboard = notice.keyboard(case) if notice.keyboard else None
+        if notice.audience.is_group:
+            context = public_context(scene, self.tz)
+            await self.outbox.to_chat(
+                scene.uow, now, target, notice.template, keyboard=keyboard, **context
+            )
+            return False
+        person = people.get(target)
+        if person is None:
+            return False
+        photo = notice.photo(case, scene.event) if notice.photo else None
+        context = private_context(scene, people, self.tz)
+        told = await self.outbox.to_person(
+            scene.uow, now, person, notice.template, keyboard=keyboard, photo=photo, **context
+        )
+        point = case.location.point if case.location else None
+        if told and notice.pin and point is not None:
+            await self.outbox.pin(scene.uow, now, person, *point)
+        return told
+
+    async def patrol_reminder(
+        self, uow: UnitOfWork, person: Person, slot: str, grids: Sequence[str]
+    ) -> bool:
+        """一日双巡: time for a grid worker's patrol of ``grids`` (their names)."""
+        return await self.outbox.to_person(
+            uow, self.clock.now(), person, PATROL_REMINDER, slot=slot, grids=list(grids)
+        )
+
+    async def welcome(self, uow: UnitOfWork, chat_id: int, unit: OrgUnit) -> None:
+        """Newcomers of a bound group: a button into the private chat to join its unit."""
+        await self.outbox.to_chat(
+            uow,
+            self.clock.now(),
+            chat_id,
+            WELCOME,
+            keyboard=join_keyboard(unit.join_token),
+            unit_name=unit.name,
+        )
+
+    async def command_menu(
+        self, uow: UnitOfWork, person: Person, roles: Sequence[RoleAssignment]
+    ) -> None:
+        """The person's own command menu (setMyCommands scoped to their private chat), for
+        their roles and in their language; sent after the change of roles or language."""
+        if person.telegram_id is None:
+            return
+        locale = self.renderer.locale_for(person.language)
+        params: dict[str, Any] = {
+            "commands": self.menu(commands_for(command_groups(roles)), locale),
+            "scope": {"type": "chat", "chat_id": person.telegram_id},
+        }
+        await self.outbox.call(uow, self.clock.now(), person.telegram_id, "setMyCommands", params)
+
+    def menu(self, commands: Sequence[ChatCommand], locale: str) -> list[dict[str, str]]:
+        """A command menu in Bot API shape, descriptions in ``locale``."""
+        return [
+            {"command": c.command, "description": self.renderer.gettext(locale, c.description)}
+            for c in commands
+        ]

@@ -1,0 +1,339 @@
+"""Ports: what the use cases need from the outside world, as Protocols.
+
+Storage implements the repositories and the units of work; the bot supplies the clock and
+the renderer. Repositories never commit: the unit of work does, once, for everything a use
+case changed. A unit of work that only reads is opened with ``Context.reading()``; on
+SQLite it never waits for the write lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping, Sequence
+from datetime import datetime, timedelta
+from types import TracebackType
+from typing import Any, Protocol
+
+from gridbot.domain.binding import ChatBinding
+from gridbot.domain.care import CarePerson, CareVisit, PointsEntry
+from gridbot.domain.case import Case, CaseEvent, CaseKind, CaseStatus, Rating, Visit
+from gridbot.domain.messaging import DueItem, DueKind, OutboxMessage
+from gridbot.domain.org import Category, OrgUnit, Person, Role, RoleAssignment
+from gridbot.domain.patrol import Patrol
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware (UTC)."""
+        ...
+
+
+class OrgRepository(Protocol):
+    async def get_unit(self, code: str) -> OrgUnit | None:
+        """The unit with this code, or None."""
+        ...
+
+    async def unit_by_token(self, token: str) -> OrgUnit | None:
+        """The unit whose join or bind token this is."""
+        ...
+
+    async def list_units(self) -> Sequence[OrgUnit]:
+        """Every unit, parents before children."""
+        ...
+
+    async def revision(self) -> int:
+        """A counter that moves whenever a unit is saved (by any process)."""
+        ...
+
+    async def around(self, codes: Collection[str]) -> Sequence[OrgUnit]:
+        """The units with these codes and every unit above them, parents before children
+        (unknown codes are left out): the part of the tree that routing and permissions
+        read, in one query."""
+        ...
+
+    async def children(self, code: str) -> Sequence[OrgUnit]:
+        """The direct children of a unit."""
+        ...
+
+    async def save_unit(self, unit: OrgUnit) -> OrgUnit:
+        """Insert or update by code; returns the unit with its id."""
+        ...
+
+
+class PersonRepository(Protocol):
+    async def get(self, person_id: int) -> Person | None: ...
+
+    async def by_telegram_id(self, telegram_id: int) -> Person | None: ...
+
+    async def by_invite_code(self, code: str) -> Person | None: ...
+
+    async def find(self, name: str, phone: str | None) -> Person | None:
+        """A person matched by phone if given, else by name (for org re-imports)."""
+        ...
+
+    async def named(self, name: str) -> Sequence[Person]:
+        """Everyone with exactly this name, oldest first (org re-imports match by name)."""
+        ...
+
+    async def save(self, person: Person) -> Person: ...
+
+    async def with_roles(self, telegram_id: int) -> tuple[Person, Sequence[RoleAssignment]] | None:
+        """The person behind a Telegram account and every role they hold, in one query."""
+        ...
+
+    async def roles_of(self, person_id: int) -> Sequence[RoleAssignment]: ...
+
+    async def holders(self, role: Role, unit_code: str) -> Sequence[Person]:
+        """People holding ``role`` on exactly this unit."""
+        ...
+
+    async def assignments_on(self, unit_codes: Sequence[str]) -> Sequence[RoleAssignment]:
+        """Every role held on exactly one of these units (routing reads a grid's chain)."""
+        ...
+
+    async def many(self, person_ids: Sequence[int]) -> Mapping[int, Person]:
+        """The people with these ids, by id; unknown ids are left out."""
+        ...
+
+    async def set_roles(self, person_id: int, roles: Sequence[RoleAssignment]) -> None:
+        """Replace the person's staff roles (resident bindings are kept)."""
+        ...
+
+    async def add_role(self, assignment: RoleAssignment) -> None: ...
+
+    async def remove_role(self, assignment: RoleAssignment) -> None: ...
+
+
+class CategoryRepository(Protocol):
+    async def get(self, code: str) -> Category | None: ...
+
+    async def list_active(self) -> Sequence[Category]: ...
+
+    async def save(self, category: Category) -> Category: ...
+
+
+class CaseRepository(Protocol):
+    async def get(self, case_id: int) -> Case | None: ...
+
+    async def get_for_update(self, case_id: int) -> Case | None:
+        """The case with its row locked until the transaction ends: concurrent changes of
+        one case (two claims, a double tap) apply one after the other."""
+        ...
+
+    async def by_number(self, number: str) -> Case | None: ...
+
+    async def next_number(self, year: int) -> str:
+        """The next case number of the year, like 2026-000123."""
+        ...
+
+    async def add(self, case: Case) -> Case: ...
+
+    async def update(self, case: Case) -> None: ...
+
+    async def add_event(self, event: CaseEvent) -> None: ...
+
+    async def events(self, case_id: int) -> Sequence[CaseEvent]: ...
+
+    async def by_reporter(self, person_id: int, limit: int = 20) -> Sequence[Case]: ...
+
+    async def by_assignee(
+        self, person_id: int, statuses: Sequence[CaseStatus] | None = None
+    ) -> Sequence[Case]: ...
+
+    async def in_grids(
+        self, kind: CaseKind, grid_codes: Sequence[str], statuses: Sequence[CaseStatus]
+    ) -> Sequence[Case]:
+        """Cases of ``kind`` on these grids in one of ``statuses``, oldest first."""
+        ...
+
+    async def count_reported_since(self, person_id: int, since: datetime) -> int: ...
+
+    async def add_affected(self, case_id: int, telegram_user_id: int, at: datetime) -> bool:
+        """Record a neighbour affected by the same problem; False if already recorded."""
+        ...
+
+    async def add_rating(self, rating: Rating) -> None: ...
+
+    async def add_visit(self, visit: Visit) -> Visit: ...
+
+
+class CareRepository(Protocol):
+    async def add_person(self, person: CarePerson) -> CarePerson: ...
+
+    async def by_worker(self, worker_id: int) -> Sequence[CarePerson]: ...
+
+    async def add_visit(self, visit: CareVisit) -> None: ...
+
+    async def add_points(self, entry: PointsEntry) -> None: ...
+
+    async def points_of(self, person_id: int) -> int: ...
+
+
+class OutboxRepository(Protocol):
+    async def add(self, message: OutboxMessage) -> OutboxMessage: ...
+
+    async def pending(self, now: datetime, limit: int) -> Sequence[OutboxMessage]:
+        """Pending messages whose ``not_before`` has passed, oldest first."""
+        ...
+
+    async def pending_ids(self, now: datetime, limit: int) -> Sequence[int]:
+        """The ids of ``pending``, oldest first."""
+        ...
+
+    async def many(self, ids: Collection[int]) -> Sequence[OutboxMessage]:
+        """The messages with these ids, oldest first."""
+        ...
+
+    async def update(self, message: OutboxMessage) -> None: ...
+
+    async def reroute_chat(self, old_chat_id: int, new_chat_id: int) -> int:
+        """A group became a supergroup: pending messages follow it. Returns how many."""
+        ...
+
+
+class DueRepository(Protocol):
+    async def add(self, item: DueItem) -> DueItem: ...
+
+    async def claim_due(
+        self, now: datetime, worker: str, limit: int, kinds: Collection[DueKind] | None = None
+    ) -> Sequence[DueItem]:
+        """Atomically claim unclaimed items due by ``now`` (of ``kinds`` only, when given):
+        no two workers get the same one."""
+        ...
+
+    async def mark_done(self, item_id: int, at: datetime) -> None: ...
+
+    async def pending(self, kind: DueKind, ref: str) -> Sequence[DueItem]:
+        """Undone items of this kind about this ref, soonest first."""
+        ...
+
+    async def cancel(self, kind: DueKind, ref: str) -> int:
+        """Drop undone items of this kind about this ref (the case moved on)."""
+        ...
+
+    async def release_stale(self, older_than: datetime) -> int:
+        """Unclaim items whose claimer died before finishing them."""
+        ...
+
+
+class LeaseRepository(Protocol):
+    """Named leases: at most one holder of a name at a time, until its lease expires."""
+
+    async def acquire(self, name: str, holder: str, now: datetime, ttl: timedelta) -> bool:
+        """Take the lease if it is free, expired or already ``holder``'s, and make it last
+        until ``now + ttl``; atomic, so of two concurrent callers at most one gets it."""
+        ...
+
+    async def release(self, name: str, holder: str) -> None:
+        """Give the lease up if ``holder`` holds it (anyone may take it at once)."""
+        ...
+
+
+class PatrolRepository(Protocol):
+    async def add(self, patrol: Patrol) -> Patrol:
+        """Insert; raises PatrolUnderWay if the person already has an open patrol."""
+        ...
+
+    async def update(self, patrol: Patrol) -> None: ...
+
+    async def open_for(self, person_id: int) -> Patrol | None:
+        """The person's patrol that has not ended, if any."""
+        ...
+
+    async def of_person(self, person_id: int, limit: int = 20) -> Sequence[Patrol]:
+        """The person's patrols, latest first."""
+        ...
+
+
+class BindingRepository(Protocol):
+    async def get(self, chat_id: int) -> ChatBinding | None:
+        """The binding of this chat, active or not."""
+        ...
+
+    async def for_unit(self, unit_code: str) -> Sequence[ChatBinding]:
+        """The active bindings of exactly this unit."""
+        ...
+
+    async def save(self, binding: ChatBinding) -> ChatBinding:
+        """Insert or update by chat id; returns the binding with its id."""
+        ...
+
+    async def deactivate(self, chat_id: int) -> bool:
+        """The bot left or was removed: returns whether an active binding was deactivated."""
+        ...
+
+    async def migrate(self, old_chat_id: int, new_chat_id: int) -> bool:
+        """A group became a supergroup: the binding follows the new chat id."""
+        ...
+
+    async def claim_greeting(self, chat_id: int, at: datetime, quiet_since: datetime) -> bool:
+        """Set ``greeted_at`` to ``at`` on the active binding unless it greeted after
+        ``quiet_since``; atomic, so concurrent joins greet once. Returns whether it was set."""
+        ...
+
+
+class UnitOfWork(Protocol):
+    # Read-only members, so that an implementation may hold more specific repositories
+    # (a plain attribute satisfies them too).
+    @property
+    def org(self) -> OrgRepository: ...
+
+    @property
+    def people(self) -> PersonRepository: ...
+
+    @property
+    def categories(self) -> CategoryRepository: ...
+
+    @property
+    def cases(self) -> CaseRepository: ...
+
+    @property
+    def care(self) -> CareRepository: ...
+
+    @property
+    def outbox(self) -> OutboxRepository: ...
+
+    @property
+    def due(self) -> DueRepository: ...
+
+    @property
+    def bindings(self) -> BindingRepository: ...
+
+    @property
+    def patrols(self) -> PatrolRepository: ...
+
+    @property
+    def leases(self) -> LeaseRepository: ...
+
+    async def __aenter__(self) -> UnitOfWork: ...
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        """Roll back whatever was not committed."""
+        ...
+
+    async def commit(self) -> None: ...
+
+    async def rollback(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
+
+
+class Renderer(Protocol):
+    """Message bodies (the bot's Jinja2 templates and gettext catalogs)."""
+
+    def render(self, name: str, locale: str, /, **context: Any) -> str:
+        """The template ``name`` rendered in ``locale``."""
+        ...
+
+    def gettext(self, locale: str, msgid: str) -> str:
+        """One message translated into ``locale``."""
+        ...
+
+    def locale_for(self, language: str | None) -> str:
+        """The supported locale of a saved language, else the default one."""
+        ...

@@ -1,0 +1,27 @@
+"""Reports: a resident's issue, hazard or micro-wish, from the first step of the draft to
+the registered, dispatched case."""
+
+from gridbot.services.reports.entry import (
+    ReportStart,
+    StartReport,
+    find_report_category,
+    report_category,
+    reporting_grid,
+    start_report,
+    start_wish,
+)
+from gridbot.services.reports.submit import NewReport, NewWish, submit_report, submit_wish
+
+__all__ = [
+    "NewReport",
+    "NewWish",
+    "ReportStart",
+    "StartReport",
+    "find_report_category",
+    "report_category",
+    "reporting_grid",
+    "start_report",
+    "start_wish",
+    "submit_report",
+    "submit_wish",
+]

@@ -1,0 +1,86 @@
+"""Where a report or wish starts: the grid it will land on and the categories offered."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gridbot.domain.errors import NotBound, NotFound, ValidationFailed
+from gridbot.domain.org import Category, OrgUnit, Role
+from gridbot.domain.orgtree import OrgTree
+from gridbot.domain.wishes import is_report_category
+from gridbot.services.common import tree_around
+from gridbot.services.context import Actor, Context, known
+from gridbot.services.ports import UnitOfWork
+
+
+@dataclass(frozen=True)
+class StartReport:
+    actor: Actor | None
+    source_chat_id: int | None = None  # the bound group it was started from
+
+
+@dataclass(frozen=True)
+class ReportStart:
+    """What the first step of a draft shows: where it lands, and what it may be about."""
+
+    grid: OrgUnit
+    categories: tuple[Category, ...] = ()
+
+
+async def reporting_grid(
+    uow: UnitOfWork, actor: Actor | None, source_chat_id: int | None
+) -> tuple[OrgUnit, OrgTree]:
+    """Where a report lands: the grid of the group it was started in (when that group is
+    bound), else the grid the person lives in as a resident; with the tree around it.
+    NotBound when neither (a stranger has no grid of their own)."""
+    if source_chat_id is not None:
+        binding = await uow.bindings.get(source_chat_id)
+        if binding is not None and binding.active:
+            known_tree = actor.tree if actor is not None else None
+            tree = await tree_around(uow, [binding.unit_code], known_tree)
+            grid = tree.grid_of(binding.unit_code) if binding.unit_code in tree else None
+            if grid is not None:
+                return grid, tree
+    if actor is None:
+        raise NotBound("a stranger has no grid")
+    for role in actor.roles:
+        if role.role == Role.RESIDENT and role.unit_code in actor.tree:
+            grid = actor.tree.grid_of(role.unit_code)
+            if grid is not None:
+                return grid, actor.tree
+    raise NotBound(f"person {actor.id} has no grid", person_id=actor.id)
+
+
+async def start_report(cmd: StartReport, ctx: Context) -> ReportStart:
+    """/report: the reporter's grid and the open categories; NotBound without a grid."""
+    actor = known(cmd.actor)
+    async with ctx.reading() as uow:
+        grid, _ = await reporting_grid(uow, actor, cmd.source_chat_id)
+        categories = await uow.categories.list_active()
+    return ReportStart(grid, tuple(c for c in categories if is_report_category(c)))
+
+
+async def start_wish(cmd: StartReport, ctx: Context) -> ReportStart:
+    """/wish: the grid the wish will be posted on; NotBound without a grid."""
+    actor = known(cmd.actor)
+    async with ctx.reading() as uow:
+        grid, _ = await reporting_grid(uow, actor, cmd.source_chat_id)
+    return ReportStart(grid)
+
+
+async def report_category(uow: UnitOfWork, code: str) -> Category:
+    """The category a report or a patrol hazard is filed under: known, open, and not the
+    internal category of wishes."""
+    category = await uow.categories.get(code)
+    if category is None:
+        raise NotFound(f"no category {code!r}", category=code)
+    if not is_report_category(category):
+        raise ValidationFailed(f"category {code!r} is not open", code="category_inactive")
+    return category
+
+
+async def find_report_category(ctx: Context, code: str) -> Category | None:
+    """The open report category with this code, or None (a stale or forged button)."""
+    async with ctx.reading() as uow:
+        category = await uow.categories.get(code)
+    return category if category is not None and is_report_category(category) else None

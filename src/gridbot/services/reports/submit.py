@@ -1,0 +1,222 @@
+"""Registering a resident's report (立案) or micro-wish and dispatching it (派遣)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+
+from gridbot.domain.case import Case, CaseEvent, CaseKind, CaseStatus, Location, Priority
+from gridbot.domain.deadlines import compute_deadlines, end_of_local_date
+from gridbot.domain.errors import IllegalTransition, NoAssignee, RateLimited, ValidationFailed
+from gridbot.domain.lifecycle import CaseAction, apply
+from gridbot.domain.messaging import DueKind
+from gridbot.domain.org import Category
+from gridbot.domain.orgtree import OrgTree
+from gridbot.domain.routing import Target, escalation_target, route_new_case
+from gridbot.domain.texts import MAX_REPORTS_PER_HOUR, check_photos, check_text
+from gridbot.domain.wishes import DEFAULT_WISH_CATEGORY, WISH_CATEGORY
+from gridbot.services.common import record, schedule
+from gridbot.services.context import Actor, Context, known
+from gridbot.services.ports import UnitOfWork
+from gridbot.services.reports.entry import report_category, reporting_grid
+from gridbot.services.teams import Team, grid_team
+
+
+@dataclass(frozen=True)
+class NewReport:
+    actor: Actor | None
+    kind: CaseKind  # ISSUE or HAZARD
+    category_code: str
+    text: str
+    photos: tuple[str, ...] = ()  # Telegram file_ids
+    location: Location | None = None
+    public: bool = False  # neighbours may follow its progress in the group
+    source_chat_id: int | None = None  # the bound group it was started from
+    priority: Priority = Priority.NORMAL
+
+
+@dataclass(frozen=True)
+class NewWish:
+    actor: Actor | None
+    text: str
+    photos: tuple[str, ...] = ()
+    wanted_by: date | None = None
+    public: bool = False
+    source_chat_id: int | None = None
+
+
+async def submit_report(cmd: NewReport, ctx: Context) -> Case:
+    """Register an issue or hazard, dispatch it and tell everyone concerned: the reporter
+    gets the number, the assignee a case card, a public case's group a post."""
+    actor, now = known(cmd.actor), ctx.clock.now()
+    text, photos = check_text(cmd.text), check_photos(cmd.photos)
+    if cmd.kind == CaseKind.WISH:
+        raise ValidationFailed("a wish is posted with submit_wish", code="wrong_kind")
+    async with ctx.writing() as uow:
+        await _check_rate(uow, actor, now)
+        category = await report_category(uow, cmd.category_code)
+        grid, tree = await reporting_grid(uow, actor, cmd.source_chat_id)
+        respond_by, resolve_by = compute_deadlines(category, cmd.priority, now, ctx.tz)
+        case = await _register(
+            uow,
+            ctx,
+            Case(
+                number=await uow.cases.next_number(now.astimezone(ctx.tz).year),
+                kind=cmd.kind,
+                category_code=category.code,
+                text=text,
+                reporter_id=actor.id,
+                grid_code=grid.code,
+                unit_code=grid.code,
+                created_at=now,
+                priority=cmd.priority,
+                photos=list(photos),
+                location=cmd.location,
+                public=cmd.public,
+                source_chat_id=cmd.source_chat_id,
+                respond_by=respond_by,
+                resolve_by=resolve_by,
+                updated_at=now,
+            ),
+            category,
+            tree,
+        )
+        await schedule(uow, DueKind.RESPOND_DEADLINE, case.number, respond_by)
+        await schedule(uow, DueKind.RESOLVE_DEADLINE, case.number, resolve_by)
+        await uow.commit()
+    return case
+
+
+async def submit_wish(cmd: NewWish, ctx: Context) -> Case:
+    """Post a micro-wish (微心愿): it waits for the grid's branch secretary to approve it."""
+    actor, now = known(cmd.actor), ctx.clock.now()
+    text, photos = check_text(cmd.text), check_photos(cmd.photos)
+    wanted_by = _wanted_by(cmd.wanted_by, now, ctx)
+    async with ctx.writing() as uow:
+        await _check_rate(uow, actor, now)
+        grid, tree = await reporting_grid(uow, actor, cmd.source_chat_id)
+        category = await wish_category(uow)
+        respond_by, resolve_by = compute_deadlines(category, Priority.NORMAL, now, ctx.tz)
+        case = await _register(
+            uow,
+            ctx,
+            Case(
+                number=await uow.cases.next_number(now.astimezone(ctx.tz).year),
+                kind=CaseKind.WISH,
+                category_code=category.code,
+                text=text,
+                reporter_id=actor.id,
+                grid_code=grid.code,
+                unit_code=grid.code,
+                created_at=now,
+                photos=list(photos),
+                public=cmd.public,
+                source_chat_id=cmd.source_chat_id,
+                respond_by=respond_by,
+                resolve_by=wanted_by or resolve_by,
+                wanted_by=wanted_by,
+                updated_at=now,
+            ),
+            category,
+            tree,
+        )
+        await schedule(uow, DueKind.RESPOND_DEADLINE, case.number, respond_by)
+        await uow.commit()
+    return case
+
+
+async def wish_category(uow: UnitOfWork) -> Category:
+    category = await uow.categories.get(WISH_CATEGORY)
+    if category is None:
+        category = await uow.categories.save(replace(DEFAULT_WISH_CATEGORY))
+    return category
+
+
+async def _register(
+    uow: UnitOfWork, ctx: Context, case: Case, category: Category, tree: OrgTree
+) -> Case:
+    """Save the case with its creation event, hand it to its first assignee, and tell
+    everyone concerned of both."""
+    case = await uow.cases.add(case)
+    assert case.id is not None
+    submitted = CaseEvent(
+        case_id=case.id,
+        action=CaseAction.SUBMIT.value,
+        actor_id=case.reporter_id,
+        at=case.created_at,
+        from_status=None,
+        to_status=CaseStatus.SUBMITTED,
+        attachments=tuple(case.photos),
+    )
+    await uow.cases.add_event(submitted)
+    team = await grid_team(uow, case, tree)
+    assigned = _first_assignment(case, category, team)
+    if assigned is not None:
+        await record(uow, case, assigned)
+    await ctx.notices.case_event(uow, case, submitted, category=category, tree=team.tree)
+    if assigned is not None:
+        await ctx.notices.case_event(uow, case, assigned, category=category, tree=team.tree)
+    return case
+
+
+def _first_assignment(case: Case, category: Category, team: Team) -> CaseEvent | None:
+    """Nobody on duty in the grid: the community (else the street) takes it, as an
+    escalation would. Nobody anywhere: the case stays submitted and unassigned (None); its
+    response deadline then calls up the chain. A wish has no "assigned" status: it stays
+    submitted, in its approver's hands."""
+    target = _first_target(case, category, team)
+    if target is None:
+        return None
+    level, unit_code, assignee = target
+    if case.is_wish:
+        assert case.id is not None
+        case.assignee_id = assignee
+        return CaseEvent(
+            case_id=case.id,
+            action=CaseAction.ASSIGN.value,
+            actor_id=None,
+            at=case.created_at,
+            from_status=case.status,
+            to_status=case.status,
+            level=case.level,
+            assignee_id=assignee,
+        )
+    return apply(
+        case,
+        CaseAction.ASSIGN,
+        actor_id=None,
+        now=case.created_at,
+        assignee_id=assignee,
+        level=level,
+        unit_code=unit_code,
+    )
+
+
+def _first_target(case: Case, category: Category, team: Team) -> Target | None:
+    tree, assignments, people = team.tree, team.assignments, team.people
+    try:
+        return case.level, case.grid_code, route_new_case(case, category, tree, assignments, people)
+    except NoAssignee:
+        if case.is_wish:
+            return None  # a wish is the grid's own business: it waits for its secretary
+    try:
+        return escalation_target(case, tree, assignments, people)
+    except (NoAssignee, IllegalTransition):
+        return None
+
+
+async def _check_rate(uow: UnitOfWork, actor: Actor, now: datetime) -> None:
+    recent = await uow.cases.count_reported_since(actor.id, now - timedelta(hours=1))
+    if recent >= MAX_REPORTS_PER_HOUR:
+        raise RateLimited(
+            f"{recent} cases in the last hour", limit=MAX_REPORTS_PER_HOUR, person_id=actor.id
+        )
+
+
+def _wanted_by(wanted: date | None, now: datetime, ctx: Context) -> datetime | None:
+    """A wish's date, as the end of that local day; a date already past is refused."""
+    if wanted is None:
+        return None
+    if wanted < now.astimezone(ctx.tz).date():
+        raise ValidationFailed(f"{wanted} is in the past", code="date_in_past")
+    return end_of_local_date(wanted, ctx.tz)

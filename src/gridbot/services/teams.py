@@ -1,0 +1,34 @@
+"""The people around a case's grid: who routing, escalation and the deadline chase read."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from gridbot.domain.case import Case
+from gridbot.domain.org import Person, Role, RoleAssignment
+from gridbot.domain.orgtree import OrgTree
+from gridbot.services.common import tree_around
+from gridbot.services.ports import UnitOfWork
+
+_WITH_DEPARTMENT = (Role.GRID_GUIDE, Role.DEPARTMENT_LIAISON)
+
+
+@dataclass(frozen=True)
+class Team:
+    """The tree around the case's grid, every role held on the grid's chain (grid,
+    community, street, district), and the people whose department routing reads (guides
+    and liaisons)."""
+
+    tree: OrgTree
+    assignments: Sequence[RoleAssignment]
+    people: Mapping[int, Person]
+
+
+async def grid_team(uow: UnitOfWork, case: Case, known: OrgTree | None = None) -> Team:
+    tree = await tree_around(uow, [case.grid_code], known)
+    chain = [case.grid_code, *(u.code for u in tree.ancestors(case.grid_code))]
+    assignments = await uow.people.assignments_on(chain)
+    with_department = [a.person_id for a in assignments if a.role in _WITH_DEPARTMENT]
+    people = await uow.people.many(with_department) if with_department else {}
+    return Team(tree, assignments, people)
