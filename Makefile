@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install browser demo test lint clean
+.PHONY: install browser demo test bench lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ demo: install
 
 test: install browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# the resident report flow, gridbot against a bare aiogram echo bot (docs/benchmarks.md);
+# other sizes: BENCH_ARGS="--residents 20 --flows 2"
+bench: install
+	$(PY) -m bench.report_flow $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check src tests

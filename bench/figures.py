@@ -1,0 +1,63 @@
+"""What a phase measured, and the ``BENCH name value`` lines."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Measured:
+    """The measured phase of one bot (the warm-up is not in it)."""
+
+    latencies: list[float]  # seconds, one per step
+    seconds: float  # wall time: all residents at once, from the first step to the last reply
+    notice_latencies: list[float]  # gridbot: submit tap -> the numbered confirmation
+    bot_cpu_seconds: float | None  # the bot process's CPU time in the phase (Linux)
+
+    @property
+    def updates_per_s(self) -> float:
+        return len(self.latencies) / self.seconds
+
+    @property
+    def cpu_ms_per_update(self) -> str:
+        if self.bot_cpu_seconds is None:
+            return "nan"
+        return ms(self.bot_cpu_seconds / len(self.latencies))
+
+
+def percentile(values: Sequence[float], p: float) -> float:
+    """Nearest rank: the smallest value with at least ``p`` % of the values at or below it."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f}"
+
+
+def figures(
+    report: Measured, echo: Measured, residents: int, flows: int, cases: int
+) -> list[tuple[str, str]]:
+    notices = report.notice_latencies
+    return [
+        ("report_flow_vs_echo", f"{report.updates_per_s / echo.updates_per_s:.3f}"),
+        ("report_step_p95_ms", ms(percentile(report.latencies, 95))),
+        ("report_step_p50_ms", ms(percentile(report.latencies, 50))),
+        ("report_updates_per_s", f"{report.updates_per_s:.1f}"),
+        ("report_confirm_p50_ms", ms(percentile(notices, 50)) if notices else "nan"),
+        ("report_cpu_ms_per_update", report.cpu_ms_per_update),
+        ("echo_updates_per_s", f"{echo.updates_per_s:.1f}"),
+        ("echo_step_p50_ms", ms(percentile(echo.latencies, 50))),
+        ("echo_step_p95_ms", ms(percentile(echo.latencies, 95))),
+        ("echo_cpu_ms_per_update", echo.cpu_ms_per_update),
+        ("residents", str(residents)),
+        ("flows", str(flows)),
+        ("report_flows_ok", str(cases)),
+    ]
+
+
+def print_figures(report: Measured, echo: Measured, residents: int, flows: int, cases: int) -> None:
+    for name, value in figures(report, echo, residents, flows, cases):
+        print(f"BENCH {name} {value}", flush=True)

@@ -1,0 +1,123 @@
+"""The resident report flow: gridbot against a bare aiogram echo bot, in the same run.
+
+``python -m bench.report_flow [--residents N] [--flows M]`` (``make bench``: N=10, M=3).
+Each bot runs as its own process (``gridbot run``; ``bench/echo_bot.py``) against its own
+sandbox stand, which lives in this process so that replies are seen the moment the stand
+stores them (``watch.StandWatch``). The echo bot goes first, then gridbot; one at a time,
+so they never compete for the CPU. N residents play at once, each M flows in a row after
+one warm-up flow; docs/benchmarks.md describes the figures printed as ``BENCH name value``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import signal
+import sqlite3
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from gridbot.bot.demo import sqlite_url
+
+from .figures import print_figures
+from .org import make_residents, personas, read_demo_org, with_residents, write_org_file
+from .play import ECHO, GRIDBOT
+from .processes import bot_environment, gridbot_command, python_command, run_to_end
+from .stand import Contender, measure
+from .watch import BenchFailed
+
+WARM_UP_FLOWS = 1
+MAX_REPORTS_PER_HOUR = 5  # gridbot refuses a resident's sixth report within an hour
+ECHO_BOT = Path(__file__).resolve().parent / "echo_bot.py"
+
+
+@dataclass(frozen=True)
+class Plan:
+    residents: int
+    flows: int
+    profile: str | None = None  # a file for cProfile's statistics of the gridbot process
+
+
+async def run(plan: Plan, workdir: Path) -> int:
+    demo = read_demo_org()
+    residents = make_residents(plan.residents, demo)
+    org = with_residents(demo, residents)
+    database = workdir / "gridbot.db"
+    await import_org(org, database, workdir)
+    echo_bot = Contender(ECHO, python_command(str(ECHO_BOT)), workdir)
+    gridbot = Contender(
+        GRIDBOT,
+        gridbot_command("run", profile=plan.profile),
+        workdir,
+        sqlite_url(database),
+        personas(org),
+    )
+    echo = await measure(echo_bot, residents, plan.flows, WARM_UP_FLOWS)
+    report = await measure(gridbot, residents, plan.flows, WARM_UP_FLOWS)
+    cases = count_cases(database)
+    print_figures(report, echo, plan.residents, plan.flows, cases)
+    expected = plan.residents * (plan.flows + WARM_UP_FLOWS)
+    if cases != expected:
+        print(f"bench: {cases} cases in the database, expected {expected}", file=sys.stderr)
+        return 1
+    return 0
+
+
+async def import_org(org: dict[str, Any], database: Path, workdir: Path) -> None:
+    """``gridbot org import`` (migrations included) of the demo org plus the residents."""
+    org_file = workdir / "org.yaml"
+    write_org_file(org_file, org)
+    env = bot_environment(sqlite_url(database), stand_url=None)
+    await run_to_end(gridbot_command("org", "import", str(org_file)), env, workdir)
+
+
+def count_cases(database: Path) -> int:
+    with sqlite3.connect(database) as connection:
+        (count,) = connection.execute("SELECT count(*) FROM cases").fetchone()
+    return int(count)
+
+
+def parse_plan(argv: list[str] | None) -> Plan:
+    parser = argparse.ArgumentParser(prog="python -m bench.report_flow", description=__doc__)
+    parser.add_argument("--residents", type=int, default=10, help="residents at once (N)")
+    parser.add_argument("--flows", type=int, default=3, help="measured flows each (M)")
+    parser.add_argument(
+        "--profile", metavar="FILE", help="run gridbot under cProfile, statistics to FILE"
+    )
+    args = parser.parse_args(argv)
+    most = MAX_REPORTS_PER_HOUR - WARM_UP_FLOWS
+    if args.residents < 1:
+        parser.error("--residents must be at least 1")
+    if not 1 <= args.flows <= most:
+        parser.error(
+            f"--flows must be 1..{most}: gridbot takes {MAX_REPORTS_PER_HOUR} reports an "
+            "hour from a resident, and the warm-up flow is one of them"
+        )
+    profile = str(Path(args.profile).resolve()) if args.profile else None
+    return Plan(args.residents, args.flows, profile)
+
+
+def main(argv: list[str] | None = None) -> int:
+    plan = parse_plan(argv)
+    # SIGTERM (a CI job cancelled, `timeout`) ends the run as Ctrl-C does: the bots and the
+    # stand are stopped on the way out instead of being left polling.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    started = time.perf_counter()
+    try:
+        with tempfile.TemporaryDirectory(prefix="gridbot-bench-") as workdir:
+            code = asyncio.run(run(plan, Path(workdir)))
+    except BenchFailed as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    print(f"bench: done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
