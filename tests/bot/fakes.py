@@ -32,11 +32,11 @@ class FakePeople:
 
     async def with_roles(
         self, telegram_id: int
-    ) -> tuple[Person, Sequence[RoleAssignment]] | None:
+    ) -> tuple[Person, Sequence[RoleAssignment], int] | None:
         person = await self.by_telegram_id(telegram_id)
         if person is None or person.id is None:
             return None
-        return person, await self.roles_of(person.id)
+        return person, await self.roles_of(person.id), 0
 
 
 class FakeOrg:
@@ -65,12 +65,18 @@ class FakeOrg:
         return next((u for u in self.units.values() if token in (u.join_token, u.bind_token)), None)
 
 
+class FakeCategories:
+    async def list_all(self) -> Sequence[object]:
+        return []
+
+
 class FakeUnitOfWork:
     """Only what the handlers under test read; shared state lives in the repositories."""
 
     def __init__(self, people: FakePeople, org: FakeOrg) -> None:
         self.people = people
         self.org = org
+        self.categories = FakeCategories()
         self.committed = False
 
     async def __aenter__(self) -> FakeUnitOfWork:

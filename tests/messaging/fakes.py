@@ -59,6 +59,14 @@ class FakeOutboxRepository:
         self.uow.undo.append(lambda: self.store.outbox.pop(message.id))  # type: ignore[arg-type]
         return message
 
+    async def recent_sends(self, since: datetime) -> list[tuple[int, datetime]]:
+        sent = [
+            (m.chat_id, m.sent_at)
+            for m in self.store.outbox.values()
+            if m.status is OutboxStatus.SENT and m.sent_at is not None and m.sent_at >= since
+        ]
+        return sorted(sent, key=lambda pair: pair[1])
+
     async def pending_ids(self, now: datetime, limit: int) -> list[int]:
         return [m.id for m in await self.pending(now, limit) if m.id is not None]
 

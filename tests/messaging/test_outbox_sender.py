@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import timedelta
 from typing import Any
 
 from aiogram.exceptions import (
@@ -270,3 +271,25 @@ async def test_a_sender_stopped_while_recording_a_delivery_finishes_the_write_fi
     await asyncio.wait_for(task, 5)
     assert statuses(store) == ["sent"]
     assert "outbox-sender" not in store.leases
+
+
+async def test_a_new_lease_holder_keeps_the_spacing_of_what_the_last_one_sent() -> None:
+    # The previous holder delivered to chat 5 a moment ago (on the clock the rows use);
+    # the new holder must wait out the rest of the interval before its own first call.
+    store, bot, clock = Store(), FakeBot(), FakeClock()
+    await seed(uow_factory(store), clock, [5], 2)
+    first = min(store.outbox.values(), key=lambda m: m.id or 0)
+    first.status, first.sent_at = OutboxStatus.SENT, clock.now() - timedelta(seconds=0.05)
+    sender = make_sender(store, bot, private_interval=0.3)
+    stop = asyncio.Event()
+    started = time.monotonic()
+    task = asyncio.create_task(sender.run(stop))
+    async with asyncio.timeout(10):
+        while True:
+            if statuses(store) == ["sent", "sent"]:
+                break
+            await asyncio.sleep(0.01)
+    stop.set()
+    await asyncio.wait_for(task, 5)
+    (call,) = bot.calls
+    assert call.at - started >= 0.3 - 0.05

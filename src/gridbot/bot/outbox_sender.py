@@ -120,9 +120,10 @@ class ChatLimits:
                 ready = max(ready, calls[-self.group_limit] + self.group_window)
         return max(0.0, ready - now)
 
-    def record(self, chat_id: int) -> None:
+    def record(self, chat_id: int, at: float | None = None) -> None:
+        """A call answered now (or at ``at``, on this clock); calls come in time order."""
         calls = self._calls.setdefault(chat_id, deque(maxlen=self.group_limit))
-        calls.append(self._now())
+        calls.append(self._now() if at is None else at)
 
     def pause(self, chat_id: int, seconds: float) -> None:
         until = self._now() + seconds
@@ -270,6 +271,21 @@ class OutboxSender:
         self._lease_until = started + self._lease_ttl - self._lease_renew if held else 0.0
         if held and not was_leader:
             log.info("outbox sender %s holds the lease", self.worker_id)
+            await self._remember_recent_sends()
+
+    async def _remember_recent_sends(self) -> None:
+        """A new holder starts its chats' windows from what the previous holder delivered
+        lately: its own memory of them is empty, Telegram's is not."""
+        window = max(self.limits.private_interval, self.limits.group_window)
+        now, ticks = self._clock.now(), time.monotonic()
+        try:
+            async with self._reader() as uow:
+                sends = await uow.outbox.recent_sends(now - timedelta(seconds=window))
+        except Exception:
+            log.exception("outbox sender %s could not read the recent sends", self.worker_id)
+            return
+        for chat_id, sent_at in sends:
+            self.limits.record(chat_id, ticks - (now - sent_at).total_seconds())
 
     async def _release_lease(self) -> None:
         if self._lease_until == 0.0:

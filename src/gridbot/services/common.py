@@ -17,6 +17,7 @@ from gridbot.domain.org import Category
 from gridbot.domain.orgtree import OrgTree
 from gridbot.domain.policy import action_for, require
 from gridbot.services.context import Actor
+from gridbot.services.orgcache import Organisation
 from gridbot.services.ports import UnitOfWork
 
 
@@ -54,8 +55,10 @@ async def find_case(uow: UnitOfWork, ref: int | str, *, lock: bool = False) -> C
     return case
 
 
-async def category_of(uow: UnitOfWork, case: Case) -> Category:
-    category = await uow.categories.get(case.category_code)
+async def category_of(uow: UnitOfWork, org: Organisation, case: Case) -> Category:
+    """The case's category, as the organisation of the update has it (else as stored: one
+    created since)."""
+    category = org.category(case.category_code) or await uow.categories.get(case.category_code)
     if category is None:
         raise NotFound(f"no category {case.category_code!r}", category=case.category_code)
     return category
@@ -102,7 +105,7 @@ async def acting_on(
     tree = await tree_around(uow, case_units(case), actor.tree)
     picked = action if isinstance(action, CaseAction) else action(case)
     require(actor.staff, action_for(picked), tree=tree, case=case)
-    return Acting(actor, case, await category_of(uow, case), tree)
+    return Acting(actor, case, await category_of(uow, actor.org, case), tree)
 
 
 async def schedule(

@@ -10,7 +10,7 @@ from gridbot.domain.errors import NotBound
 from gridbot.domain.org import Person, RoleAssignment, Staff
 from gridbot.domain.orgtree import OrgTree
 from gridbot.services.notices import Notices
-from gridbot.services.orgcache import OrgCache
+from gridbot.services.orgcache import Organisation, OrgCache
 from gridbot.services.ports import Clock, UnitOfWorkFactory
 
 
@@ -30,11 +30,15 @@ class Context:
 
 @dataclass(frozen=True)
 class Actor:
-    """Who acts: a known person with every role they hold, and the org tree (the whole of
-    it, as the process holds it) their roles lie in."""
+    """Who acts: a known person with every role they hold, and the organisation (the unit
+    tree their roles lie in, the categories) as it was when the update arrived."""
 
     staff: Staff
-    tree: OrgTree
+    org: Organisation
+
+    @property
+    def tree(self) -> OrgTree:
+        return self.org.tree
 
     @property
     def person(self) -> Person:

@@ -41,7 +41,7 @@ class OrgRepository(Protocol):
         ...
 
     async def revision(self) -> int:
-        """A counter that moves whenever a unit is saved (by any process)."""
+        """A counter that moves whenever a unit or a category is saved (by any process)."""
         ...
 
     async def around(self, codes: Collection[str]) -> Sequence[OrgUnit]:
@@ -76,8 +76,11 @@ class PersonRepository(Protocol):
 
     async def save(self, person: Person) -> Person: ...
 
-    async def with_roles(self, telegram_id: int) -> tuple[Person, Sequence[RoleAssignment]] | None:
-        """The person behind a Telegram account and every role they hold, in one query."""
+    async def with_roles(
+        self, telegram_id: int
+    ) -> tuple[Person, Sequence[RoleAssignment], int] | None:
+        """The person behind a Telegram account, every role they hold, and the org
+        revision (``OrgRepository.revision``), in one query."""
         ...
 
     async def roles_of(self, person_id: int) -> Sequence[RoleAssignment]: ...
@@ -107,6 +110,10 @@ class CategoryRepository(Protocol):
     async def get(self, code: str) -> Category | None: ...
 
     async def list_active(self) -> Sequence[Category]: ...
+
+    async def list_all(self) -> Sequence[Category]:
+        """Every category, open or not, in the order of the org file."""
+        ...
 
     async def save(self, category: Category) -> Category: ...
 
@@ -181,6 +188,10 @@ class OutboxRepository(Protocol):
 
     async def many(self, ids: Collection[int]) -> Sequence[OutboxMessage]:
         """The messages with these ids, oldest first."""
+        ...
+
+    async def recent_sends(self, since: datetime) -> Sequence[tuple[int, datetime]]:
+        """(chat, when) of every message delivered since ``since``, oldest first."""
         ...
 
     async def update(self, message: OutboxMessage) -> None: ...

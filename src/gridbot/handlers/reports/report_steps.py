@@ -35,10 +35,11 @@ async def on_category(
     draft: Draft,
     state: FSMContext,
     ctx: Context,
+    actor: Actor | None,
     render: Render,
     t: Translate,
 ) -> None:
-    category = await find_report_category(ctx, callback_data.value)
+    category = await find_report_category(ctx, actor, callback_data.value)
     if category is None or not isinstance(query.message, Message):
         await query.answer(t("This draft is no longer active."), show_alert=True)
         return
@@ -138,11 +139,12 @@ async def on_public(
     draft: Draft,
     state: FSMContext,
     ctx: Context,
+    actor: Actor | None,
     render: Render,
     t: Translate,
 ) -> None:
     draft.public = callback_data.value == "1"
-    category = await find_report_category(ctx, draft.category or "")
+    category = await find_report_category(ctx, actor, draft.category or "")
     text = render("report/summary.html.j2", draft=draft, category=category)
     await show_summary(query, state, draft, ReportFlow.confirm, text, t)
 

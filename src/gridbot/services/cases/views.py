@@ -67,12 +67,8 @@ async def my_cases(cmd: MyCases, ctx: Context) -> CaseList:
     actor = known(cmd.actor)
     async with ctx.reading() as uow:
         cases = tuple(await uow.cases.by_reporter(actor.id, limit=cmd.limit))
-        categories = {
-            code: category
-            for code in {case.category_code for case in cases}
-            if (category := await uow.categories.get(code)) is not None
-        }
-    return CaseList(cases, categories)
+    codes = {case.category_code for case in cases}
+    return CaseList(cases, {c.code: c for c in actor.org.categories if c.code in codes})
 
 
 async def case_view(cmd: ViewCase, ctx: Context) -> CaseView:
@@ -105,7 +101,7 @@ async def view_of(uow: UnitOfWork, actor: Actor, case: Case) -> CaseView:
     reporter = people.get(contact_id) if contact_id is not None else None
     return CaseView(
         case=case,
-        category=await uow.categories.get(case.category_code),
+        category=actor.org.category(case.category_code),
         events=events,
         viewer_id=actor.id,
         names={pid: person.name for pid, person in people.items() if pid in named},

@@ -9,14 +9,13 @@ from gridbot.services.ports import UnitOfWork
 
 
 async def load_actor(uow: UnitOfWork, telegram_id: int, org: OrgCache) -> Actor | None:
-    """The person behind a Telegram account, with every role they hold and the org tree;
-    None for a stranger. Two queries: the person with their roles, and the org revision
-    (the tree is read again only when it moved)."""
+    """The person behind a Telegram account, with every role they hold and the
+    organisation; None for a stranger. One query, unless the organisation changed."""
     found = await uow.people.with_roles(telegram_id)
     if found is None or found[0].id is None:
         return None
-    person, roles = found
-    return Actor(Staff(person=person, roles=list(roles)), await org.tree(uow))
+    person, roles, revision = found
+    return Actor(Staff(person=person, roles=list(roles)), await org.current(uow, revision))
 
 
 async def identify(ctx: Context, telegram_id: int, *, in_private: bool) -> Actor | None:

@@ -28,5 +28,5 @@ def residence(actor: Actor | None) -> OrgUnit | None:
 async def pick_step(cmd: PickGrid, ctx: Context) -> PickerStep:
     """One screen of the picker; UnknownLink for a unit that is no step of it."""
     async with ctx.reading() as uow:
-        tree = await ctx.org.tree(uow)
+        tree = (await ctx.org.current(uow)).tree
     return picker_step(tree, cmd.code, residence(cmd.actor))

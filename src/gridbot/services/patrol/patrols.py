@@ -12,7 +12,6 @@ from gridbot.domain.messaging import DueKind
 from gridbot.domain.org import Category, OrgUnit
 from gridbot.domain.patrol import Patrol, hazard_trail, patrol_grid
 from gridbot.domain.texts import check_photos, check_text
-from gridbot.domain.wishes import is_report_category
 from gridbot.services.common import record, schedule
 from gridbot.services.context import Actor, Context, known
 from gridbot.services.reports.entry import report_category
@@ -61,9 +60,8 @@ async def patrol_desk(cmd: OpenDesk, ctx: Context) -> PatrolDesk:
         patrol = await uow.patrols.open_for(actor.id)
         code = patrol.grid_code if patrol is not None else patrol_grid(actor.staff, actor.tree)
         grid = actor.tree.get(code) if code in actor.tree else await uow.org.get_unit(code)
-        categories = await uow.categories.list_active()
     assert grid is not None  # patrols are on known grids
-    return PatrolDesk(grid, patrol, tuple(c for c in categories if is_report_category(c)))
+    return PatrolDesk(grid, patrol, actor.org.report_categories)
 
 
 async def start_patrol(cmd: StartPatrol, ctx: Context) -> Patrol:
@@ -99,7 +97,7 @@ async def report_hazard(cmd: ReportHazard, ctx: Context) -> Case:
     actor, now = known(cmd.actor), ctx.clock.now()
     note, attachments = check_text(cmd.text), check_photos(cmd.photos)
     async with ctx.writing() as uow:
-        category = await report_category(uow, cmd.category_code)
+        category = await report_category(uow, actor, cmd.category_code)
         if cmd.fixed_on_spot and category.requires_evidence and not attachments:
             raise ValidationFailed("a fix on the spot needs a photo", code="evidence_required")
         patrol = await uow.patrols.open_for(actor.id)

@@ -56,8 +56,7 @@ async def start_report(cmd: StartReport, ctx: Context) -> ReportStart:
     actor = known(cmd.actor)
     async with ctx.reading() as uow:
         grid, _ = await reporting_grid(uow, actor, cmd.source_chat_id)
-        categories = await uow.categories.list_active()
-    return ReportStart(grid, tuple(c for c in categories if is_report_category(c)))
+    return ReportStart(grid, actor.org.report_categories)
 
 
 async def start_wish(cmd: StartReport, ctx: Context) -> ReportStart:
@@ -68,10 +67,10 @@ async def start_wish(cmd: StartReport, ctx: Context) -> ReportStart:
     return ReportStart(grid)
 
 
-async def report_category(uow: UnitOfWork, code: str) -> Category:
+async def report_category(uow: UnitOfWork, actor: Actor, code: str) -> Category:
     """The category a report or a patrol hazard is filed under: known, open, and not the
     internal category of wishes."""
-    category = await uow.categories.get(code)
+    category = actor.org.category(code) or await uow.categories.get(code)
     if category is None:
         raise NotFound(f"no category {code!r}", category=code)
     if not is_report_category(category):
@@ -79,8 +78,12 @@ async def report_category(uow: UnitOfWork, code: str) -> Category:
     return category
 
 
-async def find_report_category(ctx: Context, code: str) -> Category | None:
+async def find_report_category(ctx: Context, actor: Actor | None, code: str) -> Category | None:
     """The open report category with this code, or None (a stale or forged button)."""
-    async with ctx.reading() as uow:
-        category = await uow.categories.get(code)
+    if actor is not None:
+        org = actor.org
+    else:
+        async with ctx.reading() as uow:
+            org = await ctx.org.current(uow)
+    category = org.category(code)
     return category if category is not None and is_report_category(category) else None

@@ -54,7 +54,7 @@ async def submit_report(cmd: NewReport, ctx: Context) -> Case:
         raise ValidationFailed("a wish is posted with submit_wish", code="wrong_kind")
     async with ctx.writing() as uow:
         await _check_rate(uow, actor, now)
-        category = await report_category(uow, cmd.category_code)
+        category = await report_category(uow, actor, cmd.category_code)
         grid, tree = await reporting_grid(uow, actor, cmd.source_chat_id)
         respond_by, resolve_by = compute_deadlines(category, cmd.priority, now, ctx.tz)
         case = await _register(
@@ -95,7 +95,7 @@ async def submit_wish(cmd: NewWish, ctx: Context) -> Case:
     async with ctx.writing() as uow:
         await _check_rate(uow, actor, now)
         grid, tree = await reporting_grid(uow, actor, cmd.source_chat_id)
-        category = await wish_category(uow)
+        category = actor.org.category(WISH_CATEGORY) or await wish_category(uow)
         respond_by, resolve_by = compute_deadlines(category, Priority.NORMAL, now, ctx.tz)
         case = await _register(
             uow,

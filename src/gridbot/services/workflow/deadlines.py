@@ -21,7 +21,7 @@ from gridbot.domain.deadlines import defer_past_quiet_hours, in_quiet_hours, nex
 from gridbot.domain.lifecycle import OPEN, WAITING
 from gridbot.domain.messaging import DueItem, DueKind
 from gridbot.domain.routing import call_up_chain
-from gridbot.services.common import category_of, find_case, schedule
+from gridbot.services.common import find_case, schedule
 from gridbot.services.context import Context
 from gridbot.services.notices.table import CALL_UP, REMIND
 from gridbot.services.ports import UnitOfWork
@@ -50,7 +50,8 @@ async def _chase(
     if case.priority != Priority.URGENT and in_quiet_hours(now, ctx.tz):
         await schedule(uow, item.kind, item.ref, defer_past_quiet_hours(now, ctx.tz), item.payload)
         return
-    team = await grid_team(uow, case, await ctx.org.tree(uow))
+    org = await ctx.org.current(uow)
+    team = await grid_team(uow, case, org.tree)
     chain = call_up_chain(case, team.tree, team.assignments)
     step = int(item.payload.get("step", 0))
     if step == 0 and case.assignee_id is None:
@@ -94,4 +95,4 @@ async def _tell(
     details: dict[str, Any] = {"deadline": kind.value, "due": deadline}
     if called is not None:
         details["called"] = called
-    await ctx.notices.case_event(uow, case, event, category=await category_of(uow, case), **details)
+    await ctx.notices.case_event(uow, case, event, **details)

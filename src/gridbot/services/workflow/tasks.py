@@ -38,11 +38,10 @@ async def my_tasks(cmd: MyTasks, ctx: Context) -> list[TaskView]:
     actor, now = known(cmd.actor), ctx.clock.now()
     async with ctx.reading() as uow:
         cases = [c for c in await uow.cases.by_assignee(actor.id, OPEN) if c.kind != CaseKind.WISH]
-        categories = {c.category_code: await uow.categories.get(c.category_code) for c in cases}
     tasks = []
     for case in cases:
         due = case.respond_by if case.status in WAITING else case.resolve_by
-        category = categories[case.category_code]
+        category = actor.org.category(case.category_code)
         tasks.append(
             TaskView(
                 case=case,

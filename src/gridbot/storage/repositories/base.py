@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridbot.domain.errors import NotFound
-from gridbot.storage.rows import OrgUnitRow
+from gridbot.storage.rows import OrgRevisionRow, OrgUnitRow
+
+# The stored org revision, as a column: read with whatever else a query reads.
+ORG_REVISION = select(OrgRevisionRow.revision).where(OrgRevisionRow.id == 1).scalar_subquery()
 
 
 class SqlRepository:
@@ -16,6 +19,14 @@ class SqlRepository:
     @property
     def _backend(self) -> str:
         return self._session.get_bind().dialect.name
+
+    async def _org_changed(self) -> None:
+        """A unit or category was saved: processes holding the org in memory read it again."""
+        await self._session.execute(
+            update(OrgRevisionRow)
+            .where(OrgRevisionRow.id == 1)
+            .values(revision=OrgRevisionRow.revision + 1)
+        )
 
     async def _unit_id(self, code: str) -> int:
         unit_id = await self._session.scalar(select(OrgUnitRow.id).where(OrgUnitRow.code == code))

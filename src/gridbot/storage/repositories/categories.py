@@ -30,7 +30,13 @@ class SqlCategoryRepository(SqlRepository):
             self._session.add(row)
         row.apply(category)
         await self._session.flush()
+        await self._org_changed()
         return row.to_domain()
+
+    async def list_all(self) -> Sequence[Category]:
+        """Every category, open or not, in the order of the org file."""
+        rows = await self._session.scalars(select(CategoryRow).order_by(CategoryRow.id))
+        return [row.to_domain() for row in rows]
 
     async def _row(self, code: str) -> CategoryRow | None:
         return await self._session.scalar(select(CategoryRow).where(CategoryRow.code == code))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import Select, or_, select, update
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import aliased
 
 from gridbot.domain.org import OrgUnit, UnitLevel
-from gridbot.storage.repositories.base import SqlRepository
-from gridbot.storage.rows import OrgRevisionRow, OrgUnitRow
+from gridbot.storage.repositories.base import ORG_REVISION, SqlRepository
+from gridbot.storage.rows import OrgUnitRow
 
 Parent = aliased(OrgUnitRow, name="parent")
 
@@ -70,19 +70,12 @@ class SqlOrgRepository(SqlRepository):
             self._session.add(row)
         row.apply(unit, parent_id)
         await self._session.flush()
-        await self._session.execute(
-            update(OrgRevisionRow)
-            .where(OrgRevisionRow.id == 1)
-            .values(revision=OrgRevisionRow.revision + 1)
-        )
+        await self._org_changed()
         return row.to_domain(unit.parent_code)
 
     async def revision(self) -> int:
-        """The counter that moves whenever a unit is saved (in any process)."""
-        found = await self._session.scalar(
-            select(OrgRevisionRow.revision).where(OrgRevisionRow.id == 1)
-        )
-        return found or 0
+        """The counter that moves whenever a unit or category is saved (in any process)."""
+        return await self._session.scalar(select(ORG_REVISION)) or 0
 
     async def _one(self, query: Select[OrgUnitRow, str]) -> OrgUnit | None:
         found = (await self._session.execute(query.limit(1))).first()

@@ -58,6 +58,15 @@ class SqlOutboxRepository(SqlRepository):
         )
         return [row.to_domain() for row in rows]
 
+    async def recent_sends(self, since: datetime) -> Sequence[tuple[int, datetime]]:
+        """(chat, when) of every message delivered since ``since``, oldest first."""
+        found = await self._session.execute(
+            select(OutboxRow.chat_id, OutboxRow.sent_at)
+            .where(OutboxRow.status == OutboxStatus.SENT, OutboxRow.sent_at >= since)
+            .order_by(OutboxRow.sent_at)
+        )
+        return [(chat_id, sent_at) for chat_id, sent_at in found if sent_at is not None]
+
     async def update(self, message: OutboxMessage) -> None:
         """Store what the sender learnt of a message: its status, attempts, times, error."""
         result = await self._session.execute(

@@ -9,7 +9,7 @@ from sqlalchemy import ColumnElement, delete, select
 
 from gridbot.domain.errors import NotFound
 from gridbot.domain.org import Person, Role, RoleAssignment
-from gridbot.storage.repositories.base import SqlRepository
+from gridbot.storage.repositories.base import ORG_REVISION, SqlRepository
 from gridbot.storage.rows import OrgUnitRow, PersonRow, RoleAssignmentRow
 
 
@@ -46,11 +46,14 @@ class SqlPersonRepository(SqlRepository):
         await self._session.flush()
         return row.to_domain()
 
-    async def with_roles(self, telegram_id: int) -> tuple[Person, Sequence[RoleAssignment]] | None:
-        """The person behind a Telegram account and every role they hold, in one query."""
+    async def with_roles(
+        self, telegram_id: int
+    ) -> tuple[Person, Sequence[RoleAssignment], int] | None:
+        """The person behind a Telegram account, every role they hold, and the org
+        revision: all an update needs to know who is acting, in one query."""
         rows = (
             await self._session.execute(
-                select(PersonRow, RoleAssignmentRow, OrgUnitRow.code)
+                select(PersonRow, RoleAssignmentRow, OrgUnitRow.code, ORG_REVISION)
                 .outerjoin(RoleAssignmentRow, RoleAssignmentRow.person_id == PersonRow.id)
                 .outerjoin(OrgUnitRow, RoleAssignmentRow.unit_id == OrgUnitRow.id)
                 .where(PersonRow.telegram_id == telegram_id)
@@ -59,13 +62,13 @@ class SqlPersonRepository(SqlRepository):
         ).all()
         if not rows:
             return None
-        person = rows[0][0]
+        person, revision = rows[0][0], rows[0][3] or 0
         roles = [
             role.to_domain(code)
-            for found, role, code in rows
+            for found, role, code, _ in rows
             if found is person and role is not None and code is not None
         ]
-        return person.to_domain(), roles
+        return person.to_domain(), roles, revision
 
     async def roles_of(self, person_id: int) -> Sequence[RoleAssignment]:
         rows = await self._session.execute(
