@@ -135,7 +135,7 @@ def test_services_import_the_domain_and_themselves_only() -> None:
 
 
 def test_storage_imports_the_domain_and_its_database_libraries_only() -> None:
-    allowed = ("gridbot.domain", "gridbot.storage", "sqlalchemy", "alembic")
+    allowed = ("gridbot.domain", "gridbot.storage", "sqlalchemy", "alembic", "aiosqlite")
     assert offenders("storage", allowed) == []
 
 

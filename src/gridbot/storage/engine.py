@@ -4,9 +4,12 @@ SQLite: WAL and a generous busy timeout on every connection. Writers' transactio
 with ``BEGIN IMMEDIATE``, so a writer takes the write lock up front and waits for it instead
 of failing with "database is locked" when it upgrades a read lock half-way through; within
 one process writers also take turns on an asyncio lock first (``WriterLock``), so the busy
-timeout only ever waits for other processes. Readers have an engine of their own: a
-deferred ``BEGIN`` (WAL readers never wait for the writer, nor it for them) on connections
-with ``PRAGMA query_only = ON``, so that a write through a reader fails loudly.
+timeout only ever waits for other processes. Readers have an engine of their own, on
+connections with ``PRAGMA query_only = ON`` (a write through a reader fails loudly): each
+of their statements runs in SQLite's own deferred read transaction, which in WAL mode
+never waits for the writer, nor it for them. No explicit ``BEGIN``: it would cost three
+trips to the driver's thread for every unit of work, and no reader needs one snapshot
+across its statements (nor does its pool roll back a connection that comes back).
 Do not cancel a task in the middle of a unit of work on SQLite: the cancelled connection
 may keep the write lock, and every other writer then waits out the busy timeout (its turn
 in this process is given back all the same, to a writer that will wait for that lock).
@@ -26,6 +29,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from gridbot.storage import sqlite_driver
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -42,8 +47,8 @@ def create_engine(url: str, *, foreign_keys: bool = True) -> AsyncEngine:
 def create_reader_engine(url: str, writers: AsyncEngine) -> AsyncEngine:
     """The readers' engine next to ``writers`` (the engine of ``create_engine(url)``).
 
-    SQLite: an engine of its own (own pool, deferred ``BEGIN``, ``query_only``); dispose
-    of it too. PostgreSQL: ``writers`` with ``postgresql_readonly``, sharing its pool.
+    SQLite: an engine of its own (own pool, ``query_only``, no explicit transaction);
+    dispose of it too. PostgreSQL: ``writers`` with ``postgresql_readonly``, sharing its pool.
     """
     if _is_sqlite(url):
         return _create_sqlite_engine(url, foreign_keys=True, read_only=True)
@@ -61,8 +66,19 @@ def _is_sqlite(url: str) -> bool:
 
 
 def _create_sqlite_engine(url: str, *, foreign_keys: bool, read_only: bool) -> AsyncEngine:
-    engine = create_async_engine(url, pool_size=10, max_overflow=20, pool_timeout=60)
-    begin = "BEGIN" if read_only else "BEGIN IMMEDIATE"
+    # A reader never opens a transaction, so its connection needs no rollback when it comes
+    # back to the pool (a trip to the driver's thread saved); a writer's always gets one.
+    engine = create_async_engine(
+        url,
+        module=sqlite_driver.dbapi(),  # one trip to the driver's thread per statement
+        pool_size=10,
+        max_overflow=20,
+        pool_timeout=60,
+        pool_reset_on_return=None if read_only else "rollback",
+        # and the session's ROLLBACK at the end of a reader's unit of work is skipped too:
+        # the connections run in sqlite3's autocommit mode, so there is nothing to undo
+        skip_autocommit_rollback=read_only,
+    )
 
     # The recipe of SQLAlchemy's SQLite dialect documentation ("Enabling Non-Legacy SQLite
     # Transactional Modes"), with IMMEDIATE for writers.
@@ -78,8 +94,10 @@ def _create_sqlite_engine(url: str, *, foreign_keys: bool, read_only: bool) -> A
             cursor.execute("PRAGMA query_only = ON")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
-    def on_begin(connection: Connection) -> None:
-        connection.exec_driver_sql(begin)
+    if not read_only:
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def on_begin(connection: Connection) -> None:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine

@@ -1,0 +1,122 @@
+"""SQLAlchemy's aiosqlite adapter, with one trip to the driver's thread per statement.
+
+aiosqlite runs each sqlite3 call on a thread of its own; SQLAlchemy's adapter makes four
+such calls for a query (open a cursor, execute, fetch, close) and three for a write. Every
+trip hands the work to the thread and the answer back to the event loop, and a busy loop
+answers late: a unit of work of twenty statements held the write lock for hundreds of
+milliseconds under load, most of it waiting for its turns of the loop (docs/benchmarks.md).
+Here a statement is one call on the thread that opens, executes, fetches and closes at
+once; everything else is SQLAlchemy's adapter as it is.
+"""
+
+from __future__ import annotations
+
+import collections
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+import aiosqlite
+from sqlalchemy.dialects.sqlite.aiosqlite import (
+    AsyncAdapt_aiosqlite_connection,
+    AsyncAdapt_aiosqlite_cursor,
+    AsyncAdapt_aiosqlite_dbapi,
+)
+from sqlalchemy.util import EMPTY_DICT
+
+Outcome = tuple[list[Any], Any, int, int | None]
+
+
+def _execute(connection: sqlite3.Connection, operation: str, parameters: Any) -> Outcome:
+    cursor = connection.cursor()
+    try:
+        if parameters is None:
+            cursor.execute(operation)
+        else:
+            cursor.execute(operation, parameters)
+        rows = cursor.fetchall() if cursor.description else []
+        return rows, cursor.description, cursor.rowcount, cursor.lastrowid
+    finally:
+        cursor.close()
+
+
+def _executemany(connection: sqlite3.Connection, operation: str, rows: Sequence[Any]) -> Outcome:
+    cursor = connection.cursor()
+    try:
+        cursor.executemany(operation, rows)
+        found = cursor.fetchall() if cursor.description else []
+        return found, cursor.description, cursor.rowcount, cursor.lastrowid
+    finally:
+        cursor.close()
+
+
+class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
+    """A buffered cursor: the statement runs and its rows arrive in one call."""
+
+    __slots__ = ("_description", "_lastrowid", "_rowcount")
+
+    def __init__(self, adapt_connection: AsyncAdapt_aiosqlite_connection) -> None:
+        self._adapt_connection = adapt_connection
+        self._connection = adapt_connection._connection
+        self._soft_closed_memoized = EMPTY_DICT
+        self._rows = collections.deque()
+        self._description: Any = None
+        self._rowcount = -1
+        self._lastrowid: int | None = None
+
+    @property
+    def description(self) -> Any:
+        return self._description
+
+    @property
+    def rowcount(self) -> int:
+        return self._rowcount
+
+    @property
+    def lastrowid(self) -> int:
+        return self._lastrowid  # type: ignore[return-value]
+
+    def close(self) -> None:
+        self._rows.clear()
+
+    async def _async_soft_close(self) -> None:
+        return None  # nothing stays open on the driver's thread
+
+    async def _execute_async(self, operation: Any, parameters: Any) -> Any:
+        async with self._adapt_connection._execute_mutex:
+            outcome = await self._on_thread(_execute, operation, parameters)
+        self._keep(outcome)
+
+    async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> Any:
+        async with self._adapt_connection._execute_mutex:
+            outcome = await self._on_thread(_executemany, operation, list(seq_of_parameters))
+        self._keep(outcome)
+
+    async def _on_thread(self, work: Any, operation: Any, parameters: Any) -> Outcome:
+        connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
+        # aiosqlite's own way onto its thread (untyped, and private, but stable since 0.17)
+        result: Outcome = await connection._execute(  # type: ignore[no-untyped-call]
+            work, connection._conn, operation, parameters
+        )
+        return result
+
+    def _keep(self, outcome: Outcome) -> None:
+        rows, self._description, self._rowcount, self._lastrowid = outcome
+        self._rows = collections.deque(rows)
+
+
+class OneTripConnection(AsyncAdapt_aiosqlite_connection):
+    __slots__ = ()
+    _cursor_cls = OneTripCursor  # type: ignore[assignment]  # a subclass, as mypy misses
+
+
+class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
+    """The DBAPI module to give ``create_async_engine(url, module=...)``."""
+
+    def connect(self, *arg: Any, **kw: Any) -> OneTripConnection:
+        adapted = super().connect(*arg, **kw)
+        return OneTripConnection(self, adapted._connection)
+
+
+def dbapi() -> OneTripDBAPI:
+    return OneTripDBAPI(aiosqlite, sqlite3)

@@ -1,0 +1,128 @@
+"""The SQLite driver adapter: one trip to aiosqlite's thread per statement, same results.
+
+These run on a bare engine (no schema of ours) so that each statement is visible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from gridbot.storage.engine import create_engine, create_reader_engine
+
+
+@pytest.fixture
+async def engine(tmp_path: Path) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'driver.db'}")
+    async with engine.begin() as connection:
+        await connection.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT UNIQUE)"))
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the functions aiosqlite ran on its thread, in order."""
+    seen: list[str] = []
+    original = aiosqlite.Connection._execute
+
+    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append(getattr(fn, "__name__", repr(fn)))
+        return await original(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
+    return seen
+
+
+async def test_a_query_is_one_trip_and_returns_its_rows(
+    engine: AsyncEngine, trips: list[str]
+) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(text("INSERT INTO t (name) VALUES ('甲'), ('乙')"))
+        trips.clear()
+        rows = (await connection.execute(text("SELECT id, name FROM t ORDER BY id"))).all()
+        assert trips == ["_execute"]
+    assert [tuple(row) for row in rows] == [(1, "甲"), (2, "乙")]
+
+
+async def test_a_write_reports_its_row_count_and_last_row_id_in_one_trip(
+    engine: AsyncEngine, trips: list[str]
+) -> None:
+    async with engine.begin() as connection:
+        trips.clear()
+        inserted = await connection.execute(text("INSERT INTO t (name) VALUES ('丙')"))
+        assert trips == ["_execute"]
+        assert inserted.lastrowid == 1
+        updated = await connection.execute(text("UPDATE t SET name = name || '!'"))
+        assert updated.rowcount == 1
+
+
+async def test_insert_returning_gives_back_the_new_rows(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        result = await connection.execute(
+            text("INSERT INTO t (name) VALUES ('丁') ON CONFLICT DO NOTHING RETURNING id")
+        )
+        assert result.scalars().all() == [1]
+        again = await connection.execute(
+            text("INSERT INTO t (name) VALUES ('丁') ON CONFLICT DO NOTHING RETURNING id")
+        )
+        assert again.scalars().all() == []
+
+
+async def test_many_rows_are_one_trip(engine: AsyncEngine, trips: list[str]) -> None:
+    async with engine.begin() as connection:
+        trips.clear()
+        await connection.execute(
+            text("INSERT INTO t (name) VALUES (:name)"), [{"name": str(n)} for n in range(50)]
+        )
+        assert trips == ["_executemany"]
+        count = (await connection.execute(text("SELECT count(*) FROM t"))).scalar_one()
+    assert count == 50
+
+
+async def test_an_error_arrives_as_sqlalchemy_s_and_the_connection_carries_on(
+    engine: AsyncEngine,
+) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(text("INSERT INTO t (name) VALUES ('戊')"))
+    with pytest.raises(IntegrityError):
+        async with engine.begin() as connection:
+            await connection.execute(text("INSERT INTO t (name) VALUES ('己')"))
+            await connection.execute(text("INSERT INTO t (name) VALUES ('戊')"))
+    async with engine.connect() as connection:
+        names = (await connection.execute(text("SELECT name FROM t"))).scalars().all()
+    assert names == ["戊"]  # the failed transaction's first row was rolled back too
+
+
+async def test_a_streamed_result_reads_every_row(engine: AsyncEngine) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(
+            text("INSERT INTO t (name) VALUES (:name)"), [{"name": str(n)} for n in range(120)]
+        )
+    async with engine.connect() as connection:
+        result = await connection.stream(text("SELECT id FROM t ORDER BY id"))
+        ids = [row.id async for row in result]
+    assert ids == list(range(1, 121))
+
+
+async def test_a_reader_statement_opens_no_transaction_of_its_own(
+    engine: AsyncEngine, trips: list[str], tmp_path: Path
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'driver.db'}"
+    readers = create_reader_engine(url, engine)
+    try:
+        async with readers.connect() as connection:
+            await connection.execute(text("SELECT 1"))  # the pool's first connection
+        trips.clear()
+        async with readers.connect() as connection:
+            assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar_one() == 0
+        assert trips == ["_execute"]  # no BEGIN, and no rollback on the way back to the pool
+    finally:
+        await readers.dispose()
