@@ -59,6 +59,9 @@ class FakeOutboxRepository:
         self.uow.undo.append(lambda: self.store.outbox.pop(message.id))  # type: ignore[arg-type]
         return message
 
+    async def queue(self, message: OutboxMessage) -> None:
+        await self.add(message)
+
     async def recent_sends(self, since: datetime) -> list[tuple[int, datetime]]:
         sent = [
             (m.chat_id, m.sent_at)

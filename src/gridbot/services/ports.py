@@ -178,6 +178,10 @@ class CareRepository(Protocol):
 class OutboxRepository(Protocol):
     async def add(self, message: OutboxMessage) -> OutboxMessage: ...
 
+    async def queue(self, message: OutboxMessage) -> None:
+        """Add a message to be written with the transaction's other messages (no id back)."""
+        ...
+
     async def pending(self, now: datetime, limit: int) -> Sequence[OutboxMessage]:
         """Pending messages whose ``not_before`` has passed, oldest first."""
         ...

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from gridbot.domain.case import Case
 from gridbot.domain.org import Person, Role, RoleAssignment
 from gridbot.domain.orgtree import OrgTree
 from gridbot.services.common import tree_around
@@ -25,9 +24,9 @@ class Team:
     people: Mapping[int, Person]
 
 
-async def grid_team(uow: UnitOfWork, case: Case, known: OrgTree | None = None) -> Team:
-    tree = await tree_around(uow, [case.grid_code], known)
-    chain = [case.grid_code, *(u.code for u in tree.ancestors(case.grid_code))]
+async def grid_team(uow: UnitOfWork, grid_code: str, known: OrgTree | None = None) -> Team:
+    tree = await tree_around(uow, [grid_code], known)
+    chain = [grid_code, *(u.code for u in tree.ancestors(grid_code))]
     assignments = await uow.people.assignments_on(chain)
     with_department = [a.person_id for a in assignments if a.role in _WITH_DEPARTMENT]
     people = await uow.people.many(with_department) if with_department else {}

@@ -50,25 +50,26 @@ class Notices:
         self,
         uow: UnitOfWork,
         case: Case,
-        event: CaseEvent,
-        *,
+        *events: CaseEvent,
         category: Category | None = None,
         tree: OrgTree | None = None,
+        assignments: Sequence[RoleAssignment] | None = None,
         **details: Any,
     ) -> int:
-        """Queue every notice the table has for ``event``; returns how many people were
-        reached. ``category`` and ``tree`` are what the use case has loaded already;
-        ``details`` reach the templates of people (never of groups)."""
-        notices = notices_for(case, event)
-        if not notices:
-            return 0
-        if category is None:
+        """Queue every notice the table has for each of ``events`` (in order); returns how
+        many people were reached. ``category``, ``tree`` and ``assignments`` (the roles
+        held on the grid's chain) are what the use case has loaded already; ``details``
+        reach the templates of people (never of groups)."""
+        if category is None and any(notices_for(case, e) for e in events):
             category = await uow.categories.get(case.category_code)
-        scene = Scene(uow, case, event, category, tree, details)
-        targets = [(n, await self._targets(scene, n)) for n in notices]
-        people = await self._people(scene, targets)
+        plans: list[tuple[Scene, Notice, list[int]]] = []
+        for event in events:
+            scene = Scene(uow, case, event, category, tree, assignments, details)
+            for notice in notices_for(case, event):
+                plans.append((scene, notice, await self._targets(scene, notice)))
+        people = await self._people(uow, plans)
         reached = 0
-        for notice, found in targets:
+        for scene, notice, found in plans:
             for target in found:
                 reached += await self._tell(scene, notice, target, people)
         return reached
@@ -80,11 +81,11 @@ class Notices:
         return scene.person_targets(notice, found)
 
     async def _people(
-        self, scene: Scene, targets: list[tuple[Notice, list[int]]]
+        self, uow: UnitOfWork, plans: list[tuple[Scene, Notice, list[int]]]
     ) -> dict[int, Person]:
-        """Every person this event's notices need, in one query."""
+        """Every person these notices need, in one query."""
         ids: set[int | None] = set()
-        for notice, found in targets:
+        for scene, notice, found in plans:
             if not notice.audience.is_group:
                 ids.update(found)
             if notice.names and found:
@@ -92,7 +93,7 @@ class Notices:
             if notice.reporter and found:
                 ids.add(scene.case.reporter_id)
         wanted = [p for p in ids if p is not None]
-        return dict(await scene.uow.people.many(wanted)) if wanted else {}
+        return dict(await uow.people.many(wanted)) if wanted else {}
 
     async def _tell(
         self, scene: Scene, notice: Notice, target: int, people: dict[int, Person]

@@ -3,7 +3,7 @@ kind of recipient may be told about the case."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
@@ -11,7 +11,7 @@ from typing import Any
 from gridbot.domain.binding import BindingKind
 from gridbot.domain.case import Case, CaseEvent
 from gridbot.domain.lifecycle import CaseAction
-from gridbot.domain.org import Category, Person
+from gridbot.domain.org import Category, Person, RoleAssignment
 from gridbot.domain.orgtree import OrgTree
 from gridbot.domain.routing import grid_secretary, wish_helpers
 from gridbot.domain.texts import public_summary
@@ -22,13 +22,15 @@ from gridbot.services.ports import UnitOfWork
 @dataclass
 class Scene:
     """One case event as the notices see it: the case as it now is, its category, the
-    tree around it (when the use case has it), and what the use case adds (``details``)."""
+    tree around it and the roles on its grid's chain (when the use case has them), and
+    what the use case adds (``details``)."""
 
     uow: UnitOfWork
     case: Case
     event: CaseEvent
     category: Category | None
     tree: OrgTree | None
+    assignments: Sequence[RoleAssignment] | None = None  # on the grid's chain, if loaded
     details: Mapping[str, Any] = field(default_factory=dict)
 
     def person_targets(self, notice: Notice, found: list[int | None]) -> list[int]:
@@ -71,7 +73,10 @@ async def _secretary(scene: Scene) -> list[int | None]:
     if tree is None or not tree.covers([case.grid_code]):
         tree = OrgTree(await scene.uow.org.around([case.grid_code]))
     units = [u.code for u in (tree.grid_of(case.grid_code), tree.parent(case.grid_code)) if u]
-    found = grid_secretary(tree, await scene.uow.people.assignments_on(units), case.grid_code)
+    assignments = scene.assignments
+    if assignments is None:
+        assignments = await scene.uow.people.assignments_on(units)
+    found = grid_secretary(tree, assignments, case.grid_code)
     # The one who holds the case, or reported it, hears of it as such.
     return [p for p in found if p not in (case.assignee_id, case.reporter_id)]
 

@@ -38,7 +38,8 @@ def visible_length(html: str) -> int:
 
 def fit_html(html: str, limit: int) -> str:
     """``html`` unchanged if it fits in ``limit``; else cut, with an ellipsis, tags closed."""
-    if visible_length(html) <= limit:
+    # The visible text is never longer than the source: most messages need no counting.
+    if utf16_length(html) <= limit or visible_length(html) <= limit:
         return html
     budget = limit - utf16_length(ELLIPSIS)
     out: list[str] = []

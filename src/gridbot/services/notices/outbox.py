@@ -55,7 +55,7 @@ class OutboxWriter:
     ) -> None:
         """Queue any Bot API ``method`` for ``chat_id``."""
         clean = {key: value for key, value in params.items() if key != "chat_id"}
-        await uow.outbox.add(OutboxMessage(chat_id, method, clean, now, chat_kind=chat_kind))
+        await uow.outbox.queue(OutboxMessage(chat_id, method, clean, now, chat_kind=chat_kind))
 
     async def to_person(
         self,

@@ -10,8 +10,7 @@ from gridbot.domain.deadlines import compute_deadlines, end_of_local_date
 from gridbot.domain.errors import IllegalTransition, NoAssignee, RateLimited, ValidationFailed
 from gridbot.domain.lifecycle import CaseAction, apply
 from gridbot.domain.messaging import DueKind
-from gridbot.domain.org import Category
-from gridbot.domain.orgtree import OrgTree
+from gridbot.domain.org import Category, OrgUnit
 from gridbot.domain.routing import Target, escalation_target, route_new_case
 from gridbot.domain.texts import MAX_REPORTS_PER_HOUR, check_photos, check_text
 from gridbot.domain.wishes import DEFAULT_WISH_CATEGORY, WISH_CATEGORY
@@ -52,11 +51,11 @@ async def submit_report(cmd: NewReport, ctx: Context) -> Case:
     text, photos = check_text(cmd.text), check_photos(cmd.photos)
     if cmd.kind == CaseKind.WISH:
         raise ValidationFailed("a wish is posted with submit_wish", code="wrong_kind")
-    async with ctx.writing() as uow:
-        await _check_rate(uow, actor, now)
+    async with ctx.reading() as uow:
         category = await report_category(uow, actor, cmd.category_code)
-        grid, tree = await reporting_grid(uow, actor, cmd.source_chat_id)
-        respond_by, resolve_by = compute_deadlines(category, cmd.priority, now, ctx.tz)
+        grid, team = await _landing(uow, actor, cmd.source_chat_id, now)
+    respond_by, resolve_by = compute_deadlines(category, cmd.priority, now, ctx.tz)
+    async with ctx.writing() as uow:
         case = await _register(
             uow,
             ctx,
@@ -79,7 +78,7 @@ async def submit_report(cmd: NewReport, ctx: Context) -> Case:
                 updated_at=now,
             ),
             category,
-            tree,
+            team,
         )
         await schedule(uow, DueKind.RESPOND_DEADLINE, case.number, respond_by)
         await schedule(uow, DueKind.RESOLVE_DEADLINE, case.number, resolve_by)
@@ -92,9 +91,9 @@ async def submit_wish(cmd: NewWish, ctx: Context) -> Case:
     actor, now = known(cmd.actor), ctx.clock.now()
     text, photos = check_text(cmd.text), check_photos(cmd.photos)
     wanted_by = _wanted_by(cmd.wanted_by, now, ctx)
+    async with ctx.reading() as uow:
+        grid, team = await _landing(uow, actor, cmd.source_chat_id, now)
     async with ctx.writing() as uow:
-        await _check_rate(uow, actor, now)
-        grid, tree = await reporting_grid(uow, actor, cmd.source_chat_id)
         category = actor.org.category(WISH_CATEGORY) or await wish_category(uow)
         respond_by, resolve_by = compute_deadlines(category, Priority.NORMAL, now, ctx.tz)
         case = await _register(
@@ -118,11 +117,22 @@ async def submit_wish(cmd: NewWish, ctx: Context) -> Case:
                 updated_at=now,
             ),
             category,
-            tree,
+            team,
         )
         await schedule(uow, DueKind.RESPOND_DEADLINE, case.number, respond_by)
         await uow.commit()
     return case
+
+
+async def _landing(
+    uow: UnitOfWork, actor: Actor, source_chat_id: int | None, now: datetime
+) -> tuple[OrgUnit, Team]:
+    """Read before the write lock is taken (what is read here changes rarely, and a busy
+    writer should hold the lock for the writes only): the hourly limit, where the report
+    lands, and the team of that grid."""
+    await _check_rate(uow, actor, now)
+    grid, tree = await reporting_grid(uow, actor, source_chat_id)
+    return grid, await grid_team(uow, grid.code, tree)
 
 
 async def wish_category(uow: UnitOfWork) -> Category:
@@ -133,7 +143,7 @@ async def wish_category(uow: UnitOfWork) -> Category:
 
 
 async def _register(
-    uow: UnitOfWork, ctx: Context, case: Case, category: Category, tree: OrgTree
+    uow: UnitOfWork, ctx: Context, case: Case, category: Category, team: Team
 ) -> Case:
     """Save the case with its creation event, hand it to its first assignee, and tell
     everyone concerned of both."""
@@ -149,13 +159,13 @@ async def _register(
         attachments=tuple(case.photos),
     )
     await uow.cases.add_event(submitted)
-    team = await grid_team(uow, case, tree)
     assigned = _first_assignment(case, category, team)
     if assigned is not None:
         await record(uow, case, assigned)
-    await ctx.notices.case_event(uow, case, submitted, category=category, tree=team.tree)
-    if assigned is not None:
-        await ctx.notices.case_event(uow, case, assigned, category=category, tree=team.tree)
+    events = (submitted,) if assigned is None else (submitted, assigned)
+    await ctx.notices.case_event(
+        uow, case, *events, category=category, tree=team.tree, assignments=team.assignments
+    )
     return case
 
 

@@ -51,7 +51,7 @@ async def _chase(
         await schedule(uow, item.kind, item.ref, defer_past_quiet_hours(now, ctx.tz), item.payload)
         return
     org = await ctx.org.current(uow)
-    team = await grid_team(uow, case, org.tree)
+    team = await grid_team(uow, case.grid_code, org.tree)
     chain = call_up_chain(case, team.tree, team.assignments)
     step = int(item.payload.get("step", 0))
     if step == 0 and case.assignee_id is None:

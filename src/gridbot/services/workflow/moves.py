@@ -91,7 +91,7 @@ async def escalate_case(cmd: EscalateCase, ctx: Context) -> CaseCard:
         case = acting.case
         next_status(case.kind, case.status, A.ESCALATE)
         text = optional_text(cmd.note)
-        team = await grid_team(uow, case, acting.tree)
+        team = await grid_team(uow, case.grid_code, acting.tree)
         level, unit_code, assignee = escalation_target(
             case, team.tree, team.assignments, team.people
         )
@@ -124,7 +124,7 @@ async def whistle_case(cmd: WhistleCase, ctx: Context) -> CaseCard:
                 code="department",
                 department=cmd.department,
             )
-        team = await grid_team(uow, case, acting.tree)
+        team = await grid_team(uow, case.grid_code, acting.tree)
         _, unit_code, liaison = whistle_target(
             case, cmd.department, team.tree, team.assignments, team.people
         )

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridbot.domain.case import Case, CaseEvent, CaseKind, CaseStatus, Rating, Visit
 from gridbot.domain.errors import NotFound
@@ -22,9 +23,20 @@ from gridbot.storage.rows import (
 
 
 class SqlCaseRepository(SqlRepository):
+    def __init__(self, session: AsyncSession) -> None:
+        super().__init__(session)
+        # The session maps rows weakly: the rows of this unit of work's cases are held here,
+        # so that updating a case read (or added) earlier is no second SELECT.
+        self._held: dict[int, CaseRow] = {}
+
+    def _hold(self, row: CaseRow | None) -> Case | None:
+        if row is None:
+            return None
+        self._held[row.id] = row
+        return row.to_domain()
+
     async def get(self, case_id: int) -> Case | None:
-        row = await self._session.get(CaseRow, case_id)
-        return row.to_domain() if row else None
+        return self._hold(await self._session.get(CaseRow, case_id))
 
     async def get_for_update(self, case_id: int) -> Case | None:
         """The case, its row locked until the transaction ends (``SELECT … FOR UPDATE`` on
@@ -37,11 +49,12 @@ class SqlCaseRepository(SqlRepository):
             .with_for_update()
             .execution_options(populate_existing=True)
         )
-        return row.to_domain() if row else None
+        return self._hold(row)
 
     async def by_number(self, number: str) -> Case | None:
-        row = await self._session.scalar(select(CaseRow).where(CaseRow.number == number))
-        return row.to_domain() if row else None
+        return self._hold(
+            await self._session.scalar(select(CaseRow).where(CaseRow.number == number))
+        )
 
     async def next_number(self, year: int) -> str:
         """Bumps the year's counter in the current transaction: the row stays locked until
@@ -63,18 +76,23 @@ class SqlCaseRepository(SqlRepository):
         row.apply(case)
         self._session.add(row)
         await self._session.flush()
-        return row.to_domain()
+        saved = self._hold(row)
+        assert saved is not None
+        return saved
 
     async def update(self, case: Case) -> None:
-        row = await self._session.get(CaseRow, case.id) if case.id else None
+        row = self._held.get(case.id) if case.id else None
+        if row is None and case.id:
+            row = await self._session.get(CaseRow, case.id)
         if row is None:
             raise NotFound(f"no case with id {case.id}", case_id=case.id)
         row.apply(case)
         await self._session.flush()
 
     async def add_event(self, event: CaseEvent) -> None:
+        """Written with the unit of work's next flush (a query or the commit), together
+        with the other events of the transaction."""
         self._session.add(CaseEventRow.from_domain(event))
-        await self._session.flush()
 
     async def events(self, case_id: int) -> Sequence[CaseEvent]:
         rows = await self._session.scalars(

@@ -28,9 +28,14 @@ class SqlDueRepository(SqlRepository):
             "claimed_at": item.claimed_at,
             "done_at": item.done_at,
         }
-        await self._session.execute(
-            insert(DueItemRow).values(**values).on_conflict_do_nothing(index_elements=UNIQUE_KEY)
+        added: DueItemRow | None = await self._session.scalar(
+            insert(DueItemRow)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=UNIQUE_KEY)
+            .returning(DueItemRow)
         )
+        if added is not None:
+            return added.to_domain()
         row = await self._session.scalar(
             select(DueItemRow).where(
                 DueItemRow.kind == item.kind,
@@ -38,7 +43,7 @@ class SqlDueRepository(SqlRepository):
                 DueItemRow.due_at == item.due_at,
             )
         )
-        assert row is not None  # just inserted, or already there
+        assert row is not None  # already there
         return row.to_domain()
 
     async def get(self, item_id: int) -> DueItem | None:

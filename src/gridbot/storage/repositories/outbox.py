@@ -31,6 +31,14 @@ class SqlOutboxRepository(SqlRepository):
         self.added += 1
         return row.to_domain()
 
+    async def queue(self, message: OutboxMessage) -> None:
+        """Like ``add``, but written with the unit of work's next flush (the commit, as a
+        rule), together with the other messages of the transaction; no id comes back."""
+        row = OutboxRow()
+        row.apply(message)
+        self._session.add(row)
+        self.added += 1
+
     async def get(self, message_id: int) -> OutboxMessage | None:
         row = await self._session.get(OutboxRow, message_id)
         return row.to_domain() if row else None

@@ -5,12 +5,22 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy import ColumnElement, bindparam, delete, select
 
 from gridbot.domain.errors import NotFound
 from gridbot.domain.org import Person, Role, RoleAssignment
 from gridbot.storage.repositories.base import ORG_REVISION, SqlRepository
 from gridbot.storage.rows import OrgUnitRow, PersonRow, RoleAssignmentRow
+
+# Read for every update: built once, so that neither the statement nor its cache key is
+# made again each time.
+_WITH_ROLES = (
+    select(PersonRow, RoleAssignmentRow, OrgUnitRow.code, ORG_REVISION)
+    .outerjoin(RoleAssignmentRow, RoleAssignmentRow.person_id == PersonRow.id)
+    .outerjoin(OrgUnitRow, RoleAssignmentRow.unit_id == OrgUnitRow.id)
+    .where(PersonRow.telegram_id == bindparam("telegram_id"))
+    .order_by(PersonRow.id, RoleAssignmentRow.id)
+)
 
 
 class SqlPersonRepository(SqlRepository):
@@ -51,15 +61,7 @@ class SqlPersonRepository(SqlRepository):
     ) -> tuple[Person, Sequence[RoleAssignment], int] | None:
         """The person behind a Telegram account, every role they hold, and the org
         revision: all an update needs to know who is acting, in one query."""
-        rows = (
-            await self._session.execute(
-                select(PersonRow, RoleAssignmentRow, OrgUnitRow.code, ORG_REVISION)
-                .outerjoin(RoleAssignmentRow, RoleAssignmentRow.person_id == PersonRow.id)
-                .outerjoin(OrgUnitRow, RoleAssignmentRow.unit_id == OrgUnitRow.id)
-                .where(PersonRow.telegram_id == telegram_id)
-                .order_by(PersonRow.id, RoleAssignmentRow.id)
-            )
-        ).all()
+        rows = (await self._session.execute(_WITH_ROLES, {"telegram_id": telegram_id})).all()
         if not rows:
             return None
         person, revision = rows[0][0], rows[0][3] or 0
