@@ -58,6 +58,27 @@ def figures(
     ]
 
 
-def print_figures(report: Measured, echo: Measured, residents: int, flows: int, cases: int) -> None:
-    for name, value in figures(report, echo, residents, flows, cases):
+def by_step(measured: Measured, steps: int) -> list[tuple[str, str]]:
+    """p50 and p95 of each step of the flow (step 1 is /report, the last one Submit)."""
+    found = []
+    for index in range(steps):
+        latencies = measured.latencies[index::steps]
+        found.append((f"report_step{index + 1}_p50_ms", ms(percentile(latencies, 50))))
+        found.append((f"report_step{index + 1}_p95_ms", ms(percentile(latencies, 95))))
+    return found
+
+
+def print_figures(
+    report: Measured,
+    echo: Measured,
+    residents: int,
+    flows: int,
+    cases: int,
+    steps: int | None = None,
+) -> None:
+    """The figures; with ``steps`` (the steps of a flow) each step's percentiles too."""
+    found = figures(report, echo, residents, flows, cases)
+    if steps:
+        found += by_step(report, steps)
+    for name, value in found:
         print(f"BENCH {name} {value}", flush=True)

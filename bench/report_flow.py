@@ -40,6 +40,7 @@ class Plan:
     residents: int
     flows: int
     profile: str | None = None  # a file for cProfile's statistics of the gridbot process
+    by_step: bool = False  # print the percentiles of each step too
 
 
 async def run(plan: Plan, workdir: Path) -> int:
@@ -59,7 +60,8 @@ async def run(plan: Plan, workdir: Path) -> int:
     echo = await measure(echo_bot, residents, plan.flows, WARM_UP_FLOWS)
     report = await measure(gridbot, residents, plan.flows, WARM_UP_FLOWS)
     cases = count_cases(database)
-    print_figures(report, echo, plan.residents, plan.flows, cases)
+    steps = len(GRIDBOT.steps) if plan.by_step else None
+    print_figures(report, echo, plan.residents, plan.flows, cases, steps)
     expected = plan.residents * (plan.flows + WARM_UP_FLOWS)
     if cases != expected:
         print(f"bench: {cases} cases in the database, expected {expected}", file=sys.stderr)
@@ -88,6 +90,9 @@ def parse_plan(argv: list[str] | None) -> Plan:
     parser.add_argument(
         "--profile", metavar="FILE", help="run gridbot under cProfile, statistics to FILE"
     )
+    parser.add_argument(
+        "--by-step", action="store_true", help="also the percentiles of each step of the flow"
+    )
     args = parser.parse_args(argv)
     most = MAX_REPORTS_PER_HOUR - WARM_UP_FLOWS
     if args.residents < 1:
@@ -98,7 +103,7 @@ def parse_plan(argv: list[str] | None) -> Plan:
             "hour from a resident, and the warm-up flow is one of them"
         )
     profile = str(Path(args.profile).resolve()) if args.profile else None
-    return Plan(args.residents, args.flows, profile)
+    return Plan(args.residents, args.flows, profile, args.by_step)
 
 
 def main(argv: list[str] | None = None) -> int:
