@@ -5,6 +5,7 @@ These run on a bare engine (no schema of ours) so that each statement is visible
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -126,3 +127,62 @@ async def test_a_reader_statement_opens_no_transaction_of_its_own(
         assert trips == ["_execute"]  # no BEGIN, and no rollback on the way back to the pool
     finally:
         await readers.dispose()
+
+
+def other_writer_is_locked_out(path: Path) -> bool:
+    """Whether a plain sqlite3 connection finds the write lock taken (it does not wait)."""
+    other = sqlite3.connect(path, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        assert "locked" in str(error)
+        return True
+    else:
+        other.execute("ROLLBACK")
+        return False
+    finally:
+        other.close()
+
+
+async def test_a_writer_begins_immediate_in_the_trip_of_its_first_statement(
+    engine: AsyncEngine, trips: list[str], tmp_path: Path
+) -> None:
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))  # the pool's first connection
+        await connection.commit()
+        trips.clear()
+        await connection.execute(text("SELECT count(*) FROM t"))  # a read, yet IMMEDIATE
+        assert trips == ["_execute"]
+        assert other_writer_is_locked_out(tmp_path / "driver.db")
+        await connection.commit()
+    assert not other_writer_is_locked_out(tmp_path / "driver.db")
+
+
+async def test_a_streamed_first_statement_begins_the_transaction_too(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    async with engine.connect() as connection:
+        result = await connection.stream(text("SELECT id FROM t"))
+        assert [row async for row in result] == []
+        assert other_writer_is_locked_out(tmp_path / "driver.db")
+        await connection.rollback()
+    assert not other_writer_is_locked_out(tmp_path / "driver.db")
+
+
+async def test_ending_a_transaction_with_no_statement_makes_no_trip(
+    engine: AsyncEngine, trips: list[str]
+) -> None:
+    async with engine.connect() as connection:
+        await connection.execute(text("INSERT INTO t (name) VALUES ('庚')"))
+        trips.clear()
+        await connection.commit()
+        assert trips == ["commit"]
+        trips.clear()
+    # Back in the pool, the connection is reset: nothing happened since the commit.
+    assert trips == []
+    async with engine.begin() as connection:
+        pass  # begun and committed with no statement
+    assert trips == []
+    async with engine.connect() as connection:
+        names = (await connection.execute(text("SELECT name FROM t"))).scalars().all()
+    assert names == ["庚"]

@@ -6,7 +6,10 @@ trip hands the work to the thread and the answer back to the event loop, and a b
 answers late: a unit of work of twenty statements held the write lock for hundreds of
 milliseconds under load, most of it waiting for its turns of the loop (docs/benchmarks.md).
 Here a statement is one call on the thread that opens, executes, fetches and closes at
-once; everything else is SQLAlchemy's adapter as it is.
+once. A writer's ``BEGIN IMMEDIATE`` goes with its first statement (``begin_with``), and a
+COMMIT or ROLLBACK with no statement since the last one (a connection coming back to the
+pool after a commit, say) makes no trip: in sqlite3's autocommit mode, which both engines
+use, no transaction can be open then. Everything else is SQLAlchemy's adapter as it is.
 """
 
 from __future__ import annotations
@@ -21,13 +24,18 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_cursor,
     AsyncAdapt_aiosqlite_dbapi,
+    AsyncAdapt_aiosqlite_ss_cursor,
 )
 from sqlalchemy.util import EMPTY_DICT
 
 Outcome = tuple[list[Any], Any, int, int | None]
 
 
-def _execute(connection: sqlite3.Connection, operation: str, parameters: Any) -> Outcome:
+def _execute(
+    connection: sqlite3.Connection, begin: str | None, operation: str, parameters: Any
+) -> Outcome:
+    if begin is not None:
+        connection.execute(begin)
     cursor = connection.cursor()
     try:
         if parameters is None:
@@ -40,7 +48,15 @@ def _execute(connection: sqlite3.Connection, operation: str, parameters: Any) ->
         cursor.close()
 
 
-def _executemany(connection: sqlite3.Connection, operation: str, rows: Sequence[Any]) -> Outcome:
+def _begin(connection: sqlite3.Connection, begin: str) -> None:
+    connection.execute(begin)
+
+
+def _executemany(
+    connection: sqlite3.Connection, begin: str | None, operation: str, rows: Sequence[Any]
+) -> Outcome:
+    if begin is not None:
+        connection.execute(begin)
     cursor = connection.cursor()
     try:
         cursor.executemany(operation, rows)
@@ -94,9 +110,11 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
 
     async def _on_thread(self, work: Any, operation: Any, parameters: Any) -> Outcome:
         connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
+        adapted: OneTripConnection = self._adapt_connection  # type: ignore[assignment]
+        begin = adapted.take_begin()
         # aiosqlite's own way onto its thread (untyped, and private, but stable since 0.17)
         result: Outcome = await connection._execute(  # type: ignore[no-untyped-call]
-            work, connection._conn, operation, parameters
+            work, connection._conn, begin, operation, parameters
         )
         return result
 
@@ -105,9 +123,54 @@ class OneTripCursor(AsyncAdapt_aiosqlite_cursor):
         self._rows = collections.deque(rows)
 
 
-class OneTripConnection(AsyncAdapt_aiosqlite_connection):
+class StreamingCursor(AsyncAdapt_aiosqlite_ss_cursor):
+    """SQLAlchemy's cursor for streamed results (rows fetched as they are read), which
+    begins a transaction that is still to begin first, in a trip of its own."""
+
     __slots__ = ()
+
+    async def _execute_async(self, operation: Any, parameters: Any) -> Any:
+        adapted: OneTripConnection = self._adapt_connection  # type: ignore[assignment]
+        begin = adapted.take_begin()
+        if begin is not None:
+            connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
+            await connection._execute(_begin, connection._conn, begin)  # type: ignore[no-untyped-call]
+        return await super()._execute_async(operation, parameters)
+
+
+class OneTripConnection(AsyncAdapt_aiosqlite_connection):
+    __slots__ = ("_begin", "_touched")
     _cursor_cls = OneTripCursor  # type: ignore[assignment]  # a subclass, as mypy misses
+    _ss_cursor_cls = StreamingCursor
+
+    def __init__(self, dbapi: Any, connection: Any) -> None:
+        super().__init__(dbapi, connection)
+        self._begin: str | None = None  # to run before the next statement
+        self._touched = False  # a cursor was opened since the last commit or rollback
+
+    def begin_with(self, statement: str) -> None:
+        """Open the transaction with ``statement``, in the trip of the next statement."""
+        self._begin = statement
+
+    def take_begin(self) -> str | None:
+        begin, self._begin = self._begin, None
+        return begin
+
+    def cursor(self, server_side: bool = False) -> Any:
+        self._touched = True
+        return super().cursor(server_side)
+
+    def commit(self) -> None:
+        self._end(super().commit)
+
+    def rollback(self) -> None:
+        self._end(super().rollback)
+
+    def _end(self, end: Any) -> None:
+        self._begin = None
+        if self._touched:
+            self._touched = False
+            end()
 
 
 class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
