@@ -8,7 +8,7 @@ import copy
 import dataclasses
 import itertools
 import time
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
@@ -91,6 +91,11 @@ class FakeOutboxRepository:
         self.uow.remember(self.store.outbox, message.id)
         self.store.outbox[message.id] = copy.deepcopy(message)
 
+    async def update_many(self, messages: Sequence[OutboxMessage]) -> None:
+        for message in messages:
+            if message.id in self.store.outbox:
+                await self.update(message)
+
     async def reroute_chat(self, old_chat_id: int, new_chat_id: int) -> int:
         moved = 0
         for key, message in list(self.store.outbox.items()):
@@ -110,6 +115,11 @@ class FakeDueRepository:
         self.store.due[item.id] = copy.deepcopy(item)
         self.uow.undo.append(lambda: self.store.due.pop(item.id))  # type: ignore[arg-type]
         return item
+
+    async def queue(self, item: DueItem) -> None:
+        key = (item.kind, item.ref, item.due_at)
+        if not any((i.kind, i.ref, i.due_at) == key for i in self.store.due.values()):
+            await self.add(item)
 
     async def claim_due(
         self, now: datetime, worker: str, limit: int, kinds: Collection[DueKind] | None = None

@@ -293,3 +293,45 @@ async def test_a_new_lease_holder_keeps_the_spacing_of_what_the_last_one_sent() 
     await asyncio.wait_for(task, 5)
     (call,) = bot.calls
     assert call.at - started >= 0.3 - 0.05
+
+
+async def test_deliveries_that_finish_while_one_is_recorded_are_recorded_together() -> None:
+    store, bot = Store(), FakeBot()
+    chats = list(range(1, 11))
+    await seed(uow_factory(store), FakeClock(), chats, 1)
+    recorded: list[int] = []  # rows marked sent, at each commit
+
+    class SlowToRecord(FakeUnitOfWork):
+        async def commit(self) -> None:
+            if not recorded:  # the first record waits for every chat's delivery
+                for _ in range(100_000):
+                    if len(bot.calls) == len(chats):
+                        break
+                    await asyncio.sleep(0)
+            recorded.append(statuses(self.store).count("sent"))
+            await super().commit()
+
+    sender = OutboxSender(
+        bot,  # type: ignore[arg-type]
+        lambda: SlowToRecord(store),
+        FakeClock(),
+        global_rate=1000,
+        private_interval=0.0,
+    )
+    await sender.deliver_once()
+    assert statuses(store) == ["sent"] * len(chats)
+    # Not one write per message: whatever finished meanwhile went in one more.
+    assert len(recorded) <= 2
+    assert recorded[-1] == len(chats)
+
+
+async def test_blocked_users_among_a_batch_are_each_marked() -> None:
+    store, bot = Store(), FakeBot()
+    for n, telegram_id in enumerate((5, 6, 7)):
+        store.people[100 + n] = Person(name=f"居民{n}", telegram_id=telegram_id, id=100 + n)
+    bot.faults.append(fail_times(9, lambda m: TelegramForbiddenError(m, "blocked"), chat_id=5))
+    bot.faults.append(fail_times(9, lambda m: TelegramForbiddenError(m, "blocked"), chat_id=7))
+    await seed(uow_factory(store), FakeClock(), [5, 6, 7], 1)
+    await make_sender(store, bot).deliver_once()
+    assert statuses(store) == ["unreachable", "sent", "unreachable"]
+    assert [store.people[100 + n].blocked_bot for n in range(3)] == [True, False, True]

@@ -49,8 +49,7 @@ async def start_patrol_reminders(ctx: Context, settings: Settings) -> int:
     Reminders are not worth failing the start-up for: a failure is logged, and the next
     start-up schedules them."""
     try:
-        added = await ensure_patrol_reminders(ctx, settings.patrol_times)
+        return await ensure_patrol_reminders(ctx, settings.patrol_times)
     except Exception:
         log.exception("could not schedule the patrol reminders")
         return 0
-    return len(added)

@@ -210,7 +210,9 @@ class OutboxSender:
         self._floods: deque[tuple[float, int]] = deque()
         self._wake = asyncio.Event()
         self._write_lock = asyncio.Lock()
-        self._writes: set[asyncio.Task[None]] = set()
+        self._writes: set[asyncio.Future[None]] = set()
+        self._to_store: list[tuple[OutboxMessage, bool]] = []  # the batch being gathered
+        self._stored: asyncio.Future[None] | None = None  # done once it is written
         self.worker_id = worker_id or make_worker_id()
         self._lease_ttl = lease_ttl
         self._lease_renew = min(lease_renew, lease_ttl / 2)
@@ -490,21 +492,48 @@ class OutboxSender:
         await asyncio.shield(task)
 
     async def _save(self, message: OutboxMessage, *, blocked: bool = False) -> None:
-        await self._write(self._store(message, blocked=blocked))
+        """Record what became of ``message``, with whatever else the lanes finish meanwhile:
+        one write transaction for a batch of them (the database's writer is shared with
+        every update the bot handles)."""
+        if self._stored is None:
+            self._stored = asyncio.get_running_loop().create_future()
+            self._to_store = []
+            task = asyncio.ensure_future(self._store_batch())
+            self._writes.add(task)
+            task.add_done_callback(self._writes.discard)
+        self._to_store.append((message, blocked))
+        await asyncio.shield(self._stored)
 
-    async def _store(self, message: OutboxMessage, *, blocked: bool) -> None:
+    async def _store_batch(self) -> None:
+        stored = self._stored
+        assert stored is not None
         try:
-            async with self._write_lock, self._uow_factory() as uow:
-                await uow.outbox.update(message)
-                if blocked:
+            async with self._write_lock:  # the batch before this one is written
+                # What was saved until now is this batch; a later save starts the next.
+                batch, self._to_store, self._stored = self._to_store, [], None
+                await self._store(batch)
+        finally:
+            if self._stored is stored:  # never taken (cancelled while waiting)
+                self._stored = None
+            if not stored.done():
+                stored.set_result(None)
+
+    async def _store(self, batch: list[tuple[OutboxMessage, bool]]) -> None:
+        try:
+            async with self._uow_factory() as uow:
+                await uow.outbox.update_many([message for message, _ in batch])
+                for message, blocked in batch:
+                    if not blocked:
+                        continue
                     person = await uow.people.by_telegram_id(message.chat_id)
                     if person is not None and not person.blocked_bot:
                         person.blocked_bot = True
                         await uow.people.save(person)
                 await uow.commit()
         except Exception:
-            # The row stays as it was in the database and is delivered again later.
-            log.exception("could not record outbox message %s", message.id)
+            # The rows stay as they were in the database and are delivered again later.
+            ids = [message.id for message, _ in batch]
+            log.exception("could not record outbox messages %s", ids)
 
 
 async def _call_hook(hook: Callable[..., Any] | None, *args: int) -> None:

@@ -114,11 +114,10 @@ async def schedule(
     ref: str,
     due_at: datetime,
     payload: Mapping[str, Any] | None = None,
-) -> DueItem:
-    """Store a due item in the caller's transaction; a scheduler tick runs it once."""
-    return await uow.due.add(
-        DueItem(kind=kind, due_at=due_at, ref=ref, payload=dict(payload or {}))
-    )
+) -> None:
+    """Store a due item in the caller's transaction (nothing if the same kind, ref and
+    time are already scheduled); a scheduler tick runs it once."""
+    await uow.due.queue(DueItem(kind=kind, due_at=due_at, ref=ref, payload=dict(payload or {})))
 
 
 async def reschedule(
@@ -127,10 +126,10 @@ async def reschedule(
     ref: str,
     due_at: datetime,
     payload: Mapping[str, Any] | None = None,
-) -> DueItem:
+) -> None:
     """Replace any undone item of this kind about ``ref`` (a deadline that moved)."""
     await uow.due.cancel(kind, ref)
-    return await schedule(uow, kind, ref, due_at, payload)
+    await schedule(uow, kind, ref, due_at, payload)
 
 
 async def cancel_due(uow: UnitOfWork, case: Case, kinds: Collection[DueKind]) -> None:

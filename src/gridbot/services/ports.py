@@ -200,13 +200,23 @@ class OutboxRepository(Protocol):
 
     async def update(self, message: OutboxMessage) -> None: ...
 
+    async def update_many(self, messages: Sequence[OutboxMessage]) -> None:
+        """``update`` each of them at once (a message whose row is gone is passed over)."""
+        ...
+
     async def reroute_chat(self, old_chat_id: int, new_chat_id: int) -> int:
         """A group became a supergroup: pending messages follow it. Returns how many."""
         ...
 
 
 class DueRepository(Protocol):
-    async def add(self, item: DueItem) -> DueItem: ...
+    async def add(self, item: DueItem) -> DueItem:
+        """Idempotent: an item already scheduled (same kind, ref, time) comes back as is."""
+        ...
+
+    async def queue(self, item: DueItem) -> None:
+        """``add``, written with the transaction's other items; nothing comes back."""
+        ...
 
     async def claim_due(
         self, now: datetime, worker: str, limit: int, kinds: Collection[DueKind] | None = None

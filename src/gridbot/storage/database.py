@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
+from gridbot.storage import deferred
 from gridbot.storage.engine import create_engine, create_reader_engine
 from gridbot.storage.uow import SqlUnitOfWork
 from gridbot.storage.writers import WriterLock
@@ -33,7 +34,9 @@ class Database:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine: AsyncEngine = create_engine(url)
-        self.session_factory = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.session_factory = async_sessionmaker(
+            self.engine, expire_on_commit=False, sync_session_class=deferred.Session
+        )
         sqlite = self.backend == "sqlite"
         # SQLite: an engine of its own; PostgreSQL: a read-only view sharing the pool.
         self.reader_engine: AsyncEngine = create_reader_engine(url, self.engine)
@@ -63,6 +66,20 @@ class Database:
     def reader(self) -> SqlUnitOfWork:
         """A read-only unit of work: no turn, no write lock, and every write fails."""
         return SqlUnitOfWork(self.reader_session_factory, read_only=True)
+
+    async def checkpoint(self) -> int:
+        """SQLite: copy what the write-ahead log holds into the database file, waiting for
+        no reader or writer (a PASSIVE checkpoint); returns how many of the log's pages are
+        still not copied (those a reader still needs; 0 as a rule). A process that writes
+        a lot calls it every second or so (``gridbot run`` does), so that no writer's
+        COMMIT has to checkpoint a big log, with its fsync, under the write lock.
+        PostgreSQL: nothing to do (0)."""
+        if self.backend != "sqlite":
+            return 0
+        async with self.reader_engine.connect() as connection:
+            result = await connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            _busy, in_log, copied = tuple(result.one())
+        return max(0, int(in_log) - int(copied))
 
     async def dispose(self) -> None:
         try:

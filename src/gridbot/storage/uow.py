@@ -18,6 +18,7 @@ from types import TracebackType
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from gridbot.storage import deferred
 from gridbot.storage.repositories import (
     SqlBindingRepository,
     SqlCareRepository,
@@ -128,4 +129,5 @@ class SqlUnitOfWork:
             self._on_outbox()
 
     async def rollback(self) -> None:
+        deferred.forget(self.session)  # there may be no transaction yet to roll back
         await self.session.rollback()

@@ -27,15 +27,16 @@ from gridbot.services.ports import UnitOfWork
 
 async def ensure_patrol_reminders(
     ctx: Context, times: Sequence[time] = DEFAULT_PATROL_TIMES
-) -> list[DueItem]:
-    """Schedule the next reminder of every slot that has none pending; returns the new items."""
-    now, added = ctx.clock.now(), []
+) -> int:
+    """Schedule the next reminder of every slot that has none pending; returns how many."""
+    now, added = ctx.clock.now(), 0
     async with ctx.writing() as uow:
         for slot in times:
             ref = format_patrol_times([slot])
             if not await uow.due.pending(DueKind.PATROL_REMINDER, ref):
                 due = next_occurrence(slot, now, ctx.tz)
-                added.append(await schedule(uow, DueKind.PATROL_REMINDER, ref, due))
+                await schedule(uow, DueKind.PATROL_REMINDER, ref, due)
+                added += 1
         await uow.commit()
     return added
 

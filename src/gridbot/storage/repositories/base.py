@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select, update
+from typing import cast
+
+from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridbot.domain.errors import NotFound
+from gridbot.storage.base import Base
 from gridbot.storage.rows import OrgRevisionRow, OrgUnitRow
 
 # The stored org revision, as a column: read with whatever else a query reads.
@@ -33,6 +36,12 @@ class SqlRepository:
         if unit_id is None:
             raise NotFound(f"no unit with code {code!r}", unit_code=code)
         return unit_id
+
+
+def table_of(row: type[Base]) -> Table:
+    """The table of a row class, for Core statements (one ``executemany`` for many rows,
+    which the ORM's bulk INSERT splits wherever a row leaves a column NULL)."""
+    return cast(Table, row.__table__)
 
 
 def rowcount(result: object) -> int:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridbot.domain.case import Case, CaseEvent, CaseKind, CaseStatus, Rating, Visit
 from gridbot.domain.errors import NotFound
-from gridbot.storage.repositories.base import SqlRepository
+from gridbot.storage.deferred import defer
+from gridbot.storage.repositories.base import SqlRepository, table_of
 from gridbot.storage.rows import (
     CaseAffectedRow,
     CaseEventRow,
@@ -20,6 +21,18 @@ from gridbot.storage.rows import (
     RatingRow,
     VisitRow,
 )
+
+# Built once: statements that every report runs.
+_ADD_EVENT = insert(table_of(CaseEventRow))  # Core: every row in one executemany
+_BUMP = {
+    dialect: insert_(CaseSequenceRow)
+    .values(year=bindparam("year"), last=1)
+    .on_conflict_do_update(
+        index_elements=[CaseSequenceRow.year], set_={"last": CaseSequenceRow.last + 1}
+    )
+    .returning(CaseSequenceRow.last)
+    for dialect, insert_ in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
+}
 
 
 class SqlCaseRepository(SqlRepository):
@@ -59,16 +72,8 @@ class SqlCaseRepository(SqlRepository):
     async def next_number(self, year: int) -> str:
         """Bumps the year's counter in the current transaction: the row stays locked until
         commit, so concurrent callers queue up, and a rollback gives the number back."""
-        insert = postgresql.insert if self._backend == "postgresql" else sqlite.insert
-        bump = (
-            insert(CaseSequenceRow)
-            .values(year=year, last=1)
-            .on_conflict_do_update(
-                index_elements=[CaseSequenceRow.year], set_={"last": CaseSequenceRow.last + 1}
-            )
-            .returning(CaseSequenceRow.last)
-        )
-        last = (await self._session.execute(bump)).scalar_one()
+        bump = _BUMP[self._backend]
+        last = (await self._session.execute(bump, {"year": year})).scalar_one()
         return f"{year}-{last:06d}"
 
     async def add(self, case: Case) -> Case:
@@ -90,9 +95,9 @@ class SqlCaseRepository(SqlRepository):
         await self._session.flush()
 
     async def add_event(self, event: CaseEvent) -> None:
-        """Written with the unit of work's next flush (a query or the commit), together
-        with the other events of the transaction."""
-        self._session.add(CaseEventRow.from_domain(event))
+        """Written before the unit of work's next statement or its commit, together with
+        the other events (and outbox messages, and due items) queued meanwhile."""
+        defer(self._session.sync_session, _ADD_EVENT, CaseEventRow.values_of(event))
 
     async def events(self, case_id: int) -> Sequence[CaseEvent]:
         rows = await self._session.scalars(

@@ -9,25 +9,25 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from gridbot.domain.messaging import DueItem, DueKind
-from gridbot.storage.repositories.base import SqlRepository, rowcount
+from gridbot.storage.deferred import defer
+from gridbot.storage.repositories.base import SqlRepository, rowcount, table_of
 from gridbot.storage.rows import DueItemRow
 
 UNIQUE_KEY = ("kind", "ref", "due_at")
+# Built once, for each dialect, on the table (Core: one executemany for all the rows):
+# an item already scheduled is left as it is.
+_TABLE = table_of(DueItemRow)
+_QUEUE = {
+    "postgresql": postgresql.insert(_TABLE).on_conflict_do_nothing(index_elements=UNIQUE_KEY),
+    "sqlite": sqlite.insert(_TABLE).on_conflict_do_nothing(index_elements=UNIQUE_KEY),
+}
 
 
 class SqlDueRepository(SqlRepository):
     async def add(self, item: DueItem) -> DueItem:
         """Idempotent: scheduling the same (kind, ref, due_at) again returns the existing item."""
         insert = postgresql.insert if self._backend == "postgresql" else sqlite.insert
-        values = {
-            "kind": str(item.kind),
-            "due_at": item.due_at,
-            "ref": item.ref,
-            "payload": dict(item.payload),
-            "claimed_by": item.claimed_by,
-            "claimed_at": item.claimed_at,
-            "done_at": item.done_at,
-        }
+        values = DueItemRow.values_of(item)
         added: DueItemRow | None = await self._session.scalar(
             insert(DueItemRow)
             .values(**values)
@@ -45,6 +45,11 @@ class SqlDueRepository(SqlRepository):
         )
         assert row is not None  # already there
         return row.to_domain()
+
+    async def queue(self, item: DueItem) -> None:
+        """Like ``add``, but written before the unit of work's next statement or its commit,
+        together with the other items queued meanwhile; nothing comes back."""
+        defer(self._session.sync_session, _QUEUE[self._backend], DueItemRow.values_of(item))
 
     async def get(self, item_id: int) -> DueItem | None:
         row = await self._session.get(DueItemRow, item_id)

@@ -5,12 +5,25 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, insert, or_, select, update
 
 from gridbot.domain.errors import NotFound
 from gridbot.domain.messaging import OutboxMessage, OutboxStatus
-from gridbot.storage.repositories.base import SqlRepository, rowcount
+from gridbot.storage.deferred import defer
+from gridbot.storage.repositories.base import SqlRepository, rowcount, table_of
 from gridbot.storage.rows import OutboxRow
+
+_ADD = insert(table_of(OutboxRow))  # built once, and Core: one executemany for them all
+_LEARNT = ("chat_id", "status", "attempts", "not_before", "sent_at", "last_error", "message_id")
+_UPDATE = (
+    update(table_of(OutboxRow))
+    .where(table_of(OutboxRow).c.id == bindparam("row_id"))
+    .values({name: bindparam(name) for name in _LEARNT})
+)
+
+
+def _learnt(message: OutboxMessage) -> dict[str, object]:
+    return {"row_id": message.id, **{name: getattr(message, name) for name in _LEARNT}}
 
 
 def _due(now: datetime) -> ColumnElement[bool]:
@@ -32,11 +45,9 @@ class SqlOutboxRepository(SqlRepository):
         return row.to_domain()
 
     async def queue(self, message: OutboxMessage) -> None:
-        """Like ``add``, but written with the unit of work's next flush (the commit, as a
-        rule), together with the other messages of the transaction; no id comes back."""
-        row = OutboxRow()
-        row.apply(message)
-        self._session.add(row)
+        """Like ``add``, but written before the unit of work's next statement or its
+        commit, together with the other messages queued meanwhile; no id comes back."""
+        defer(self._session.sync_session, _ADD, OutboxRow.values_of(message))
         self.added += 1
 
     async def get(self, message_id: int) -> OutboxMessage | None:
@@ -93,6 +104,12 @@ class SqlOutboxRepository(SqlRepository):
         )
         if message.id is None or rowcount(result) == 0:
             raise NotFound(f"no outbox message with id {message.id}", message_id=message.id)
+
+    async def update_many(self, messages: Sequence[OutboxMessage]) -> None:
+        """``update`` for each of ``messages``, in one statement; a message whose row is gone
+        is passed over."""
+        if messages:
+            await self._session.execute(_UPDATE, [_learnt(m) for m in messages])
 
     async def reroute_chat(self, old_chat_id: int, new_chat_id: int) -> int:
         result = await self._session.execute(

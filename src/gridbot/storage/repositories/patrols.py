@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from gridbot.domain.errors import NotFound, PatrolUnderWay
 from gridbot.domain.patrol import Patrol
+from gridbot.storage.deferred import write_deferred
 from gridbot.storage.repositories.base import SqlRepository
 from gridbot.storage.rows.patrol import PatrolRow
 
@@ -19,6 +20,7 @@ class SqlPatrolRepository(SqlRepository):
         row.apply(patrol)
         try:
             # A savepoint: losing a race to the unique index leaves the transaction usable.
+            await write_deferred(self._session)  # a rolled back savepoint forgets the queue
             async with self._session.begin_nested():
                 self._session.add(row)
         except IntegrityError as error:

@@ -134,20 +134,21 @@ class CaseEventRow(Base):
     level: Mapped[str | None] = mapped_column(String(16))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"))
 
-    @classmethod
-    def from_domain(cls, event: CaseEvent) -> CaseEventRow:
-        return cls(
-            case_id=event.case_id,
-            action=event.action,
-            actor_id=event.actor_id,
-            at=event.at,
-            from_status=event.from_status,
-            to_status=event.to_status,
-            note=event.note,
-            attachments=list(event.attachments),
-            level=event.level,
-            assignee_id=event.assignee_id,
-        )
+    @staticmethod
+    def values_of(event: CaseEvent) -> dict[str, Any]:
+        """The row's columns (all but ``id``) for an INSERT of ``event``."""
+        return {
+            "case_id": event.case_id,
+            "action": event.action,
+            "actor_id": event.actor_id,
+            "at": event.at,
+            "from_status": event.from_status,
+            "to_status": event.to_status,
+            "note": event.note,
+            "attachments": list(event.attachments),
+            "level": event.level,
+            "assignee_id": event.assignee_id,
+        }
 
     def to_domain(self) -> CaseEvent:
         return CaseEvent(

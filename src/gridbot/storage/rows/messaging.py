@@ -47,17 +47,25 @@ class OutboxRow(Base):
         )
 
     def apply(self, message: OutboxMessage) -> None:
-        self.chat_id = message.chat_id
-        self.chat_kind = message.chat_kind
-        self.method = message.method
-        self.params = dict(message.params)
-        self.status = message.status
-        self.attempts = message.attempts
-        self.created_at = message.created_at
-        self.not_before = message.not_before
-        self.sent_at = message.sent_at
-        self.last_error = message.last_error
-        self.message_id = message.message_id
+        for name, value in self.values_of(message).items():
+            setattr(self, name, value)
+
+    @staticmethod
+    def values_of(message: OutboxMessage) -> dict[str, Any]:
+        """The row's columns (all but ``id``) for ``message``."""
+        return {
+            "chat_id": message.chat_id,
+            "chat_kind": message.chat_kind,
+            "method": message.method,
+            "params": dict(message.params),
+            "status": message.status,
+            "attempts": message.attempts,
+            "created_at": message.created_at,
+            "not_before": message.not_before,
+            "sent_at": message.sent_at,
+            "last_error": message.last_error,
+            "message_id": message.message_id,
+        }
 
 
 class DueItemRow(Base):
@@ -89,6 +97,19 @@ class DueItemRow(Base):
             done_at=self.done_at,
             id=self.id,
         )
+
+    @staticmethod
+    def values_of(item: DueItem) -> dict[str, Any]:
+        """The row's columns (all but ``id``) for ``item``."""
+        return {
+            "kind": str(item.kind),
+            "due_at": item.due_at,
+            "ref": item.ref,
+            "payload": dict(item.payload),
+            "claimed_by": item.claimed_by,
+            "claimed_at": item.claimed_at,
+            "done_at": item.done_at,
+        }
 
 
 class LeaseRow(Base):

@@ -1,0 +1,73 @@
+"""Rows that nobody reads back at once, written together later in the same transaction.
+
+A use case adds case events, outbox messages and due items one by one; written one by one
+they would cost a statement (and, on SQLite, a trip to the driver's thread while the write
+lock is held) each. Queued here instead, each statement's rows go in one ``executemany``:
+just before the session runs its next statement (so that whatever the unit of work reads
+sees them, as with the ORM's autoflush), or when it commits. The ORM's pending changes are
+flushed first, since queued rows may refer to them. A rollback forgets what was queued
+(a savepoint's too: ``await write_deferred(session)`` before ``begin_nested()``, so that
+what was queued before the savepoint is not forgotten with it).
+
+The queue lives in ``session.info``; ``Session`` below is the session class that writes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import ORMExecuteState, SessionTransaction
+from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.sql import Executable
+
+_KEY = "gridbot.deferred"
+
+
+class Session(OrmSession):
+    """The ORM session of gridbot's units of work: it writes ``defer()``-ed rows."""
+
+
+def defer(session: OrmSession, statement: Executable, row: Mapping[str, Any]) -> None:
+    """Queue ``row`` for ``statement`` (built once, with the row's keys as parameters)."""
+    queue: dict[Executable, list[Mapping[str, Any]]] = session.info.setdefault(_KEY, {})
+    queue.setdefault(statement, []).append(row)
+
+
+def _write(session: OrmSession) -> None:
+    queue: dict[Executable, list[Mapping[str, Any]]] | None = session.info.pop(_KEY, None)
+    if not queue:
+        return
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    for statement, rows in queue.items():  # statements in the order first queued
+        session.execute(statement, rows)
+
+
+async def write_deferred(session: AsyncSession) -> None:
+    """Write what is queued now (before a savepoint, say)."""
+    if _KEY in session.info:
+        await session.run_sync(_write)
+
+
+def forget(session: AsyncSession) -> None:
+    """Drop what is queued (a rollback; the session's own rollbacks drop it too)."""
+    session.info.pop(_KEY, None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _before_a_statement(state: ORMExecuteState) -> None:
+    if _KEY in state.session.info:
+        _write(state.session)
+
+
+@event.listens_for(Session, "before_commit")
+def _before_commit(session: OrmSession) -> None:
+    _write(session)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _after_rollback(session: OrmSession, previous: SessionTransaction) -> None:
+    session.info.pop(_KEY, None)
