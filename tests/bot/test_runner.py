@@ -238,3 +238,27 @@ async def test_webhook_sets_itself_checks_the_secret_and_answers(
     await asyncio.wait_for(fake.replied.wait(), 10)
     stop.set()
     await asyncio.wait_for(running, 10)
+
+
+async def test_a_bot_on_sqlite_checkpoints_until_it_is_stopped(tmp_path: Path) -> None:
+    from gridbot.bot.runner import keep_checkpointing
+    from gridbot.storage.database import Database
+
+    class Counting(Database):
+        calls = 0
+
+        async def checkpoint(self) -> int:
+            self.calls += 1
+            if self.calls == 3:
+                stop.set()
+            if self.calls == 2:
+                raise RuntimeError("disk trouble")  # logged; the next one tries again
+            return await super().checkpoint()
+
+    stop = asyncio.Event()
+    database = Counting(f"sqlite+aiosqlite:///{tmp_path / 'gridbot.db'}")
+    try:
+        await asyncio.wait_for(keep_checkpointing(database, stop, every=0.001), 10)
+    finally:
+        await database.dispose()
+    assert database.calls == 3

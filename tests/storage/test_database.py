@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
+from sqlalchemy import make_url
 
 from gridbot.domain.org import OrgUnit, UnitLevel
 from gridbot.storage.database import Database
@@ -22,3 +26,17 @@ async def test_each_unit_of_work_is_a_new_object(db: Database) -> None:
 def test_an_in_memory_sqlite_url_is_refused_with_a_reason() -> None:
     with pytest.raises(ValueError, match="SQLite file"):
         Database("sqlite+aiosqlite://")
+
+
+async def test_a_checkpoint_copies_the_write_ahead_log_into_the_file(db: Database) -> None:
+    async with db.uow() as uow:
+        for n in range(50):
+            await uow.org.save_unit(OrgUnit(f"U{n}", f"单元{n}" * 20, UnitLevel.DISTRICT))
+        await uow.commit()
+    if db.backend != "sqlite":
+        assert await db.checkpoint() == 0  # PostgreSQL has nothing of the kind to do
+        return
+    file = Path(make_url(db.url).database or "")
+    before = os.path.getsize(file)  # noqa: ASYNC240  # a stat of a local file
+    assert await db.checkpoint() == 0  # every page copied
+    assert os.path.getsize(file) > before  # noqa: ASYNC240

@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 DRAIN_SECONDS = 10.0  # how long a stopping bot waits for the updates being handled
+CHECKPOINT_SECONDS = 1.0  # how often a bot on SQLite checkpoints its write-ahead log
 
 
 @contextlib.asynccontextmanager
@@ -86,6 +87,9 @@ async def bot_services(
             stack.callback(store.outbox_listeners.remove, sender.wake)
         sending = asyncio.create_task(sender.run(stop))
         stack.push_async_callback(asyncio.wait_for, sending, None)
+        if isinstance(store, Database) and store.backend == "sqlite":
+            checkpointing = asyncio.create_task(keep_checkpointing(store, stop))
+            stack.push_async_callback(asyncio.wait_for, checkpointing, None)
         scheduler = DueScheduler(store.uow, ctx.clock)
         register_jobs(scheduler, ctx, settings)
         await start_patrol_reminders(ctx, settings)
@@ -98,6 +102,20 @@ async def bot_services(
         settle_the_heap()
         stack.callback(gc.unfreeze)
         yield bot, dispatcher
+
+
+async def keep_checkpointing(
+    database: Database, stop: asyncio.Event, every: float = CHECKPOINT_SECONDS
+) -> None:
+    """SQLite: a checkpoint every ``every`` seconds until ``stop`` (see
+    ``Database.checkpoint``); a failure is logged and the next one tries again."""
+    while not stop.is_set():
+        try:
+            await database.checkpoint()
+        except Exception:
+            log.exception("SQLite checkpoint failed")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), every)
 
 
 def settle_the_heap() -> None:
