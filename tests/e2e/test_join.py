@@ -89,10 +89,16 @@ async def test_a_newcomer_finds_their_grid_by_tapping_street_community_grid(
     await newcomer.send("/start")
     await newcomer.tap("找到我的网格")
     await chat.wait_for(lambda t: "您住在哪个街道？" in t)
+    # Each screen replaces the last in the same message, and "« 返回" is on two of them:
+    # wait for each before the next tap.
     await newcomer.tap("万新街道")
+    await chat.wait_for(lambda t: "请选择社区" in t)
     await newcomer.tap("临月里社区")
+    await chat.wait_for(lambda t: "请选择网格" in t)
     await newcomer.tap("« 返回")
+    await chat.wait_for(lambda t: "请选择社区" in t)
     await newcomer.tap("临月里社区")
+    await chat.wait_for(lambda t: "请选择网格" in t)
     await newcomer.tap("临月里第二网格")
     await chat.wait_for(lambda t: "加入临月里第二网格？" in t)
     await newcomer.tap("加入这个网格")
