@@ -8,7 +8,7 @@ from gridbot.storage.database import Database
 from .factories import Seed
 
 
-async def test_assignments_on_units_lists_every_role_held_on_exactly_those_units(
+async def test_assignments_on_units_lists_every_staff_role_held_on_exactly_those_units(
     db: Database, seed: Seed
 ) -> None:
     async with db.uow() as uow:
@@ -18,12 +18,15 @@ async def test_assignments_on_units_lists_every_role_held_on_exactly_those_units
             RoleAssignment(seed.worker_id, Role.GRID_GUIDE, "DL-WX", on_duty=False)
         )
         await uow.people.add_role(RoleAssignment(seed.reporter_id, Role.RESIDENT, "B3"))
+        await uow.people.add_role(RoleAssignment(seed.reporter_id, Role.RESIDENT, seed.grid))
+        await uow.people.add_role(RoleAssignment(seed.reporter_id, Role.PARTY_MEMBER, seed.grid))
         await uow.commit()
     async with db.uow() as uow:
         found = await uow.people.assignments_on([seed.grid, "DL-WX"])
-        assert found == [
+        assert found == [  # residents are not staff, however many a grid has
             RoleAssignment(seed.worker_id, Role.GRID_WORKER, seed.grid),
             RoleAssignment(seed.worker_id, Role.GRID_GUIDE, "DL-WX", on_duty=False),
+            RoleAssignment(seed.reporter_id, Role.PARTY_MEMBER, seed.grid),
         ]
         assert await uow.people.assignments_on([]) == []
         assert await uow.people.assignments_on(["nowhere"]) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from gridbot.domain.binding import BindingKind, ChatBinding
@@ -93,12 +93,16 @@ class PersonRow(Base):
 
 class RoleAssignmentRow(Base):
     __tablename__ = "role_assignments"
-    __table_args__ = (UniqueConstraint("person_id", "role", "unit_id"),)
+    __table_args__ = (
+        UniqueConstraint("person_id", "role", "unit_id"),
+        # A unit's staff without its residents (hundreds to a grid): routing reads it.
+        Index("ix_role_assignments_unit_id_role", "unit_id", "role"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(32))
-    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("org_units.id"))
     on_duty: Mapped[bool] = mapped_column(Boolean, default=True)
 
     def to_domain(self, unit_code: str) -> RoleAssignment:
