@@ -90,7 +90,8 @@ class PersonRepository(Protocol):
         ...
 
     async def assignments_on(self, unit_codes: Sequence[str]) -> Sequence[RoleAssignment]:
-        """Every role held on exactly one of these units (routing reads a grid's chain)."""
+        """Every role but a resident's held on exactly one of these units (routing reads a
+        grid's chain; a grid has a handful of staff and hundreds of residents)."""
         ...
 
     async def many(self, person_ids: Sequence[int]) -> Mapping[int, Person]:

@@ -10,7 +10,7 @@ welcome to a group's newcomers and a person's command menu.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import tzinfo
 from typing import Any
 
@@ -54,24 +54,28 @@ class Notices:
         category: Category | None = None,
         tree: OrgTree | None = None,
         assignments: Sequence[RoleAssignment] | None = None,
+        people: Mapping[int, Person] | None = None,
+        worker_groups: Sequence[int] | None = None,
         **details: Any,
     ) -> int:
         """Queue every notice the table has for each of ``events`` (in order); returns how
-        many people were reached. ``category``, ``tree`` and ``assignments`` (the roles
-        held on the grid's chain) are what the use case has loaded already; ``details``
-        reach the templates of people (never of groups)."""
+        many people were reached. ``category``, ``tree``, ``assignments`` (the roles held
+        on the grid's chain), ``people`` (any the use case has read) and ``worker_groups``
+        (the chats bound to the case's grid as its workers' group) are what the use case
+        has loaded already: only what they lack is read. ``details`` reach the templates
+        of people (never of groups)."""
         if category is None and any(notices_for(case, e) for e in events):
             category = await uow.categories.get(case.category_code)
         plans: list[tuple[Scene, Notice, list[int]]] = []
         for event in events:
-            scene = Scene(uow, case, event, category, tree, assignments, details)
+            scene = Scene(uow, case, event, category, tree, assignments, worker_groups, details)
             for notice in notices_for(case, event):
                 plans.append((scene, notice, await self._targets(scene, notice)))
-        people = await self._people(uow, plans)
+        known = await self._people(uow, plans, people or {})
         reached = 0
         for scene, notice, found in plans:
             for target in found:
-                reached += await self._tell(scene, notice, target, people)
+                reached += await self._tell(scene, notice, target, known)
         return reached
 
     async def _targets(self, scene: Scene, notice: Notice) -> list[int]:
@@ -81,9 +85,12 @@ class Notices:
         return scene.person_targets(notice, found)
 
     async def _people(
-        self, uow: UnitOfWork, plans: list[tuple[Scene, Notice, list[int]]]
+        self,
+        uow: UnitOfWork,
+        plans: list[tuple[Scene, Notice, list[int]]],
+        known: Mapping[int, Person],
     ) -> dict[int, Person]:
-        """Every person these notices need, in one query."""
+        """Every person these notices need: those not ``known`` in one query."""
         ids: set[int | None] = set()
         for scene, notice, found in plans:
             if not notice.audience.is_group:
@@ -92,8 +99,12 @@ class Notices:
                 ids.update((scene.event.actor_id, scene.case.assignee_id))
             if notice.reporter and found:
                 ids.add(scene.case.reporter_id)
-        wanted = [p for p in ids if p is not None]
-        return dict(await uow.people.many(wanted)) if wanted else {}
+        wanted = {p for p in ids if p is not None}
+        people = {p: known[p] for p in wanted if p in known}
+        missing = sorted(wanted - people.keys())
+        if missing:
+            people.update(await uow.people.many(missing))
+        return people
 
     async def _tell(
         self, scene: Scene, notice: Notice, target: int, people: dict[int, Person]

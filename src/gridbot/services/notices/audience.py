@@ -3,12 +3,12 @@ kind of recipient may be told about the case."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from typing import Any
 
-from gridbot.domain.binding import BindingKind
+from gridbot.domain.binding import BindingKind, ChatBinding
 from gridbot.domain.case import Case, CaseEvent
 from gridbot.domain.lifecycle import CaseAction
 from gridbot.domain.org import Category, Person, RoleAssignment
@@ -31,6 +31,7 @@ class Scene:
     category: Category | None
     tree: OrgTree | None
     assignments: Sequence[RoleAssignment] | None = None  # on the grid's chain, if loaded
+    worker_groups: Sequence[int] | None = None  # of the case's grid, if loaded
     details: Mapping[str, Any] = field(default_factory=dict)
 
     def person_targets(self, notice: Notice, found: list[int | None]) -> list[int]:
@@ -105,7 +106,13 @@ async def _public_group(scene: Scene) -> list[int | None]:
 
 
 async def _worker_groups(scene: Scene) -> list[int | None]:
-    bindings = await scene.uow.bindings.for_unit(scene.case.grid_code)
+    if scene.worker_groups is not None:
+        return list(scene.worker_groups)
+    return list(worker_groups(await scene.uow.bindings.for_unit(scene.case.grid_code)))
+
+
+def worker_groups(bindings: Iterable[ChatBinding]) -> list[int]:
+    """The chats among ``bindings`` (a grid's) that are its workers' group."""
     return [b.chat_id for b in bindings if b.active and b.kind == BindingKind.WORKER_GROUP]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
@@ -10,12 +11,13 @@ from gridbot.domain.deadlines import compute_deadlines, end_of_local_date
 from gridbot.domain.errors import IllegalTransition, NoAssignee, RateLimited, ValidationFailed
 from gridbot.domain.lifecycle import CaseAction, apply
 from gridbot.domain.messaging import DueKind
-from gridbot.domain.org import Category, OrgUnit
+from gridbot.domain.org import Category, OrgUnit, Person
 from gridbot.domain.routing import Target, escalation_target, route_new_case
 from gridbot.domain.texts import MAX_REPORTS_PER_HOUR, check_photos, check_text
 from gridbot.domain.wishes import DEFAULT_WISH_CATEGORY, WISH_CATEGORY
 from gridbot.services.common import record, schedule
 from gridbot.services.context import Actor, Context, known
+from gridbot.services.notices.audience import worker_groups
 from gridbot.services.ports import UnitOfWork
 from gridbot.services.reports.entry import report_category, reporting_grid
 from gridbot.services.teams import Team, grid_team
@@ -53,7 +55,7 @@ async def submit_report(cmd: NewReport, ctx: Context) -> Case:
         raise ValidationFailed("a wish is posted with submit_wish", code="wrong_kind")
     async with ctx.reading() as uow:
         category = await report_category(uow, actor, cmd.category_code)
-        grid, team = await _landing(uow, actor, cmd.source_chat_id, now)
+        landing = await _landing(uow, actor, cmd.source_chat_id, now)
     respond_by, resolve_by = compute_deadlines(category, cmd.priority, now, ctx.tz)
     async with ctx.writing() as uow:
         case = await _register(
@@ -65,8 +67,8 @@ async def submit_report(cmd: NewReport, ctx: Context) -> Case:
                 category_code=category.code,
                 text=text,
                 reporter_id=actor.id,
-                grid_code=grid.code,
-                unit_code=grid.code,
+                grid_code=landing.grid.code,
+                unit_code=landing.grid.code,
                 created_at=now,
                 priority=cmd.priority,
                 photos=list(photos),
@@ -78,7 +80,7 @@ async def submit_report(cmd: NewReport, ctx: Context) -> Case:
                 updated_at=now,
             ),
             category,
-            team,
+            landing,
         )
         await schedule(uow, DueKind.RESPOND_DEADLINE, case.number, respond_by)
         await schedule(uow, DueKind.RESOLVE_DEADLINE, case.number, resolve_by)
@@ -92,7 +94,7 @@ async def submit_wish(cmd: NewWish, ctx: Context) -> Case:
     text, photos = check_text(cmd.text), check_photos(cmd.photos)
     wanted_by = _wanted_by(cmd.wanted_by, now, ctx)
     async with ctx.reading() as uow:
-        grid, team = await _landing(uow, actor, cmd.source_chat_id, now)
+        landing = await _landing(uow, actor, cmd.source_chat_id, now)
     async with ctx.writing() as uow:
         category = actor.org.category(WISH_CATEGORY) or await wish_category(uow)
         respond_by, resolve_by = compute_deadlines(category, Priority.NORMAL, now, ctx.tz)
@@ -105,8 +107,8 @@ async def submit_wish(cmd: NewWish, ctx: Context) -> Case:
                 category_code=category.code,
                 text=text,
                 reporter_id=actor.id,
-                grid_code=grid.code,
-                unit_code=grid.code,
+                grid_code=landing.grid.code,
+                unit_code=landing.grid.code,
                 created_at=now,
                 photos=list(photos),
                 public=cmd.public,
@@ -117,22 +119,36 @@ async def submit_wish(cmd: NewWish, ctx: Context) -> Case:
                 updated_at=now,
             ),
             category,
-            team,
+            landing,
         )
         await schedule(uow, DueKind.RESPOND_DEADLINE, case.number, respond_by)
         await uow.commit()
     return case
 
 
+@dataclass(frozen=True)
+class _Landing:
+    """Where a report lands, read before the write lock is taken (it changes rarely, and
+    a busy writer should hold the lock for the writes only): the grid, its team with the
+    people of the grid and its community (the first assignee and the secretary, as a
+    rule), and the grid's workers' groups."""
+
+    grid: OrgUnit
+    team: Team
+    worker_groups: list[int]
+    people: Mapping[int, Person]  # the team's, and the reporter
+
+
 async def _landing(
     uow: UnitOfWork, actor: Actor, source_chat_id: int | None, now: datetime
-) -> tuple[OrgUnit, Team]:
-    """Read before the write lock is taken (what is read here changes rarely, and a busy
-    writer should hold the lock for the writes only): the hourly limit, where the report
-    lands, and the team of that grid."""
+) -> _Landing:
+    """The hourly limit checked, then where the report lands."""
     await _check_rate(uow, actor, now)
     grid, tree = await reporting_grid(uow, actor, source_chat_id)
-    return grid, await grid_team(uow, grid.code, tree)
+    near = [u.code for u in (grid, tree.parent(grid.code)) if u is not None]
+    team = await grid_team(uow, grid.code, tree, people_on=near)
+    groups = worker_groups(await uow.bindings.for_unit(grid.code))
+    return _Landing(grid, team, groups, {**team.people, actor.id: actor.person})
 
 
 async def wish_category(uow: UnitOfWork) -> Category:
@@ -143,7 +159,7 @@ async def wish_category(uow: UnitOfWork) -> Category:
 
 
 async def _register(
-    uow: UnitOfWork, ctx: Context, case: Case, category: Category, team: Team
+    uow: UnitOfWork, ctx: Context, case: Case, category: Category, landing: _Landing
 ) -> Case:
     """Save the case with its creation event, hand it to its first assignee, and tell
     everyone concerned of both."""
@@ -159,12 +175,20 @@ async def _register(
         attachments=tuple(case.photos),
     )
     await uow.cases.add_event(submitted)
+    team = landing.team
     assigned = _first_assignment(case, category, team)
     if assigned is not None:
         await record(uow, case, assigned)
     events = (submitted,) if assigned is None else (submitted, assigned)
     await ctx.notices.case_event(
-        uow, case, *events, category=category, tree=team.tree, assignments=team.assignments
+        uow,
+        case,
+        *events,
+        category=category,
+        tree=team.tree,
+        assignments=team.assignments,
+        people=landing.people,
+        worker_groups=landing.worker_groups,
     )
     return case
 

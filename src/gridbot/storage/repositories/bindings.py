@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import CursorResult, Select, delete, or_, select, update
+from sqlalchemy import CursorResult, Select, bindparam, delete, or_, select, update
 
 from gridbot.domain.binding import ChatBinding
 from gridbot.storage.repositories.base import SqlRepository
@@ -18,14 +18,19 @@ def _bindings_with_unit_code() -> Select[ChatBindingRow, str]:
     )
 
 
+# Built once: every report reads them.
+_OF_CHAT = _bindings_with_unit_code().where(ChatBindingRow.chat_id == bindparam("chat_id"))
+_OF_UNIT = (
+    _bindings_with_unit_code()
+    .where(OrgUnitRow.code == bindparam("unit_code"), ChatBindingRow.active.is_(True))
+    .order_by(ChatBindingRow.id)
+)
+
+
 class SqlBindingRepository(SqlRepository):
     async def get(self, chat_id: int) -> ChatBinding | None:
         """The binding of this chat, active or not."""
-        found = (
-            await self._session.execute(
-                _bindings_with_unit_code().where(ChatBindingRow.chat_id == chat_id)
-            )
-        ).first()
+        found = (await self._session.execute(_OF_CHAT, {"chat_id": chat_id})).first()
         if found is None:
             return None
         row, unit_code = found
@@ -33,11 +38,7 @@ class SqlBindingRepository(SqlRepository):
 
     async def for_unit(self, unit_code: str) -> Sequence[ChatBinding]:
         """The active bindings of exactly this unit."""
-        rows = await self._session.execute(
-            _bindings_with_unit_code()
-            .where(OrgUnitRow.code == unit_code, ChatBindingRow.active.is_(True))
-            .order_by(ChatBindingRow.id)
-        )
+        rows = await self._session.execute(_OF_UNIT, {"unit_code": unit_code})
         return [row.to_domain(code) for row, code in rows]
 
     async def save(self, binding: ChatBinding) -> ChatBinding:

@@ -34,6 +34,10 @@ _BUMP = {
     for dialect, insert_ in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
 }
 
+_REPORTED_SINCE = select(func.count(CaseRow.id)).where(
+    CaseRow.reporter_id == bindparam("person_id"), CaseRow.created_at >= bindparam("since")
+)
+
 
 class SqlCaseRepository(SqlRepository):
     def __init__(self, session: AsyncSession) -> None:
@@ -144,9 +148,7 @@ class SqlCaseRepository(SqlRepository):
 
     async def count_reported_since(self, person_id: int, since: datetime) -> int:
         count = await self._session.scalar(
-            select(func.count(CaseRow.id)).where(
-                CaseRow.reporter_id == person_id, CaseRow.created_at >= since
-            )
+            _REPORTED_SINCE, {"person_id": person_id, "since": since}
         )
         return count or 0
 

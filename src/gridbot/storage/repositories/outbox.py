@@ -5,7 +5,17 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, bindparam, insert, or_, select, update
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Integer,
+    and_,
+    bindparam,
+    insert,
+    or_,
+    select,
+    update,
+)
 
 from gridbot.domain.errors import NotFound
 from gridbot.domain.messaging import OutboxMessage, OutboxStatus
@@ -26,11 +36,25 @@ def _learnt(message: OutboxMessage) -> dict[str, object]:
     return {"row_id": message.id, **{name: getattr(message, name) for name in _LEARNT}}
 
 
-def _due(now: datetime) -> ColumnElement[bool]:
+def _due(now: datetime | BindParameter[datetime]) -> ColumnElement[bool]:
     return and_(
         OutboxRow.status == OutboxStatus.PENDING,
         or_(OutboxRow.not_before.is_(None), OutboxRow.not_before <= now),
     )
+
+
+# The sender's poll, built once: it runs whenever a commit queued messages.
+_PENDING_IDS = (
+    select(OutboxRow.id)
+    .where(_due(bindparam("now", type_=OutboxRow.not_before.type)))
+    .order_by(OutboxRow.id)
+    .limit(bindparam("limit", type_=Integer))
+)
+_MANY = (
+    select(OutboxRow)
+    .where(OutboxRow.id.in_(bindparam("ids", expanding=True)))
+    .order_by(OutboxRow.id)
+)
 
 
 class SqlOutboxRepository(SqlRepository):
@@ -63,18 +87,14 @@ class SqlOutboxRepository(SqlRepository):
     async def pending_ids(self, now: datetime, limit: int) -> Sequence[int]:
         """The ids of ``pending``, oldest first: a poll that already holds most of them
         reads no more than this."""
-        ids = await self._session.scalars(
-            select(OutboxRow.id).where(_due(now)).order_by(OutboxRow.id).limit(limit)
-        )
+        ids = await self._session.scalars(_PENDING_IDS, {"now": now, "limit": limit})
         return list(ids)
 
     async def many(self, ids: Collection[int]) -> Sequence[OutboxMessage]:
         """The messages with these ids, oldest first."""
         if not ids:
             return []
-        rows = await self._session.scalars(
-            select(OutboxRow).where(OutboxRow.id.in_(sorted(ids))).order_by(OutboxRow.id)
-        )
+        rows = await self._session.scalars(_MANY, {"ids": sorted(ids)})
         return [row.to_domain() for row in rows]
 
     async def recent_sends(self, since: datetime) -> Sequence[tuple[int, datetime]]:

@@ -12,8 +12,8 @@ from gridbot.domain.org import Person, Role, RoleAssignment
 from gridbot.storage.repositories.base import ORG_REVISION, SqlRepository
 from gridbot.storage.rows import OrgUnitRow, PersonRow, RoleAssignmentRow
 
-# Read for every update: built once, so that neither the statement nor its cache key is
-# made again each time.
+# Read for every update, or every report: built once, so that neither the statement nor
+# its cache key is made again each time.
 _WITH_ROLES = (
     select(PersonRow, RoleAssignmentRow, OrgUnitRow.code, ORG_REVISION)
     .outerjoin(RoleAssignmentRow, RoleAssignmentRow.person_id == PersonRow.id)
@@ -21,6 +21,16 @@ _WITH_ROLES = (
     .where(PersonRow.telegram_id == bindparam("telegram_id"))
     .order_by(PersonRow.id, RoleAssignmentRow.id)
 )
+_STAFF_ON = (
+    select(RoleAssignmentRow, OrgUnitRow.code)
+    .join(OrgUnitRow, RoleAssignmentRow.unit_id == OrgUnitRow.id)
+    .where(
+        OrgUnitRow.code.in_(bindparam("codes", expanding=True)),
+        RoleAssignmentRow.role != Role.RESIDENT,
+    )
+    .order_by(RoleAssignmentRow.id)
+)
+_MANY = select(PersonRow).where(PersonRow.id.in_(bindparam("ids", expanding=True)))
 
 
 class SqlPersonRepository(SqlRepository):
@@ -94,20 +104,13 @@ class SqlPersonRepository(SqlRepository):
     async def assignments_on(self, unit_codes: Sequence[str]) -> Sequence[RoleAssignment]:
         if not unit_codes:
             return []
-        rows = await self._session.execute(
-            select(RoleAssignmentRow, OrgUnitRow.code)
-            .join(OrgUnitRow, RoleAssignmentRow.unit_id == OrgUnitRow.id)
-            .where(OrgUnitRow.code.in_(list(unit_codes)))
-            .order_by(RoleAssignmentRow.id)
-        )
+        rows = await self._session.execute(_STAFF_ON, {"codes": list(unit_codes)})
         return [row.to_domain(unit_code) for row, unit_code in rows]
 
     async def many(self, person_ids: Sequence[int]) -> Mapping[int, Person]:
         if not person_ids:
             return {}
-        rows = await self._session.scalars(
-            select(PersonRow).where(PersonRow.id.in_(sorted(set(person_ids))))
-        )
+        rows = await self._session.scalars(_MANY, {"ids": sorted(set(person_ids))})
         return {row.id: row.to_domain() for row in rows}
 
     async def set_roles(self, person_id: int, roles: Sequence[RoleAssignment]) -> None:
