@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -37,12 +38,27 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f}"
 
 
+def pooled(measured: Sequence[Measured]) -> Measured:
+    """Several rounds' measurements as one (their latencies together, their times added)."""
+    cpu = [m.bot_cpu_seconds for m in measured]
+    return Measured(
+        latencies=[x for m in measured for x in m.latencies],
+        seconds=sum(m.seconds for m in measured),
+        notice_latencies=[x for m in measured for x in m.notice_latencies],
+        bot_cpu_seconds=None if None in cpu else sum(c or 0.0 for c in cpu),
+    )
+
+
 def figures(
-    report: Measured, echo: Measured, residents: int, flows: int, cases: int
+    pairs: Sequence[tuple[Measured, Measured]], residents: int, flows: int, cases: int
 ) -> list[tuple[str, str]]:
+    """``pairs``: (gridbot, echo) of each round. The ratio is the median of the rounds'."""
+    ratios = [report.updates_per_s / echo.updates_per_s for report, echo in pairs]
+    report = pooled([r for r, _ in pairs])
+    echo = pooled([e for _, e in pairs])
     notices = report.notice_latencies
     return [
-        ("report_flow_vs_echo", f"{report.updates_per_s / echo.updates_per_s:.3f}"),
+        ("report_flow_vs_echo", f"{statistics.median(ratios):.3f}"),
         ("report_step_p95_ms", ms(percentile(report.latencies, 95))),
         ("report_step_p50_ms", ms(percentile(report.latencies, 50))),
         ("report_updates_per_s", f"{report.updates_per_s:.1f}"),
@@ -54,31 +70,32 @@ def figures(
         ("echo_cpu_ms_per_update", echo.cpu_ms_per_update),
         ("residents", str(residents)),
         ("flows", str(flows)),
+        ("rounds", str(len(pairs))),
         ("report_flows_ok", str(cases)),
-    ]
+    ] + [(f"round{n}_vs_echo", f"{ratio:.3f}") for n, ratio in enumerate(ratios, 1)]
 
 
-def by_step(measured: Measured, steps: int) -> list[tuple[str, str]]:
-    """p50 and p95 of each step of the flow (step 1 is /report, the last one Submit)."""
+def by_step(measured: Sequence[Measured], steps: int) -> list[tuple[str, str]]:
+    """p50 and p95 of each step of the flow (step 1 is /report, the last one Submit), over
+    every round."""
     found = []
     for index in range(steps):
-        latencies = measured.latencies[index::steps]
+        latencies = [x for m in measured for x in m.latencies[index::steps]]
         found.append((f"report_step{index + 1}_p50_ms", ms(percentile(latencies, 50))))
         found.append((f"report_step{index + 1}_p95_ms", ms(percentile(latencies, 95))))
     return found
 
 
 def print_figures(
-    report: Measured,
-    echo: Measured,
+    pairs: Sequence[tuple[Measured, Measured]],
     residents: int,
     flows: int,
     cases: int,
     steps: int | None = None,
 ) -> None:
     """The figures; with ``steps`` (the steps of a flow) each step's percentiles too."""
-    found = figures(report, echo, residents, flows, cases)
+    found = figures(pairs, residents, flows, cases)
     if steps:
-        found += by_step(report, steps)
+        found += by_step([report for report, _ in pairs], steps)
     for name, value in found:
         print(f"BENCH {name} {value}", flush=True)

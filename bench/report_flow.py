@@ -1,11 +1,15 @@
 """The resident report flow: gridbot against a bare aiogram echo bot, in the same run.
 
-``python -m bench.report_flow [--residents N] [--flows M]`` (``make bench``: N=10, M=3).
-Each bot runs as its own process (``gridbot run``; ``bench/echo_bot.py``) against its own
-sandbox stand, which lives in this process so that replies are seen the moment the stand
-stores them (``watch.StandWatch``). The echo bot goes first, then gridbot; one at a time,
-so they never compete for the CPU. N residents play at once, each M flows in a row after
-one warm-up flow; docs/benchmarks.md describes the figures printed as ``BENCH name value``.
+``python -m bench.report_flow [--residents N] [--flows M] [--rounds R]`` (``make bench``:
+N=10, M=3, R=3). Each bot runs as its own process (``gridbot run``; ``bench/echo_bot.py``)
+against its own sandbox stand, which lives in this process so that replies are seen the
+moment the stand stores them (``watch.StandWatch``). In each round the echo bot goes first,
+then gridbot on a fresh database; one at a time, so they never compete for the CPU. N
+residents play at once, each M flows in a row after one warm-up flow. A shared machine's
+speed drifts from one minute to the next: the ratio printed is the median of the rounds'
+ratios (each round's two bots measured within seconds of each other), the latencies are
+those of all rounds together. docs/benchmarks.md describes the figures printed as
+``BENCH name value``.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from typing import Any
 
 from gridbot.bot.demo import sqlite_url
 
-from .figures import print_figures
+from .figures import Measured, print_figures
 from .org import make_residents, personas, read_demo_org, with_residents, write_org_file
 from .play import ECHO, GRIDBOT
 from .processes import bot_environment, gridbot_command, python_command, run_to_end
@@ -41,31 +45,37 @@ class Plan:
     flows: int
     profile: str | None = None  # a file for cProfile's statistics of the gridbot process
     by_step: bool = False  # print the percentiles of each step too
+    rounds: int = 1
 
 
 async def run(plan: Plan, workdir: Path) -> int:
     demo = read_demo_org()
     residents = make_residents(plan.residents, demo)
     org = with_residents(demo, residents)
-    database = workdir / "gridbot.db"
-    await import_org(org, database, workdir)
-    echo_bot = Contender(ECHO, python_command(str(ECHO_BOT)), workdir)
-    gridbot = Contender(
-        GRIDBOT,
-        gridbot_command("run", profile=plan.profile),
-        workdir,
-        sqlite_url(database),
-        personas(org),
-    )
-    echo = await measure(echo_bot, residents, plan.flows, WARM_UP_FLOWS)
-    report = await measure(gridbot, residents, plan.flows, WARM_UP_FLOWS)
-    cases = count_cases(database)
-    steps = len(GRIDBOT.steps) if plan.by_step else None
-    print_figures(report, echo, plan.residents, plan.flows, cases, steps)
     expected = plan.residents * (plan.flows + WARM_UP_FLOWS)
-    if cases != expected:
-        print(f"bench: {cases} cases in the database, expected {expected}", file=sys.stderr)
-        return 1
+    pairs: list[tuple[Measured, Measured]] = []
+    for number in range(1, plan.rounds + 1):
+        folder = workdir / f"round{number}"
+        folder.mkdir()
+        database = folder / "gridbot.db"
+        await import_org(org, database, folder)
+        echo_bot = Contender(ECHO, python_command(str(ECHO_BOT)), folder)
+        gridbot = Contender(
+            GRIDBOT,
+            gridbot_command("run", profile=plan.profile and f"{plan.profile}.{number}"),
+            folder,
+            sqlite_url(database),
+            personas(org),
+        )
+        echo = await measure(echo_bot, residents, plan.flows, WARM_UP_FLOWS)
+        report = await measure(gridbot, residents, plan.flows, WARM_UP_FLOWS)
+        cases = count_cases(database)
+        if cases != expected:
+            print(f"bench: {cases} cases in round {number}, expected {expected}", file=sys.stderr)
+            return 1
+        pairs.append((report, echo))
+    steps = len(GRIDBOT.steps) if plan.by_step else None
+    print_figures(pairs, plan.residents, plan.flows, expected, steps)
     return 0
 
 
@@ -88,22 +98,29 @@ def parse_plan(argv: list[str] | None) -> Plan:
     parser.add_argument("--residents", type=int, default=10, help="residents at once (N)")
     parser.add_argument("--flows", type=int, default=3, help="measured flows each (M)")
     parser.add_argument(
-        "--profile", metavar="FILE", help="run gridbot under cProfile, statistics to FILE"
+        "--profile",
+        metavar="FILE",
+        help="run gridbot under cProfile, statistics to FILE.<round>",
     )
     parser.add_argument(
         "--by-step", action="store_true", help="also the percentiles of each step of the flow"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="echo, then gridbot, this many times (R)"
     )
     args = parser.parse_args(argv)
     most = MAX_REPORTS_PER_HOUR - WARM_UP_FLOWS
     if args.residents < 1:
         parser.error("--residents must be at least 1")
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     if not 1 <= args.flows <= most:
         parser.error(
             f"--flows must be 1..{most}: gridbot takes {MAX_REPORTS_PER_HOUR} reports an "
             "hour from a resident, and the warm-up flow is one of them"
         )
     profile = str(Path(args.profile).resolve()) if args.profile else None
-    return Plan(args.residents, args.flows, profile, args.by_step)
+    return Plan(args.residents, args.flows, profile, args.by_step, args.rounds)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""The report-flow benchmark, small (2 residents, 1 flow each), through its entry point:
+"""The report-flow benchmark, small (2 residents, 1 flow each, 1 round), through its entry point:
 it runs to the end and prints every figure as a number. The values are not checked: a
 benchmark measures, a test of it must not depend on how fast the machine is."""
 
@@ -22,6 +22,8 @@ FIGURES = (
     "echo_step_p95_ms",
     "residents",
     "flows",
+    "rounds",
+    "round1_vs_echo",
     "report_flows_ok",
 )
 FIGURE = re.compile(r"^BENCH (\w+) (\d+(?:\.\d+)?)$", re.MULTILINE)
@@ -51,7 +53,7 @@ def run_benchmark(*args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.timeout(RUN_SECONDS + 120)
 def test_the_small_benchmark_runs_through_and_prints_every_figure() -> None:
-    result = run_benchmark("--residents", "2", "--flows", "1")
+    result = run_benchmark("--residents", "2", "--flows", "1", "--rounds", "1")
 
     assert result.returncode == 0, result.stdout + result.stderr
     printed = dict(FIGURE.findall(result.stdout))
