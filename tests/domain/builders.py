@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from gridbot.domain.care import CarePerson
+from gridbot.domain.care import CareCategory, CarePerson
 from gridbot.domain.case import Case, CaseKind, CaseLevel, CaseStatus
 from gridbot.domain.org import GridKind, OrgUnit, Person, Role, RoleAssignment, Staff, UnitLevel
 from gridbot.domain.orgtree import OrgTree
@@ -84,5 +84,9 @@ def make_wish(**changes: Any) -> Case:
 
 def care_person(worker_id: int, grid_code: str = GRID) -> CarePerson:
     return CarePerson(
-        name="王奶奶", grid_code=grid_code, reason="elderly living alone", worker_id=worker_id, id=5
+        name="王奶奶",
+        grid_code=grid_code,
+        category=CareCategory.ELDERLY_ALONE,
+        worker_id=worker_id,
+        id=5,
     )

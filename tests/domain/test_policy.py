@@ -90,6 +90,8 @@ bind_group             .   Y   Y   Y   .   .   .   .   Y   .   .   .   Y
 invite_staff           .   .   .   .   .   .   .   .   .   .   .   .   Y
 manage_org             .   .   .   .   .   .   .   .   .   .   .   .   Y
 view_care_person       .   .   Y   .   .   .   .   .   .   .   .   Y   .
+manage_care            .   .   Y   .   .   .   .   .   .   .   .   .   .
+visit_care_person      .   .   Y   .   .   .   .   .   .   .   .   .   .
 """
 COLUMNS = list(Role)
 
@@ -122,7 +124,7 @@ def ask(who: Staff, action: Action) -> bool:
     """Ask about the context the matrix describes for ``action``."""
     if action in UNIT_ACTIONS:
         return may(who, action, tree=tree(), unit_code=GRID)
-    if action == Action.VIEW_CARE_PERSON:
+    if action in (Action.VIEW_CARE_PERSON, Action.MANAGE_CARE, Action.VISIT_CARE_PERSON):
         return may(who, action, tree=tree(), care_person=care_person(CARE_WORKER))
     case = make_case()
     if action in WISH_ACTIONS:

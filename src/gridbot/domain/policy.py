@@ -70,6 +70,8 @@ class Action(StrEnum):
     INVITE_STAFF = "invite_staff"
     MANAGE_ORG = "manage_org"
     VIEW_CARE_PERSON = "view_care_person"
+    MANAGE_CARE = "manage_care"  # add a care person, change their worker or interval, remove
+    VISIT_CARE_PERSON = "visit_care_person"  # record a visit (走访), raise a case from it
     REASSIGN = "reassign"
     # Aliases, so handlers may use the names of the menus.
     APPROVE_WISH = "approve"
@@ -225,11 +227,25 @@ def _views_case(ctx: _Ctx) -> bool:
     )
 
 
+def _care_grid(ctx: _Ctx) -> str | None:
+    """The grid of the care person asked about, else the unit (a grid's care list)."""
+    return ctx.care_person.grid_code if ctx.care_person is not None else ctx.unit_code
+
+
+def _care_worker(ctx: _Ctx) -> bool:
+    return ctx.care_person is not None and _is(ctx.care_person.worker_id, ctx)
+
+
 def _views_care_person(ctx: _Ctx) -> bool:
-    care = ctx.care_person
-    return care is not None and (
-        _is(care.worker_id, ctx) or ctx.covers((R.GRID_LEADER, R.SUPERVISOR), care.grid_code)
-    )
+    return _care_worker(ctx) or ctx.covers((R.GRID_LEADER, R.SUPERVISOR), _care_grid(ctx))
+
+
+def _manages_care(ctx: _Ctx) -> bool:
+    return ctx.covers((R.GRID_LEADER,), _care_grid(ctx))
+
+
+def _visits_care_person(ctx: _Ctx) -> bool:
+    return ctx.care_person is not None and (_care_worker(ctx) or _manages_care(ctx))
 
 
 def _unit_role(*roles: Role) -> Callable[[_Ctx], bool]:
@@ -279,6 +295,8 @@ RULES: dict[Action, Callable[[_Ctx], bool]] = {
     Action.INVITE_STAFF: _unit_role(R.ADMIN),
     Action.MANAGE_ORG: _unit_role(R.ADMIN),
     Action.VIEW_CARE_PERSON: _views_care_person,
+    Action.MANAGE_CARE: _manages_care,
+    Action.VISIT_CARE_PERSON: _visits_care_person,
 }
 
 
