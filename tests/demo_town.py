@@ -21,10 +21,11 @@ from sqlalchemy import select
 from gridbot.bot.orgfile import parse_org_text
 from gridbot.bot.templating import Renderer
 from gridbot.domain.binding import BindingKind, ChatBinding
-from gridbot.domain.case import Case, CaseEvent
+from gridbot.domain.case import Case, CaseEvent, RatingValue
 from gridbot.domain.messaging import DueItem, OutboxMessage
 from gridbot.domain.org import Person
 from gridbot.services.context import Actor, Context
+from gridbot.services.feedback import RateCase, rate_case
 from gridbot.services.membership import load_actor
 from gridbot.services.notices import Notices
 from gridbot.services.orgimport import ImportOrg, import_org
@@ -57,9 +58,13 @@ def context(db: Database, clock: Any = None, bot_username: str | None = None) ->
     return Context(db.uow, db.reader, clock, TZ, notices)
 
 
-async def import_demo_org(db: Database) -> None:
-    """Import examples/demo-org.yaml, with invite tokens tok1, tok2, ..."""
+async def import_demo_org(db: Database, *, care: bool = False) -> None:
+    """Import examples/demo-org.yaml, with invite tokens tok1, tok2, ... Its care persons
+    (and the visit reminders they schedule) only with ``care``: the other features' tests
+    count the due items they schedule themselves."""
     spec = parse_org_text(DEMO.read_text(encoding="utf-8"), DEMO.name).to_spec()
+    if not care:
+        spec.care = []
     numbers = itertools.count(1)
     await import_org(ImportOrg(spec, lambda: f"tok{next(numbers)}"), context(db))
 
@@ -96,6 +101,14 @@ class DemoTown:
     async def wish(self, telegram_id: int = RESIDENT, **changes: Any) -> Case:
         text = changes.pop("text", "想请人帮忙修一下轮椅")
         return await submit_wish(NewWish(await self.actor(telegram_id), text, **changes), self.ctx)
+
+    async def rate(
+        self, telegram_id: int, case_id: int | None, value: RatingValue, comment: str | None = None
+    ) -> Case:
+        """The reporter's (or a wish's poster's) rating, as their tap gives it."""
+        assert case_id is not None
+        command = RateCase(await self.actor(telegram_id), case_id, value, comment)
+        return await rate_case(command, self.ctx)
 
     async def case(self, case_id: int | None) -> Case:
         assert case_id is not None

@@ -42,6 +42,8 @@ def test_import_twice_reports_then_changes_nothing(
     assert "people: 31 created" in first
     assert "units: 0 created, 0 updated, 12 unchanged" in second
     assert "people: 0 created, 0 updated, 31 unchanged" in second
+    assert "care persons: 3 created" in first and "3 care persons" in first
+    assert "care persons: 0 created, 0 updated, 3 unchanged" in second
     invite = next(line for line in first.splitlines() if "许文" in line)
     assert invite.strip().startswith("许文: inv_")
     assert invite in second.splitlines()

@@ -78,12 +78,14 @@ async def test_a_changed_file_updates_in_place(db: Database) -> None:
             "telegram_id: 1001\n    roles:\n      - {role: grid_worker, unit: DL-WX-LY-02}",
         )
         .replace("respond_hours: 2, resolve_hours: 48", "respond_hours: 3, resolve_hours: 48")
+        .replace("worker: 张伟", "worker: 王芳")  # his care persons stay on his old grid
     )
     assert changed.count("DL-WX-LY-02}") == DEMO_TEXT.count("DL-WX-LY-02}") + 1
 
     report = await run_import(db, changed, tokens("x"))
 
     assert (report.units.updated, report.categories.updated, report.people.updated) == (1, 1, 1)
+    assert (report.care.updated, report.care.unchanged) == (2, 1)
     assert counts(await dump(db)) == before
     async with db.reader() as uow:
         grid = await uow.org.get_unit("DL-WX-LY-01")
@@ -138,10 +140,13 @@ async def test_bot_made_bindings_and_accepted_invites_survive_a_reimport(db: Dat
 async def test_a_failure_halfway_leaves_the_database_as_it_was(db: Database) -> None:
     await run_import(db, DEMO_TEXT, tokens())
     before = await dump(db)
+    newcomer = "  - {name: 新人, roles: [{role: party_member, unit: DL-WX-LY-01}]}\n"
     spec = parse_org_text(
-        DEMO_TEXT.replace("临月里第一网格", "改名网格")
-        + "  - {name: 新人, roles: [{role: party_member, unit: DL-WX-LY-01}]}\n"
+        DEMO_TEXT.replace("临月里第一网格", "改名网格").replace(
+            "\ncare:", "\n" + newcomer + "care:"
+        )
     ).to_spec()
+    assert spec.people[-1].person.name == "新人"
 
     def failing_factory() -> str:
         raise RuntimeError("no more tokens")

@@ -73,7 +73,8 @@ def test_the_top_level_must_be_a_mapping_of_known_sections() -> None:
         "org.yaml:1: the file must be a mapping with units, categories and people"
     ]
     found = problems("units: {code: DL}\ngroups: []\n")
-    assert "org.yaml:2: the file: unknown key 'groups' (known: units, categories, people)" in found
+    known = "units, categories, people, care"
+    assert f"org.yaml:2: the file: unknown key 'groups' (known: {known})" in found
     assert "org.yaml:1: units must be a list" in found
 
 

@@ -90,7 +90,8 @@ def import_command(args: argparse.Namespace) -> int:
 
 def _spec_summary(spec: OrgSpec) -> str:
     roles = sum(len(p.roles) for p in spec.people)
-    return f"{len(spec.units)} units, {len(spec.categories)} categories, {roles} roles"
+    counts = f"{len(spec.units)} units, {len(spec.categories)} categories, {roles} roles"
+    return f"{counts}, {len(spec.care)} care persons"
 
 
 def _print_report(report: ImportReport, summary: str) -> None:
@@ -102,6 +103,7 @@ def _print_report(report: ImportReport, summary: str) -> None:
     print(line("units", report.units))
     print(line("categories", report.categories))
     print(line("people", report.people))
+    print(line("care persons", report.care))
     if report.invites:
         print(f"invites ({len(report.invites)}): send each person their link")
     username = bot_username()

@@ -1,4 +1,5 @@
-"""Importing the organisation (units, categories, people and their roles) from an org file.
+"""Importing the organisation (units, categories, people and their roles, care persons)
+from an org file.
 
 The file has already been read and validated (``gridbot.bot.orgfile``); this use case only
 merges it into storage, in one transaction and idempotently: everything is matched by a
@@ -12,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
 from gridbot.domain.org import Category, OrgUnit, Person, Role, RoleAssignment
+from gridbot.services.care.imports import CareSpec, import_care
 from gridbot.services.context import Context
 from gridbot.services.ports import UnitOfWork
 
@@ -33,11 +35,13 @@ class PersonSpec:
 
 @dataclass
 class OrgSpec:
-    """A validated org file: units with parents first, categories, people with roles."""
+    """A validated org file: units with parents first, categories, people with roles,
+    care persons."""
 
     units: list[OrgUnit] = field(default_factory=list)
     categories: list[Category] = field(default_factory=list)
     people: list[PersonSpec] = field(default_factory=list)
+    care: list[CareSpec] = field(default_factory=list)
 
 
 @dataclass
@@ -66,7 +70,9 @@ class ImportReport:
     units: Tally = field(default_factory=Tally)
     categories: Tally = field(default_factory=Tally)
     people: Tally = field(default_factory=Tally)
+    care: Tally = field(default_factory=Tally)
     invites: list[Invite] = field(default_factory=list)
+    people_ids: list[int] = field(default_factory=list)  # of the file's people, in order
 
 
 @dataclass(frozen=True)
@@ -85,6 +91,8 @@ async def import_org(cmd: ImportOrg, ctx: Context) -> ImportReport:
     """
     async with ctx.writing() as uow:
         report = await _merge(cmd.spec, uow, cmd.new_token)
+        for created, changed in await import_care(cmd.spec.care, report.people_ids, uow, ctx):
+            report.care.count(created=created, changed=changed)
         await uow.commit()
     return report
 
@@ -98,6 +106,8 @@ async def _merge(spec: OrgSpec, uow: UnitOfWork, token_factory: TokenFactory) ->
     matches = await _match_people(spec.people, uow)
     for entry, existing in zip(spec.people, matches, strict=True):
         person = await _import_person(entry, existing, uow, token_factory, report)
+        assert person.id is not None
+        report.people_ids.append(person.id)
         if person.telegram_id is None and person.invite_code:
             report.invites.append(Invite(person.name, person.invite_code))
     return report

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from gridbot.bot.orgfile.care import check_care
 from gridbot.bot.orgfile.entries import CategoryEntry, OrgFile, PersonEntry, UnitEntry
 from gridbot.domain.org import GridKind, Role, UnitLevel
 from gridbot.domain.orgtree import PARENT_LEVEL
@@ -230,4 +231,4 @@ class _Checker:
 
 def check_org_file(org: OrgFile) -> list[str]:
     """Every problem with the entries of ``org`` that a single entry cannot show alone."""
-    return _Checker(org).check()
+    return _Checker(org).check() + check_care(org)

@@ -6,7 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from gridbot.domain.care import CareCategory
 from gridbot.domain.org import Category, GridKind, OrgUnit, Person, Role, UnitLevel
+from gridbot.services.care.imports import CareSpec
 from gridbot.services.orgimport import OrgSpec, PersonSpec, RoleSpec
 
 
@@ -68,11 +70,33 @@ class PersonEntry:
 
 
 @dataclass
+class CareEntry:
+    """A care person (重点人群). ``worker`` is as written: a name of the people section, or
+    that person's phone (text) or telegram_id (a number)."""
+
+    line: int
+    name: str
+    grid: str
+    category: str
+    worker: Any
+    interval_days: Any
+    address: str | None = None
+    phone: Any = None
+    ref: str | None = None
+    last_visit: Any = None
+    lines: dict[str, int] = field(default_factory=dict)
+
+    def at(self, key: str) -> int:
+        return self.lines.get(key, self.line)
+
+
+@dataclass
 class OrgFile:
     source: str
     units: list[UnitEntry] = field(default_factory=list)
     categories: list[CategoryEntry] = field(default_factory=list)
     people: list[PersonEntry] = field(default_factory=list)
+    care: list[CareEntry] = field(default_factory=list)
 
     def to_spec(self) -> OrgSpec:
         """The validated file as domain objects, for ``import_org``."""
@@ -80,7 +104,19 @@ class OrgFile:
             units=[_unit(u) for u in self.units],
             categories=[_category(c) for c in self.categories],
             people=[_person(p) for p in self.people],
+            care=[_care(c, self.people) for c in self.care],
         )
+
+
+def find_worker(value: Any, people: list[PersonEntry]) -> list[int]:
+    """The people of the file a care entry's ``worker`` names (indexes): by telegram_id
+    (a number), by phone (digits as text), else by name. More than one: ambiguous."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return [i for i, p in enumerate(people) if p.telegram_id == value]
+    if not isinstance(value, str):
+        return []
+    by_phone = [i for i, p in enumerate(people) if p.phone is not None and p.phone == value]
+    return by_phone or [i for i, p in enumerate(people) if p.name == value.strip()]
 
 
 def _unit(entry: UnitEntry) -> OrgUnit:
@@ -106,3 +142,18 @@ def _person(entry: PersonEntry) -> PersonSpec:
     )
     roles = [RoleSpec(Role(r.role), r.unit, r.on_duty) for r in entry.roles]
     return PersonSpec(person, roles)
+
+
+def _care(entry: CareEntry, people: list[PersonEntry]) -> CareSpec:
+    (worker,) = find_worker(entry.worker, people)
+    return CareSpec(
+        name=entry.name,
+        grid_code=entry.grid,
+        category=CareCategory(entry.category),
+        worker=worker,
+        interval_days=int(entry.interval_days),
+        address=entry.address,
+        phone=entry.phone,
+        ref=entry.ref,
+        last_visit=entry.last_visit,
+    )

@@ -7,6 +7,8 @@ The cross-entry rules live in ``check``.
 
 from __future__ import annotations
 
+import contextlib
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +16,7 @@ import yaml
 
 from gridbot.bot.orgfile.check import check_org_file
 from gridbot.bot.orgfile.entries import (
+    CareEntry,
     CategoryEntry,
     OrgFile,
     OrgFileError,
@@ -22,7 +25,7 @@ from gridbot.bot.orgfile.entries import (
     UnitEntry,
 )
 
-SECTIONS = ("units", "categories", "people")
+SECTIONS = ("units", "categories", "people", "care")
 UNIT_KEYS = {"code": True, "name": True, "level": True, "parent": False, "kind": False}
 CATEGORY_KEYS = {
     "code": True,
@@ -45,6 +48,17 @@ PERSON_KEYS = {
     "roles": False,
 }
 ROLE_KEYS = {"role": True, "unit": True, "on_duty": False}
+CARE_KEYS = {
+    "name": True,
+    "grid": True,
+    "category": True,
+    "worker": True,
+    "interval_days": True,
+    "address": False,
+    "phone": False,
+    "ref": False,
+    "last_visit": False,
+}
 
 
 class _Mapping(dict[Any, Any]):
@@ -136,6 +150,7 @@ class _Reader:
             c for m in self.section(document, "categories") if (c := self.category(m))
         ]
         org.people = [p for m in self.section(document, "people") if (p := self.person(m))]
+        org.care = [e for m in self.section(document, "care") if (e := self.care(m))]
         return org
 
     def section(self, document: _Mapping, name: str) -> list[_Mapping]:
@@ -226,3 +241,33 @@ class _Reader:
         if not (role and unit):
             return None
         return RoleEntry(m.line, role, unit, on_duty is not False)
+
+    def care(self, m: _Mapping) -> CareEntry | None:
+        label = f"care {m.get('name', '')}".rstrip()
+        if not self.keys(m, CARE_KEYS, label):
+            return None
+        name, grid, category = (self.text(m, k, label) for k in ("name", "grid", "category"))
+        if not (name and grid and category):
+            return None
+        entry = CareEntry(m.line, name, grid, category, m.get("worker"), m.get("interval_days"))
+        entry.lines = dict(m.key_lines)
+        entry.address = self.text(m, "address", label)
+        entry.phone = m.get("phone")
+        ref = m.get("ref")
+        numbered = isinstance(ref, int) and not isinstance(ref, bool)
+        entry.ref = str(ref) if numbered else self.text(m, "ref", label)
+        entry.last_visit = self.day(m, "last_visit", label)
+        return entry
+
+    def day(self, m: _Mapping, key: str, label: str) -> date | None:
+        """A calendar date, written 2026-02-27 (quoted or not)."""
+        value = m.get(key)
+        if isinstance(value, datetime):
+            value = value.date()
+        elif isinstance(value, str):
+            with contextlib.suppress(ValueError):
+                value = date.fromisoformat(value.strip())
+        if value is None or isinstance(value, date):
+            return value
+        self.problem(m.key_lines[key], f"{label}: {key} must be a date like 2026-02-27")
+        return None

@@ -7,6 +7,7 @@ from gridbot.services.reports.entry import (
     find_report_category,
     report_category,
     reporting_grid,
+    serving_grid,
     start_report,
     start_wish,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "find_report_category",
     "report_category",
     "reporting_grid",
+    "serving_grid",
     "start_report",
     "start_wish",
     "submit_report",

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from gridbot.domain.errors import NotBound, NotFound, ValidationFailed
-from gridbot.domain.org import Category, OrgUnit, Role
+from gridbot.domain.errors import (
+    NotBound,
+    NotFound,
+    PermissionDenied,
+    UnknownUnit,
+    ValidationFailed,
+)
+from gridbot.domain.org import Category, OrgUnit, Role, UnitLevel
 from gridbot.domain.orgtree import OrgTree
 from gridbot.domain.wishes import is_report_category
 from gridbot.services.common import tree_around
@@ -49,6 +55,22 @@ async def reporting_grid(
             if grid is not None:
                 return grid, actor.tree
     raise NotBound(f"person {actor.id} has no grid", person_id=actor.id)
+
+
+async def serving_grid(uow: UnitOfWork, actor: Actor, grid_code: str) -> tuple[OrgUnit, OrgTree]:
+    """Where a staff member files a report or wish for someone they serve (a care visit):
+    a grid on which (or above which) they hold a role other than resident. UnknownUnit for
+    a code that is no grid, PermissionDenied for anyone not serving it."""
+    tree = await tree_around(uow, [grid_code], actor.tree)
+    if grid_code not in tree or tree.get(grid_code).level != UnitLevel.GRID:
+        raise UnknownUnit(f"no grid {grid_code!r}", unit=grid_code)
+    if not any(
+        a.role != Role.RESIDENT and tree.is_within(grid_code, a.unit_code) for a in actor.roles
+    ):
+        raise PermissionDenied(
+            f"{actor.person.name} serves no grid {grid_code}", action="submit", unit=grid_code
+        )
+    return tree.get(grid_code), tree
 
 
 async def start_report(cmd: StartReport, ctx: Context) -> ReportStart:

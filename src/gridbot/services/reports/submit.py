@@ -19,7 +19,7 @@ from gridbot.services.common import record, schedule
 from gridbot.services.context import Actor, Context, known
 from gridbot.services.notices.audience import worker_groups
 from gridbot.services.ports import UnitOfWork
-from gridbot.services.reports.entry import report_category, reporting_grid
+from gridbot.services.reports.entry import report_category, reporting_grid, serving_grid
 from gridbot.services.teams import Team, grid_team
 
 
@@ -34,6 +34,7 @@ class NewReport:
     public: bool = False  # neighbours may follow its progress in the group
     source_chat_id: int | None = None  # the bound group it was started from
     priority: Priority = Priority.NORMAL
+    grid_code: str | None = None  # staff filing for someone they serve (a care visit)
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class NewWish:
     wanted_by: date | None = None
     public: bool = False
     source_chat_id: int | None = None
+    grid_code: str | None = None  # staff filing for someone they serve (a care visit)
 
 
 async def submit_report(cmd: NewReport, ctx: Context) -> Case:
@@ -55,7 +57,7 @@ async def submit_report(cmd: NewReport, ctx: Context) -> Case:
         raise ValidationFailed("a wish is posted with submit_wish", code="wrong_kind")
     async with ctx.reading() as uow:
         category = await report_category(uow, actor, cmd.category_code)
-        landing = await _landing(uow, actor, cmd.source_chat_id, now)
+        landing = await _landing(uow, actor, cmd.source_chat_id, now, cmd.grid_code)
     respond_by, resolve_by = compute_deadlines(category, cmd.priority, now, ctx.tz)
     async with ctx.writing() as uow:
         case = await _register(
@@ -94,7 +96,7 @@ async def submit_wish(cmd: NewWish, ctx: Context) -> Case:
     text, photos = check_text(cmd.text), check_photos(cmd.photos)
     wanted_by = _wanted_by(cmd.wanted_by, now, ctx)
     async with ctx.reading() as uow:
-        landing = await _landing(uow, actor, cmd.source_chat_id, now)
+        landing = await _landing(uow, actor, cmd.source_chat_id, now, cmd.grid_code)
     async with ctx.writing() as uow:
         category = actor.org.category(WISH_CATEGORY) or await wish_category(uow)
         respond_by, resolve_by = compute_deadlines(category, Priority.NORMAL, now, ctx.tz)
@@ -140,11 +142,19 @@ class _Landing:
 
 
 async def _landing(
-    uow: UnitOfWork, actor: Actor, source_chat_id: int | None, now: datetime
+    uow: UnitOfWork,
+    actor: Actor,
+    source_chat_id: int | None,
+    now: datetime,
+    grid_code: str | None = None,
 ) -> _Landing:
-    """The hourly limit checked, then where the report lands."""
+    """The hourly limit checked, then where the report lands: on ``grid_code`` when a
+    staff member files on a grid they serve, else where ``reporting_grid`` says."""
     await _check_rate(uow, actor, now)
-    grid, tree = await reporting_grid(uow, actor, source_chat_id)
+    if grid_code is not None:
+        grid, tree = await serving_grid(uow, actor, grid_code)
+    else:
+        grid, tree = await reporting_grid(uow, actor, source_chat_id)
     near = [u.code for u in (grid, tree.parent(grid.code)) if u is not None]
     team = await grid_team(uow, grid.code, tree, people_on=near)
     groups = worker_groups(await uow.bindings.for_unit(grid.code))
