@@ -7,11 +7,15 @@ import pytest
 
 from gridbot.domain.case import Priority
 from gridbot.domain.deadlines import (
+    NO_QUIET_HOURS,
+    RESIDENT_QUIET_HOURS,
+    QuietHours,
     compute_deadlines,
     defer_past_quiet_hours,
     end_of_local_day,
     follow_up_due,
     in_quiet_hours,
+    parse_quiet_hours,
 )
 from gridbot.domain.org import Category
 
@@ -120,3 +124,29 @@ def test_quiet_hours_within_one_day_and_no_quiet_hours_at_all() -> None:
     )
     assert not in_quiet_hours(local(2026, 3, 10, 14, 0), SHANGHAI, *lunch)
     assert not in_quiet_hours(local(2026, 3, 10, 23, 0), SHANGHAI, time(7), time(7))
+
+
+def test_residents_quiet_hours_run_from_nine_at_night_to_eight_in_the_morning() -> None:
+    quiet = RESIDENT_QUIET_HOURS
+    assert quiet.contains(local(2026, 3, 10, 21, 0), SHANGHAI)
+    assert quiet.contains(local(2026, 3, 11, 7, 59), SHANGHAI)
+    assert not quiet.contains(local(2026, 3, 11, 8, 0), SHANGHAI)
+    assert not quiet.contains(local(2026, 3, 10, 20, 59), SHANGHAI)
+    assert quiet.defer(local(2026, 3, 10, 23, 30), SHANGHAI) == local(2026, 3, 11, 8, 0)
+    assert quiet.defer(local(2026, 3, 10, 12, 0), SHANGHAI) == local(2026, 3, 10, 12, 0)
+
+
+def test_quiet_hours_are_read_from_settings_text() -> None:
+    assert parse_quiet_hours("21:00-08:00") == RESIDENT_QUIET_HOURS
+    assert parse_quiet_hours(" 22:30 - 06:15 ") == QuietHours(time(22, 30), time(6, 15))
+    assert parse_quiet_hours("off").off and parse_quiet_hours("").off
+    assert str(RESIDENT_QUIET_HOURS) == "21:00-08:00" and str(NO_QUIET_HOURS) == "off"
+    for bad in ("21:00", "9pm-8am", "25:00-08:00"):
+        with pytest.raises(ValueError, match="HH:MM-HH:MM"):
+            parse_quiet_hours(bad)
+
+
+def test_a_follow_up_falls_due_the_categorys_days_after_closing() -> None:
+    closed = local(2026, 3, 10, 16, 0)
+    category = Category(code="env", name="环境卫生", follow_up_days=3)
+    assert follow_up_due(closed, category) == local(2026, 3, 13, 16, 0)

@@ -9,7 +9,9 @@ import pytest
 from gridbot.domain.case import Case, CaseEvent, CaseKind, CaseLevel, CaseStatus
 from gridbot.domain.errors import IllegalTransition, ValidationFailed
 from gridbot.domain.lifecycle import (
+    AWAITING_RATING,
     ISSUE_TRANSITIONS,
+    RATINGS,
     TERMINAL_STATUSES,
     WISH_TRANSITIONS,
     CaseAction,
@@ -17,6 +19,7 @@ from gridbot.domain.lifecycle import (
     apply,
     is_open,
     next_status,
+    rating_action,
 )
 
 from .builders import ASSIGNEE, COMMUNITY, NEIGHBOUR_GRID, STREET, T0, make_case, make_wish
@@ -239,6 +242,26 @@ def test_a_wish_is_fulfilled_then_confirmed_by_the_resident() -> None:
     assert wish.status == S.CONFIRMED
     assert not is_open(wish)
     assert wish.closed_at == LATER + timedelta(hours=2)
+
+
+def test_a_fulfilled_wish_is_rated_by_its_poster() -> None:
+    satisfied = make_wish(status=S.FULFILLED, claimant_id=30)
+    apply(satisfied, A.RATE_BASIC, actor_id=98, now=LATER)
+    assert (satisfied.status, satisfied.closed_at) == (S.CONFIRMED, LATER)
+    unsatisfied = make_wish(status=S.FULFILLED, claimant_id=30, resolved_at=T0)
+    apply(unsatisfied, A.RATE_UNSATISFIED, actor_id=98, now=LATER, note="还没送到")
+    # Back to the one who claimed it, counted as a reopen.
+    assert (unsatisfied.status, unsatisfied.claimant_id) == (S.CLAIMED, 30)
+    assert (unsatisfied.reopen_count, unsatisfied.resolved_at) == (1, None)
+    unrated = make_wish(status=S.FULFILLED, claimant_id=30)
+    apply(unrated, A.CLOSE, actor_id=None, now=LATER)
+    assert unrated.status == S.CLOSED and not is_open(unrated)
+
+
+def test_a_rating_is_the_action_of_its_value_and_back() -> None:
+    for action, value in RATINGS.items():
+        assert rating_action(value) == action
+    assert {S.RESOLVED, S.FULFILLED} == AWAITING_RATING
 
 
 def test_allowed_actions_follow_the_table_and_the_level() -> None:

@@ -167,3 +167,22 @@ def test_an_overdue_community_or_department_case_calls_up_the_street() -> None:
     assert call_up_chain(department_case, tree(), FULL_CHAIN) == [9]
     street_case = make_case(level=CaseLevel.STREET, unit_code=STREET, assignee_id=9)
     assert call_up_chain(street_case, tree(), FULL_CHAIN) == []
+
+
+def test_the_grids_branch_secretary_is_called_up_after_the_grid_leader() -> None:
+    secretary = role(5, R.BRANCH_SECRETARY, GRID)
+    assert call_up_chain(make_case(), tree(), [*FULL_CHAIN, secretary]) == [2, 5, 7, 9]
+
+
+def test_without_one_on_the_grid_the_communitys_secretary_is_called_up() -> None:
+    community_secretary = role(8, R.BRANCH_SECRETARY, COMMUNITY)
+    chain = [*FULL_CHAIN, community_secretary]
+    assert call_up_chain(make_case(), tree(), chain) == [2, 8, 7, 9]
+    # Above grid level the secretary has no step: the case left the grid.
+    community_case = make_case(level=CaseLevel.COMMUNITY, unit_code=COMMUNITY, assignee_id=7)
+    assert call_up_chain(community_case, tree(), chain) == [9]
+
+
+def test_a_secretary_who_is_also_the_leader_is_called_up_once() -> None:
+    both = [role(2, R.BRANCH_SECRETARY, GRID), *FULL_CHAIN]
+    assert call_up_chain(make_case(), tree(), both) == [2, 7, 9]

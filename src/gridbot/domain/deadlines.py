@@ -7,6 +7,7 @@ for quiet hours.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from gridbot.domain.case import CaseLevel, Priority
@@ -18,6 +19,8 @@ URGENT_FACTOR = 0.5
 DEPARTMENT_RESPOND_HOURS = 2.0  # a whistled department reports for duty within this
 # 逐级呼叫: how long each step up the chain waits before the next one is called.
 CALL_UP_SPACING = {Priority.NORMAL: timedelta(minutes=30), Priority.URGENT: timedelta(minutes=10)}
+# 回访 not done when due: the visitor is reminded after this, the grid leader told after twice.
+FOLLOW_UP_GRACE = timedelta(days=1)
 
 
 def _aware(at: datetime, name: str) -> None:
@@ -51,10 +54,11 @@ def compute_deadlines(
     return respond_by, resolve_by
 
 
-def follow_up_due(resolved_at: datetime, category: Category) -> datetime:
-    """When the follow-up visit (回访) of a resolved case falls due, in UTC."""
-    _aware(resolved_at, "resolved_at")
-    return resolved_at.astimezone(UTC) + timedelta(days=category.follow_up_days)
+def follow_up_due(closed_at: datetime, category: Category) -> datetime:
+    """When the follow-up visit (回访) of a closed case falls due, in UTC: the category's
+    number of days after closing."""
+    _aware(closed_at, "closed_at")
+    return closed_at.astimezone(UTC) + timedelta(days=category.follow_up_days)
 
 
 def in_quiet_hours(at: datetime, tz: tzinfo, start: time = time(22), end: time = time(7)) -> bool:
@@ -80,6 +84,49 @@ def defer_past_quiet_hours(
     if start > end and local.time().replace(tzinfo=None) >= start:
         day += timedelta(days=1)
     return datetime.combine(day, end, tzinfo=tz).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class QuietHours:
+    """A daily span of local time, [start, end), in which someone is not to be disturbed;
+    it may cross midnight. ``start == end`` is no quiet hours at all."""
+
+    start: time
+    end: time
+
+    @property
+    def off(self) -> bool:
+        return self.start == self.end
+
+    def contains(self, at: datetime, tz: tzinfo) -> bool:
+        return in_quiet_hours(at, tz, self.start, self.end)
+
+    def defer(self, at: datetime, tz: tzinfo) -> datetime:
+        """``at``, or the end of the quiet hours it falls in; in UTC."""
+        return defer_past_quiet_hours(at, tz, self.start, self.end)
+
+    def __str__(self) -> str:
+        return "off" if self.off else f"{self.start:%H:%M}-{self.end:%H:%M}"
+
+
+# Residents hear nothing between 21:00 and 08:00 that they did not ask for just then.
+RESIDENT_QUIET_HOURS = QuietHours(time(21), time(8))
+NO_QUIET_HOURS = QuietHours(time(0), time(0))
+
+
+def parse_quiet_hours(text: str) -> QuietHours:
+    """``"21:00-08:00"``; ``"off"`` (or nothing) for none. ValueError otherwise."""
+    cleaned = text.strip().lower()
+    if cleaned in ("", "off", "none"):
+        return NO_QUIET_HOURS
+    first, sep, second = cleaned.partition("-")
+    if not sep:
+        raise ValueError(f"expected HH:MM-HH:MM, got {text!r}")
+    try:
+        start, end = time.fromisoformat(first.strip()), time.fromisoformat(second.strip())
+    except ValueError:
+        raise ValueError(f"expected HH:MM-HH:MM, got {text!r}") from None
+    return QuietHours(start.replace(second=0, microsecond=0), end.replace(second=0, microsecond=0))
 
 
 def respond_hours(

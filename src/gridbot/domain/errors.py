@@ -75,6 +75,20 @@ class AlreadyClaimed(IllegalTransition):
     code = "already_claimed"
 
 
+class NotAwaitingRating(IllegalTransition):
+    """A rating of a case that is not waiting for one: rated already (``rated``), closed
+    unrated, or being handled again."""
+
+    code = "not_awaiting_rating"
+
+
+class NoFollowUpDue(IllegalTransition):
+    """A follow-up visit (回访) recorded for a case that has none due: done already, or the
+    case is not closed."""
+
+    code = "no_follow_up"
+
+
 class PatrolUnderWay(IllegalTransition):
     """The person already has an open patrol."""
 

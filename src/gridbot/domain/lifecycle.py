@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 
-from gridbot.domain.case import Case, CaseEvent, CaseKind, CaseLevel, CaseStatus
+from gridbot.domain.case import Case, CaseEvent, CaseKind, CaseLevel, CaseStatus, RatingValue
 from gridbot.domain.errors import IllegalTransition, ValidationFailed
 
 S = CaseStatus
@@ -88,10 +88,24 @@ WISH_TRANSITIONS: Table = {
     (S.CLAIMED, A.EXPIRE_CLAIM): S.APPROVED,
     (S.CLAIMED, A.FULFIL): S.FULFILLED,
     (S.FULFILLED, A.CONFIRM): S.CONFIRMED,
+    # The poster rates a fulfilled wish as a reporter rates a resolved case: satisfied
+    # confirms it, unsatisfied gives it back to its claimant, no answer closes it unrated.
+    (S.FULFILLED, A.RATE_SATISFIED): S.CONFIRMED,
+    (S.FULFILLED, A.RATE_BASIC): S.CONFIRMED,
+    (S.FULFILLED, A.RATE_UNSATISFIED): S.CLAIMED,
+    (S.FULFILLED, A.CLOSE): S.CLOSED,
     **{(s, A.CANCEL): S.CANCELLED for s in (S.SUBMITTED, S.APPROVED, S.CLAIMED)},
 }
 
 TERMINAL_STATUSES = frozenset({S.CLOSED, S.REJECTED, S.CANCELLED, S.CONFIRMED})
+# What the reporter's rating of a resolved case (or the poster's of a fulfilled wish) says.
+RATINGS: dict[CaseAction, RatingValue] = {
+    A.RATE_SATISFIED: RatingValue.SATISFIED,
+    A.RATE_BASIC: RatingValue.BASIC,
+    A.RATE_UNSATISFIED: RatingValue.UNSATISFIED,
+}
+# Where a rating, or the close without one, is waited for.
+AWAITING_RATING = frozenset({S.RESOLVED, S.FULFILLED})
 REOPENING_ACTIONS = frozenset({A.RATE_UNSATISFIED, A.FOLLOW_UP_RECURRED})
 # Actions that hand the case to someone else: the event records the new level and assignee.
 MOVING_ACTIONS = frozenset({A.ASSIGN, A.ESCALATE, A.TRANSFER, A.WHISTLE})
@@ -133,6 +147,11 @@ def allowed_actions(case: Case) -> list[CaseAction]:
 
 def is_open(case: Case) -> bool:
     return case.status not in TERMINAL_STATUSES
+
+
+def rating_action(value: RatingValue) -> CaseAction:
+    """The action that records ``value``."""
+    return next(action for action, rated in RATINGS.items() if rated == value)
 
 
 def _level_allows(case: Case, action: CaseAction) -> bool:

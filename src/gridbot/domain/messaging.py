@@ -50,6 +50,7 @@ class DueKind(StrEnum):
     WISH_CLAIM_EXPIRY = "wish_claim_expiry"
     PATROL_REMINDER = "patrol_reminder"
     DRAFT_EXPIRY = "draft_expiry"
+    MORNING_BRIEF = "morning_brief"
 
 
 @dataclass

@@ -147,14 +147,17 @@ def whistle_target(
 def call_up_chain(case: Case, tree: OrgTree, assignments: Sequence[RoleAssignment]) -> list[int]:
     """逐级呼叫 for an overdue case: one person per level above the one handling it.
 
-    Grid leader → community staff (else dispatcher) → street dispatcher; levels with nobody
-    on duty are skipped and the assignee is never called up about their own case.
+    Grid leader → the grid's branch secretary (else the community's) → community staff
+    (else dispatcher) → street dispatcher; the first two only for a case at grid level.
+    Levels with nobody on duty are skipped, nobody is called twice, and the assignee is
+    never called up about their own case.
     """
     grid = _grid_code(case, tree)
     community = _unit_at(tree, grid, UnitLevel.COMMUNITY)
     street = _unit_at(tree, grid, UnitLevel.STREET)
     steps = [
         holders(assignments, [Role.GRID_LEADER], [grid]),
+        grid_secretary(tree, assignments, grid),
         holders(assignments, [Role.COMMUNITY_STAFF], [community])
         or holders(assignments, [Role.DISPATCHER], [community]),
         holders(assignments, [Role.DISPATCHER], [street]),
@@ -162,9 +165,9 @@ def call_up_chain(case: Case, tree: OrgTree, assignments: Sequence[RoleAssignmen
     # A department that sits on a whistled case answers to the street that whistled.
     start = {
         CaseLevel.GRID: 0,
-        CaseLevel.COMMUNITY: 2,
-        CaseLevel.STREET: 3,
-        CaseLevel.DEPARTMENT: 2,
+        CaseLevel.COMMUNITY: 3,
+        CaseLevel.STREET: 4,
+        CaseLevel.DEPARTMENT: 3,
     }
     chain: list[int] = []
     for found in steps[start[case.level] :]:
