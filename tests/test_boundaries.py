@@ -14,7 +14,7 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "gridbot"
-FEATURES = ("groups", "my_cases", "patrol", "reports", "wishes", "workflow")
+FEATURES = ("care", "feedback", "groups", "my_cases", "patrol", "reports", "wishes", "workflow")
 
 
 def module_name(path: Path) -> str:

@@ -83,7 +83,7 @@ async def seed_cases(
         person = await uow.people.by_telegram_id(telegram_id)
         assert person is not None
         for index in range(count):
-            at = datetime.now(UTC) - age - timedelta(minutes=count - index)
+            at = world.clock.now() - age - timedelta(minutes=count - index)
             values: dict[str, Any] = {
                 "kind": CaseKind.ISSUE,
                 "category_code": "env",

@@ -21,8 +21,10 @@ import itertools
 import time
 from collections.abc import AsyncIterator, Callable, Sequence
 from datetime import datetime, timedelta
+from datetime import time as day_time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import aiohttp
 
@@ -38,6 +40,7 @@ from gridbot.storage.database import Database
 Json = dict[str, Any]
 QUIET_SECONDS = 0.15  # no Bot API call, no pending update or outbox row for this long
 POLL_SECONDS = 0.02
+SHANGHAI = ZoneInfo("Asia/Shanghai")  # the bot's zone in these tests (GRIDBOT_TZ's default)
 
 
 class StandRefused(AssertionError):
@@ -47,10 +50,17 @@ class StandRefused(AssertionError):
 class MovableClock(SystemClock):
     """The bot's clock in end-to-end tests: the system clock plus an offset a test may move
     forward (``world.advance``), so deadlines fall due without waiting for them. (A test
-    that patches ``SystemClock.now`` still moves it too.)"""
+    that patches ``SystemClock.now`` still moves it too.)
+
+    It starts at 10:00 in Shanghai on the day the test runs, whatever the hour: residents
+    are not messaged in their quiet hours (21:00-08:00), and a test must not depend on the
+    hour it happens to run at."""
 
     def __init__(self) -> None:
         self.offset = timedelta(0)
+        now = super().now()
+        ten = datetime.combine(now.astimezone(SHANGHAI).date(), day_time(10), SHANGHAI)
+        self.offset = ten - now
 
     def now(self) -> datetime:
         return super().now() + self.offset
@@ -73,24 +83,21 @@ async def start_world(db_file: Path, personas: Sequence[Json]) -> AsyncIterator[
         TELEGRAM_API_BASE=url,
         DATABASE_URL=sqlite_url(db_file),
     )
-    stop, clock, in_flight = asyncio.Event(), MovableClock(), UpdatesInFlight()
-    bot = asyncio.create_task(
-        run_bot(
-            settings,
-            stop=stop,
-            store=database,
-            clock=clock,
-            in_flight=in_flight,
-        ),
-        name="bot",
-    )
-    world = World(server, database, personas, bot, clock, in_flight)
+    clock, in_flight = MovableClock(), UpdatesInFlight()
+
+    def start(stop: asyncio.Event) -> asyncio.Task[None]:
+        run = run_bot(settings, stop=stop, store=database, clock=clock, in_flight=in_flight)
+        return asyncio.create_task(run, name="bot")
+
+    stop = asyncio.Event()
+    world = World(server, database, personas, start(stop), clock, in_flight)
+    world.starter, world.stopping = start, stop
     try:
         yield world
     finally:
-        stop.set()
+        world.stopping.set()
         try:
-            await asyncio.wait_for(bot, timeout=10)
+            await asyncio.wait_for(world.bot, timeout=10)
         finally:
             await world.close()
             await server.stop()
@@ -117,9 +124,22 @@ class World:
         self.http = aiohttp.ClientSession(base_url=server.url)
         self.marks: dict[int, int] = {}  # chat id -> last message id a persona caused
         self._group_ids = itertools.count(100001)
+        # How start_world started the bot, and the event that stops it (``restart``).
+        self.starter: Callable[[asyncio.Event], asyncio.Task[None]] | None = None
+        self.stopping = asyncio.Event()
 
     async def close(self) -> None:
         await self.http.close()
+
+    async def restart(self) -> None:
+        """Stop the bot as SIGTERM does (the updates being handled finish), then start a new
+        one on the same database, stand and clock, as a redeploy does: what was in memory
+        (conversations) is gone, what was committed is not."""
+        assert self.starter is not None and self.bot is not None, "not started by start_world"
+        self.stopping.set()
+        await asyncio.wait_for(self.bot, timeout=10)
+        self.stopping = asyncio.Event()
+        self.bot = self.starter(self.stopping)
 
     # --- people and chats ---------------------------------------------------------------
     def persona(self, user_id: int) -> Persona:
@@ -377,20 +397,28 @@ class Persona:
         *,
         chat: ChatView | None = None,
         timeout: float = 5.0,  # noqa: ASYNC109
+        oldest: bool = False,
     ) -> Json:
-        """Tap the button ``label`` on the bot's latest message that has it, waiting for one."""
+        """Tap the button ``label`` on the bot's latest message that has it (``oldest``: the
+        first one, a stale button), waiting for one."""
         body = self._body(chat, label=label)
-        message = await self._message_with_button(label, timeout)
+        message = await self._message_with_button(label, timeout, oldest)
         body["message_id"] = message["message_id"]
         result = await self.world.post("/sim/callback", body)
         # An answer to a tap is often an edit of the tapped message: count it as new.
         self.world.marks[self.chat.chat_id] = int(message["message_id"]) - 1
         return result
 
-    async def _message_with_button(self, label: str, timeout: float) -> Json:  # noqa: ASYNC109
+    async def _message_with_button(
+        self,
+        label: str,
+        timeout: float,  # noqa: ASYNC109
+        oldest: bool = False,
+    ) -> Json:
         deadline = time.monotonic() + timeout
         while True:
-            for message in reversed(await self.chat.bot_messages()):
+            messages = await self.chat.bot_messages()
+            for message in messages if oldest else reversed(messages):
                 rows = message.get("reply_markup", {}).get("inline_keyboard", [])
                 if any(button.get("text") == label for row in rows for button in row):
                     return message

@@ -219,6 +219,6 @@ async def test_a_tap_on_a_button_nobody_handles_is_answered_and_changes_nothing(
     await resident.send("/start")
     await world.settle()
     calls = len(await world.outbox(method="sendMessage"))
-    tapped = await forge(world, resident, "c:rate_satisfied:1")
+    tapped = await forge(world, resident, "c:teleport:1")
     assert (await answer_to(world, tapped))["text"] == "此按钮已失效。"
     assert len(await world.outbox(method="sendMessage")) == calls

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from gridbot.domain.messaging import OutboxMessage
 
 from .harness import World
@@ -21,7 +19,7 @@ async def blocked_bot(world: World) -> bool:
 async def queue_notice(world: World, text: str) -> None:
     async with world.database.uow() as uow:
         await uow.outbox.add(
-            OutboxMessage(RESIDENT, "sendMessage", {"text": text}, datetime.now(UTC))
+            OutboxMessage(RESIDENT, "sendMessage", {"text": text}, world.clock.now())
         )
         await uow.commit()
 

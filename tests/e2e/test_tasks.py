@@ -3,7 +3,7 @@ card and its timeline for whoever may see it, and says clearly what is wrong oth
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from gridbot.domain.case import CaseStatus
 
@@ -14,7 +14,7 @@ from .worker_play import OTHER_WORKER, WORKER, open_chats, person_id
 
 async def test_tasks_lists_open_cases_by_deadline_with_the_overdue_marked(world: World) -> None:
     [worker] = await open_chats(world, WORKER)
-    now, mine = datetime.now(UTC), await person_id(world, WORKER)
+    now, mine = world.clock.now(), await person_id(world, WORKER)
     later, overdue = await seed_cases(
         world,
         RESIDENT,

@@ -59,12 +59,13 @@ async def test_a_wish_is_approved_claimed_fulfilled_confirmed_and_the_claimant_e
     await first.private_chat().wait_for(lambda t: "是如何完成的" in t)
     await first.send("已帮忙把衣柜搬到楼下回收点")
     await first.private_chat().wait_for(lambda t: "已标记为完成" in t)
-    update = await resident.private_chat().wait_for(lambda t: "已标记为完成，收到后请确认" in t)
+    update = await resident.private_chat().wait_for(lambda t: "已标记为完成" in t)
     assert "已帮忙把衣柜搬到楼下回收点" in update
+    assert await resident.private_chat().buttons() == ["满意", "基本满意", "不满意"]
 
-    tapped = await resident.tap("确认")
-    assert (await answer_to(world, tapped["callback_query_id"]))["text"] == "已确认"
-    await resident.private_chat().wait_for(lambda t: "感谢您确认微心愿" in t)
+    tapped = await resident.tap("满意")
+    assert (await answer_to(world, tapped["callback_query_id"]))["text"] == "感谢您的评价！"
+    await resident.private_chat().wait_for(lambda t: "感谢您对事项" in t)
     thanks = await first.private_chat().wait_for(lambda t: "居民已确认微心愿" in t)
     assert f"您获得 {WISH_POINTS} 积分，当前累计 {WISH_POINTS} 积分" in thanks
 
@@ -75,7 +76,7 @@ async def test_a_wish_is_approved_claimed_fulfilled_confirmed_and_the_claimant_e
     async with world.database.uow() as uow:
         assert done.id is not None
         actions = [e.action for e in await uow.cases.events(done.id)]
-    assert actions[-4:] == ["approve", "claim", "fulfil", "confirm"]
+    assert actions[-4:] == ["approve", "claim", "fulfil", "rate_satisfied"]
 
 
 async def test_a_rejected_wish_needs_a_reason_which_the_resident_is_told(world: World) -> None:

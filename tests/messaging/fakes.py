@@ -121,6 +121,10 @@ class FakeDueRepository:
         if not any((i.kind, i.ref, i.due_at) == key for i in self.store.due.values()):
             await self.add(item)
 
+    async def pending_refs(self, kind: DueKind) -> list[str]:
+        refs = {i.ref for i in self.store.due.values() if i.kind == kind and i.done_at is None}
+        return sorted(refs)
+
     async def claim_due(
         self, now: datetime, worker: str, limit: int, kinds: Collection[DueKind] | None = None
     ) -> list[DueItem]:

@@ -6,10 +6,11 @@ from datetime import timedelta
 
 import pytest
 
-from gridbot.domain.case import CaseKind, CaseStatus
+from gridbot.domain.case import CaseKind, CaseStatus, RatingValue
 from gridbot.domain.errors import IllegalTransition, NotFound, PermissionDenied, ValidationFailed
 from gridbot.domain.messaging import DueKind
 from gridbot.domain.wishes import CLAIM_HOURS, WISH_POINTS
+from gridbot.services.feedback import on_rating_poll
 from gridbot.services.reports import NewReport, submit_report
 
 from .conftest import (
@@ -60,16 +61,21 @@ async def test_a_wish_goes_from_approval_to_confirmation_and_the_helper_earns_po
     note = "轮椅已修好送回"
     case = await town.fulfil(PARTY_MEMBER, cid, note)
     assert case.status == CaseStatus.FULFILLED
-    assert (await town.buttons(RESIDENT))[-1] == [("确认", f"c:confirm:{cid}")]
+    assert (await town.buttons(RESIDENT))[-1] == [
+        ("满意", f"c:rate_satisfied:{cid}"),
+        ("基本满意", f"c:rate_basic:{cid}"),
+        ("不满意", f"c:rate_unsatisfied:{cid}"),
+    ]
     assert note in (await town.texts(RESIDENT))[-1]
     assert not [i for i in await town.due_items() if i.kind == DueKind.WISH_CLAIM_EXPIRY]
+    assert [i.kind for i in await town.due_items() if not i.done_at][-1] == DueKind.RATING_POLL
 
-    case = await town.confirm(RESIDENT, cid)
+    case = await town.rate(RESIDENT, cid, RatingValue.SATISFIED)
     assert case.status == CaseStatus.CONFIRMED and case.closed_at == T0
     assert await town.points(PARTY_MEMBER) == WISH_POINTS
     assert f"{WISH_POINTS} 积分" in (await town.texts(PARTY_MEMBER))[-1]
     actions = [e.action for e in await town.events(cid)]
-    assert actions == ["submit", "assign", "approve", "claim", "fulfil", "confirm"]
+    assert actions == ["submit", "assign", "approve", "claim", "fulfil", "rate_satisfied"]
 
 
 async def test_a_second_confirmation_awards_no_more_points(town: Town) -> None:
@@ -187,3 +193,46 @@ async def test_wish_use_cases_refuse_a_case_that_is_no_wish(town: Town) -> None:
     with pytest.raises(NotFound):
         await town.approve(SECRETARY, issue)
     assert issue.id is not None and (await town.case(issue.id)).status == CaseStatus.ASSIGNED
+
+
+async def test_an_unsatisfied_poster_gives_the_wish_back_to_its_volunteer(town: Town) -> None:
+    case = await town.approved_wish()
+    assert case.id is not None
+    await town.claim(SPECIALIST, case)
+    town.clock.advance(hours=2)
+    await town.fulfil(SPECIALIST, case.id, "已送达")
+    town.clock.advance(hours=1)
+
+    back = await town.rate(RESIDENT, case.id, RatingValue.UNSATISFIED, "送错了东西")
+
+    assert back.status == CaseStatus.CLAIMED and back.reopen_count == 1
+    assert back.claimant_id == await town.person_id(SPECIALIST)
+    assert back.claim_expires_at == town.clock.now() + timedelta(hours=CLAIM_HOURS)
+    (expiry,) = [i for i in await town.due_items() if i.kind == DueKind.WISH_CLAIM_EXPIRY][-1:]
+    assert expiry.due_at == back.claim_expires_at and expiry.done_at is None
+    told = (await town.texts(SPECIALIST))[-1]
+    assert f"微心愿 {case.number} 已退回给您" in told and "送错了东西" in told
+    assert await town.points(SPECIALIST) == 0
+
+
+async def test_a_fulfilled_wish_nobody_rates_closes_unrated_without_points(town: Town) -> None:
+    case = await town.approved_wish()
+    assert case.id is not None
+    await town.claim(SPECIALIST, case)
+    await town.fulfil(SPECIALIST, case.id, "已送达")
+    polls = [i for i in await town.due_items() if i.kind == DueKind.RATING_POLL]
+    assert len(polls) == 1
+
+    async with town.db.uow() as uow:
+        await on_rating_poll(polls[0], uow, town.ctx)  # the reminder
+        await uow.commit()
+    assert "提醒：请评价事项" in (await town.texts(RESIDENT))[-1]
+    (close,) = [
+        i for i in await town.due_items() if i.kind == DueKind.RATING_POLL and i.id != polls[0].id
+    ]
+    async with town.db.uow() as uow:
+        await on_rating_poll(close, uow, town.ctx)
+        await uow.commit()
+
+    assert (await town.case(case.id)).status == CaseStatus.CLOSED
+    assert await town.points(SPECIALIST) == 0

@@ -17,11 +17,14 @@ from sqlalchemy import select
 from demo_town import T0 as T0  # re-exported for the test modules
 from demo_town import TZ as TZ  # re-exported for the test modules
 from demo_town import DemoTown
+from gridbot.bot.config import Settings
+from gridbot.bot.jobs import register_jobs
+from gridbot.bot.scheduler import DueScheduler
 from gridbot.domain.case import Case, CaseKind
 from gridbot.domain.messaging import DueItem, DueKind
 from gridbot.services.context import Context
 from gridbot.services.reports import NewReport, submit_report
-from gridbot.services.workflow import CaseCard
+from gridbot.services.workflow import AcceptCase, CaseCard, ResolveCase, accept_case, resolve_case
 from gridbot.storage.database import Database
 from gridbot.storage.rows import DueItemRow
 
@@ -57,6 +60,20 @@ class Desk(DemoTown):
         step's card is unwrapped to the case it changed."""
         result = await use_case(command(await self.actor(telegram_id), *args, **kw), self.ctx)
         return result.case if isinstance(result, CaseCard) else result
+
+    async def tick(self) -> int:
+        """One tick of the due scheduler, with every job the bot registers, at the clock's
+        time; returns how many items it ran."""
+        scheduler = DueScheduler(self.db.uow, self.clock)
+        register_jobs(scheduler, self.ctx, Settings(_env_file=None))
+        return await scheduler.tick()
+
+    async def resolved(self, note: str = "已清理完毕", photos: tuple[str, ...] = ()) -> Case:
+        """A case reported, accepted and resolved by the grid worker, an hour apart."""
+        case = await self.report()
+        await self.run(accept_case, AcceptCase, WORKER, case.id)
+        self.clock.advance(hours=1)
+        return await self.run(resolve_case, ResolveCase, WORKER, case.id, note, photos)
 
     async def actions(self, case_id: int | None) -> list[str]:
         return [e.action for e in await self.events(case_id)]

@@ -57,7 +57,9 @@ async def test_an_unanswered_case_calls_up_the_chain_one_step_at_a_time(desk: De
     assert await fire(desk, DueKind.RESPOND_DEADLINE) == 0
     assert await desk.due(DueKind.RESPOND_DEADLINE) == []
     after = [len(await desk.texts(p)) for p in chain]
-    assert [a - b for a, b in zip(after, before, strict=True)] == [1, 1, 1]
+    # The leader is the grid's branch secretary too: copied on the overdue case, then called.
+    assert [a - b for a, b in zip(after, before, strict=True)] == [2, 1, 1]
+    assert "已超时：未按时接单" in (await desk.texts(LEADER))[-2]
     assert "等待您接单" in (await desk.texts(WORKER))[-1]
     assert "尚未接单" in (await desk.texts(DISPATCHER))[-1]
     chased = [
@@ -164,7 +166,7 @@ async def test_the_scheduler_tick_runs_the_chase(desk: Desk) -> None:
     assert await scheduler.tick() == 1
     assert await scheduler.tick() == 0  # each step once
 
-    assert len(await desk.texts(LEADER)) == copied + 1
+    assert len(await desk.texts(LEADER)) == copied + 2  # the secretary's line, the call-up
     assert [a for a in await desk.actions(case.id) if a in ("remind", "call_up")] == [
         "remind",
         "call_up",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 import pytest
 
@@ -100,7 +101,7 @@ async def test_an_empty_progress_note_is_refused(desk: Desk) -> None:
     assert await desk.snapshot(case.id) == before
 
 
-async def test_resolving_schedules_the_follow_up_and_drops_the_resolve_deadline(
+async def test_resolving_asks_the_reporter_to_rate_and_drops_the_resolve_deadline(
     desk: Desk,
 ) -> None:
     case = await desk.report()
@@ -111,12 +112,17 @@ async def test_resolving_schedules_the_follow_up_and_drops_the_resolve_deadline(
 
     stored = await desk.case(case.id)
     assert stored.status == CaseStatus.RESOLVED and stored.resolved_at == desk.clock.now()
-    (follow_up,) = await desk.due()
-    assert follow_up.kind == DueKind.FOLLOW_UP and follow_up.ref == case.number
-    assert follow_up.payload == {"visitor_id": await desk.person_id(WORKER)}
-    assert (follow_up.due_at - desk.clock.now()).days == 3  # env: follow_up_days 3
+    (poll,) = await desk.due()  # the follow-up visit comes when the case closes
+    assert poll.kind == DueKind.RATING_POLL and poll.ref == case.number
+    assert poll.due_at == desk.clock.now() + timedelta(hours=24)
+    assert poll.payload == {"step": 1, "resolved_at": desk.clock.now().isoformat()}
+    # The handler's note and photo, with the three ratings.
     resident = (await desk.outbox(RESIDENT))[-1]
-    assert f"{case.number} 已办结" in resident.params["text"]
+    assert resident.method == "sendPhoto" and resident.params["photo"] == "after"
+    assert f"{case.number} 已办结" in resident.params["caption"]
+    assert "已清理完毕" in resident.params["caption"]
+    buttons = [b["text"] for row in resident.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert buttons == ["满意", "基本满意", "不满意"]
 
 
 async def test_a_repair_cannot_be_resolved_without_a_photo(desk: Desk) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
 from aiogram import Bot, Dispatcher
@@ -22,7 +22,7 @@ from gridbot.bot.middlewares import RequestContextMiddleware
 from gridbot.bot.responses import pin_response_models
 from gridbot.bot.templating import Renderer
 from gridbot.handlers import build_root_router
-from gridbot.services.context import Context
+from gridbot.services.context import Context, Timing
 from gridbot.services.notices import BotUsername, Notices
 from gridbot.services.ports import Clock, UnitOfWork
 
@@ -60,8 +60,15 @@ def build_context(
     deep links of queued messages."""
     clock = clock or SystemClock()
     renderer = renderer or Renderer(Translator(settings.locale))
-    notices = Notices(renderer, clock, settings.tz, bot_username=bot_username)
-    return Context(store.uow, store.reader, clock, settings.tz, notices)
+    notices = Notices(
+        renderer, clock, settings.tz, bot_username=bot_username, quiet=settings.quiet_hours
+    )
+    timing = Timing(
+        rating_reminder=timedelta(hours=settings.rating_remind_hours),
+        rating_close=timedelta(hours=settings.rating_close_hours),
+        brief_at=settings.brief_time,
+    )
+    return Context(store.uow, store.reader, clock, settings.tz, notices, timing=timing)
 
 
 def build_bot(settings: Settings, *, session: BaseSession | None = None) -> Bot:

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from gridbot.domain.deadlines import RESIDENT_QUIET_HOURS, QuietHours, parse_quiet_hours
 from gridbot.domain.patrol import (
     DEFAULT_PATROL_TIMES,
     format_patrol_times,
@@ -36,6 +37,18 @@ class Settings(BaseSettings):
     patrol_times_text: str = Field(
         default=format_patrol_times(DEFAULT_PATROL_TIMES), validation_alias="GRIDBOT_PATROL_TIMES"
     )
+    # The end of the loop: a resolved case waits this long for its rating before the
+    # reporter is reminded, then this long again before it closes unrated.
+    rating_remind_hours: float = Field(
+        default=24, gt=0, validation_alias="GRIDBOT_RATING_REMIND_HOURS"
+    )
+    rating_close_hours: float = Field(
+        default=72, gt=0, validation_alias="GRIDBOT_RATING_CLOSE_HOURS"
+    )
+    quiet_hours_text: str = Field(
+        default=str(RESIDENT_QUIET_HOURS), validation_alias="GRIDBOT_QUIET_HOURS"
+    )
+    brief_time_text: str = Field(default="08:00", validation_alias="GRIDBOT_BRIEF_TIME")
 
     @field_validator("tz_name")
     @classmethod
@@ -61,6 +74,25 @@ class Settings(BaseSettings):
         except ValueError as error:
             raise ValueError(f"GRIDBOT_PATROL_TIMES: {error}, e.g. 09:00,15:00") from error
 
+    @field_validator("quiet_hours_text")
+    @classmethod
+    def _quiet_hours(cls, value: str) -> str:
+        try:
+            return str(parse_quiet_hours(value))
+        except ValueError as error:
+            raise ValueError(f"GRIDBOT_QUIET_HOURS: {error}, e.g. 21:00-08:00, or off") from error
+
+    @field_validator("brief_time_text")
+    @classmethod
+    def _brief_time(cls, value: str) -> str:
+        try:
+            times = parse_patrol_times(value)
+            if len(times) > 1:
+                raise ValueError("one time only")
+        except ValueError as error:
+            raise ValueError(f"GRIDBOT_BRIEF_TIME: {error}, e.g. 08:00, or empty") from error
+        return format_patrol_times(times)
+
     @field_validator("telegram_api_base")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
@@ -74,6 +106,17 @@ class Settings(BaseSettings):
     def patrol_times(self) -> tuple[time, ...]:
         """The local times of the daily patrol reminders (一日双巡)."""
         return parse_patrol_times(self.patrol_times_text)
+
+    @property
+    def quiet_hours(self) -> QuietHours:
+        """When residents are not messaged unless they just asked (local time)."""
+        return parse_quiet_hours(self.quiet_hours_text)
+
+    @property
+    def brief_time(self) -> time | None:
+        """The local time of the workers' morning brief; None: no brief."""
+        times = parse_patrol_times(self.brief_time_text)
+        return times[0] if times else None
 
     @property
     def webhook_host_port(self) -> tuple[str, int]:

@@ -150,9 +150,14 @@ async def _sim(http: aiohttp.ClientSession, path: str, body: dict[str, Any]) -> 
 
 
 def demo_settings(stand_url: str, database_url: str) -> Settings:
-    """The environment (and .env) still sets the time zone and locale; these three are fixed."""
+    """The environment (and .env) still sets the time zone and locale; these three are fixed.
+    Residents' quiet hours are off unless the environment sets them: whoever tries the demo
+    at night sees every answer at once."""
     return Settings(  # type: ignore[call-arg]  # pydantic-settings takes the aliases
-        BOT_TOKEN=DEMO_TOKEN, TELEGRAM_API_BASE=stand_url, DATABASE_URL=database_url
+        BOT_TOKEN=DEMO_TOKEN,
+        TELEGRAM_API_BASE=stand_url,
+        DATABASE_URL=database_url,
+        GRIDBOT_QUIET_HOURS=os.environ.get("GRIDBOT_QUIET_HOURS", "off"),
     )
 
 

@@ -1,6 +1,7 @@
 """The due scheduler's jobs, bound to the running bot's context: a missed deadline reminds
 the assignee, then calls up the chain (逐级呼叫); a claim on a micro-wish lapses; the daily
-patrol reminders (一日双巡) go out."""
+patrol reminders (一日双巡) go out; a care visit (走访) falls due; a resolved case waits for
+its rating, then closes; a follow-up visit (回访) falls due; the morning brief goes out."""
 
 from __future__ import annotations
 
@@ -9,7 +10,10 @@ import logging
 from gridbot.bot.config import Settings
 from gridbot.bot.scheduler import DueHandler, DueScheduler
 from gridbot.domain.messaging import DueItem, DueKind
+from gridbot.services.brief import ensure_morning_brief, on_morning_brief
+from gridbot.services.care import on_care_visit_due
 from gridbot.services.context import Context
+from gridbot.services.feedback import ensure_rating_polls, on_follow_up, on_rating_poll
 from gridbot.services.patrol import ensure_patrol_reminders, on_patrol_reminder
 from gridbot.services.ports import UnitOfWork
 from gridbot.services.wishes import on_claim_expiry
@@ -34,11 +38,27 @@ def register_jobs(scheduler: DueScheduler, ctx: Context, settings: Settings) -> 
     async def patrol_reminder(item: DueItem, uow: UnitOfWork) -> None:
         await on_patrol_reminder(item, uow, ctx, times)
 
+    async def care_visit(item: DueItem, uow: UnitOfWork) -> None:
+        await on_care_visit_due(item, uow, ctx)
+
+    async def rating_poll(item: DueItem, uow: UnitOfWork) -> None:
+        await on_rating_poll(item, uow, ctx)
+
+    async def follow_up(item: DueItem, uow: UnitOfWork) -> None:
+        await on_follow_up(item, uow, ctx)
+
+    async def morning_brief(item: DueItem, uow: UnitOfWork) -> None:
+        await on_morning_brief(item, uow, ctx)
+
     handlers: dict[DueKind, DueHandler] = {
         DueKind.RESPOND_DEADLINE: respond_deadline,
         DueKind.RESOLVE_DEADLINE: resolve_deadline,
         DueKind.WISH_CLAIM_EXPIRY: claim_expired,
         DueKind.PATROL_REMINDER: patrol_reminder,
+        DueKind.CARE_VISIT: care_visit,
+        DueKind.RATING_POLL: rating_poll,
+        DueKind.FOLLOW_UP: follow_up,
+        DueKind.MORNING_BRIEF: morning_brief,
     }
     for kind, handler in handlers.items():
         scheduler.register(kind, handler)
@@ -53,3 +73,20 @@ async def start_patrol_reminders(ctx: Context, settings: Settings) -> int:
     except Exception:
         log.exception("could not schedule the patrol reminders")
         return 0
+
+
+async def start_loop_chains(ctx: Context) -> None:
+    """At start-up: the morning brief's chain, and a rating poll for every resolved case
+    that waits for its rating without one. Failures are logged, not fatal: the next
+    start-up tries again."""
+    try:
+        await ensure_morning_brief(ctx)
+    except Exception:
+        log.exception("could not schedule the morning brief")
+    try:
+        polled = await ensure_rating_polls(ctx)
+    except Exception:
+        log.exception("could not schedule the rating polls")
+    else:
+        if polled:
+            log.info("scheduled rating polls for %s cases resolved without one", polled)

@@ -27,7 +27,7 @@ from gridbot.bot.app import Store, SystemClock, build_bot, build_context, build_
 from gridbot.bot.config import Settings
 from gridbot.bot.group_hooks import GroupHooks
 from gridbot.bot.i18n import Translator
-from gridbot.bot.jobs import register_jobs, start_patrol_reminders
+from gridbot.bot.jobs import register_jobs, start_loop_chains, start_patrol_reminders
 from gridbot.bot.menus import set_default_menus
 from gridbot.bot.middlewares import UpdatesInFlight
 from gridbot.bot.outbox_sender import OutboxSender
@@ -93,6 +93,7 @@ async def bot_services(
         scheduler = DueScheduler(store.uow, ctx.clock)
         register_jobs(scheduler, ctx, settings)
         await start_patrol_reminders(ctx, settings)
+        await start_loop_chains(ctx)
         scheduler.start()
         stack.push_async_callback(scheduler.shutdown)
         stack.callback(stop.set)

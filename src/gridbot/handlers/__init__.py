@@ -12,8 +12,10 @@ from __future__ import annotations
 from aiogram import Router
 
 from gridbot.handlers import (
+    care,
     errors,
     fallback,
+    feedback,
     groups,
     help,
     join,
@@ -37,9 +39,11 @@ def build_root_router() -> Router:
         lang.build_router(),  # /lang, also in the middle of a draft
         reports.build_router(),  # report and wish drafts, /cancel, /start r_<group>
         my_cases.build_router(),  # /my, case timelines, /start c_<number>, "same problem"
+        feedback.build_router(),  # ratings and comments, follow-up visits (回访), /visits
         workflow.build_router(),  # the case card and its steps, /tasks, /case <no>
         wishes.build_router(),  # wish cards: approve, reject, claim, fulfil, confirm; /wishes
         patrol.build_router(),  # /patrol: start, end, hazards found on the way
+        care.build_router(),  # /care (走访): care persons, recording visits, what they raise
         start.build_router(),
         help.build_router(),
         fallback.build_router(),  # last: whatever nobody else handled

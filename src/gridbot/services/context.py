@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import tzinfo
+from datetime import time, timedelta, tzinfo
 
 from gridbot.domain.errors import NotBound
 from gridbot.domain.org import Person, RoleAssignment, Staff
@@ -15,10 +15,20 @@ from gridbot.services.ports import Clock, UnitOfWorkFactory
 
 
 @dataclass(frozen=True)
+class Timing:
+    """How long the end of the loop waits, and when the morning brief goes (settings,
+    resolved at start-up)."""
+
+    rating_reminder: timedelta = timedelta(hours=24)  # resolved, not rated: remind once
+    rating_close: timedelta = timedelta(hours=72)  # then close unrated after this
+    brief_at: time | None = time(8)  # local; None: no morning brief
+
+
+@dataclass(frozen=True)
 class Context:
     """Units of work (``writing`` ones take the write lock, ``reading`` ones never do), the
-    clock, the local time zone (resolved once, at start-up), the notices, and the org tree
-    this process holds."""
+    clock, the local time zone (resolved once, at start-up), the notices, the org tree
+    this process holds, and the loop's timing."""
 
     writing: UnitOfWorkFactory
     reading: UnitOfWorkFactory
@@ -26,6 +36,7 @@ class Context:
     tz: tzinfo
     notices: Notices
     org: OrgCache = field(default_factory=OrgCache)
+    timing: Timing = field(default_factory=Timing)
 
 
 @dataclass(frozen=True)

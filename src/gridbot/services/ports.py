@@ -161,15 +161,75 @@ class CaseRepository(Protocol):
 
     async def add_rating(self, rating: Rating) -> None: ...
 
+    async def comment_rating(self, case_id: int, rated_by: int, comment: str) -> bool:
+        """Add a comment to the person's latest rating of the case, if it has none yet."""
+        ...
+
+    async def ratings(self, case_id: int) -> Sequence[Rating]: ...
+
+    async def awaiting_rating_unpolled(self) -> Sequence[Case]:
+        """Cases and wishes waiting for a rating with no rating poll pending."""
+        ...
+
+    async def open_due_by(self, until: datetime) -> Sequence[Case]:
+        """Open issues and hazards in someone's hands whose current deadline (response
+        while unaccepted, else resolution) falls by ``until``."""
+        ...
+
     async def add_visit(self, visit: Visit) -> Visit: ...
+
+    async def get_visit(self, visit_id: int) -> Visit | None: ...
+
+    async def open_visit(self, case_id: int) -> Visit | None:
+        """The case's follow-up visit not yet done, if any."""
+        ...
+
+    async def open_visits(
+        self, until: datetime, visitor_id: int | None = None
+    ) -> Sequence[tuple[Visit, Case]]:
+        """Follow-ups not done and due by ``until`` (of ``visitor_id``), with their cases."""
+        ...
+
+    async def update_visit(self, visit: Visit) -> None: ...
 
 
 class CareRepository(Protocol):
+    """Key residents (重点人群) and their visits (走访); lists leave removed persons out and
+    put the soonest visit first."""
+
     async def add_person(self, person: CarePerson) -> CarePerson: ...
+
+    async def get_person(self, care_person_id: int, *, lock: bool = False) -> CarePerson | None:
+        """The care person, removed or not; ``lock``: the row stays locked until the
+        transaction ends."""
+        ...
+
+    async def update_person(self, person: CarePerson) -> None: ...
+
+    async def of_grid(self, grid_code: str) -> Sequence[CarePerson]: ...
 
     async def by_worker(self, worker_id: int) -> Sequence[CarePerson]: ...
 
-    async def add_visit(self, visit: CareVisit) -> None: ...
+    async def due_by(self, until: datetime, worker_id: int | None = None) -> Sequence[CarePerson]:
+        """Those whose next visit falls due by ``until`` (of ``worker_id`` when given)."""
+        ...
+
+    async def match(self, ref: str | None, grid_code: str, name: str) -> CarePerson | None:
+        """For a re-import: by ledger ``ref``, else by name on the grid among those without
+        a ref; removed persons too."""
+        ...
+
+    async def add_visit(self, visit: CareVisit) -> CareVisit: ...
+
+    async def get_visit(self, visit_id: int) -> CareVisit | None: ...
+
+    async def link_case(self, visit_id: int, case_id: int) -> bool:
+        """Note the case raised on the spot, unless the visit has one already."""
+        ...
+
+    async def visits_of(self, care_person_id: int, limit: int | None = None) -> Sequence[CareVisit]:
+        """The person's visits, latest first."""
+        ...
 
     async def add_points(self, entry: PointsEntry) -> None: ...
 
@@ -230,6 +290,10 @@ class DueRepository(Protocol):
 
     async def pending(self, kind: DueKind, ref: str) -> Sequence[DueItem]:
         """Undone items of this kind about this ref, soonest first."""
+        ...
+
+    async def pending_refs(self, kind: DueKind) -> Sequence[str]:
+        """The refs that have undone items of this kind (a chain's: a few at most)."""
         ...
 
     async def cancel(self, kind: DueKind, ref: str) -> int:

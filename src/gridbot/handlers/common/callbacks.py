@@ -63,3 +63,36 @@ class CaseStepCallback(CallbackData, prefix="cs"):
     step: str
     case_id: int
     value: str = ""
+
+
+class CareCallback(CallbackData, prefix="cv"):
+    """An action on a care person (走访): ``visit`` starts recording a visit; ``open`` shows
+    the card; ``worker``, ``interval``, ``remove`` and ``removed`` (confirmed) are the grid
+    leader's. Packs like ``gridbot.services.care.care_callback``."""
+
+    action: str
+    care_id: int
+
+
+class CareListCallback(CallbackData, prefix="cl"):
+    """/care: a page of a grid's care persons (``list``), or adding one to it (``add``)."""
+
+    action: str
+    grid: str
+    page: int = 0
+
+
+class CareStepCallback(CallbackData, prefix="cx"):
+    """A step of a care conversation (adding a person, choosing a worker or an interval,
+    recording a visit, raising a case from it); stale outside that conversation."""
+
+    step: str
+    value: str = ""
+
+
+class FeedbackCallback(CallbackData, prefix="fb"):
+    """A step of a rating or a follow-up visit (``skip`` the comment, ``cancel``); stale
+    outside that conversation."""
+
+    step: str
+    case_id: int

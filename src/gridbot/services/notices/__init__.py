@@ -11,10 +11,11 @@ welcome to a group's newcomers and a person's command menu.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from typing import Any
 
 from gridbot.domain.case import Case, CaseEvent
+from gridbot.domain.deadlines import RESIDENT_QUIET_HOURS, QuietHours
 from gridbot.domain.org import Category, OrgUnit, Person, RoleAssignment
 from gridbot.domain.orgtree import OrgTree
 from gridbot.services.notices.audience import (
@@ -32,6 +33,7 @@ from gridbot.services.ports import Clock, Renderer, UnitOfWork
 __all__ = ["N_", "BotUsername", "Notices"]
 
 PATROL_REMINDER = "notices/patrol_reminder.html.j2"
+MORNING_BRIEF = "notices/morning_brief.html.j2"
 WELCOME = "groups/welcome.html.j2"
 
 
@@ -39,12 +41,25 @@ class Notices:
     """The notices of one bot: its renderer, clock, time zone and (for deep links) name."""
 
     def __init__(
-        self, renderer: Renderer, clock: Clock, tz: tzinfo, *, bot_username: BotUsername = None
+        self,
+        renderer: Renderer,
+        clock: Clock,
+        tz: tzinfo,
+        *,
+        bot_username: BotUsername = None,
+        quiet: QuietHours = RESIDENT_QUIET_HOURS,
     ) -> None:
         self.renderer = renderer
         self.clock = clock
         self.tz = tz
+        self.quiet = quiet  # residents' quiet hours
         self.outbox = OutboxWriter(renderer, bot_username)
+
+    def residents_may_hear(self, now: datetime) -> datetime | None:
+        """None now; else when the residents' quiet hours end (a message's ``not_before``)."""
+        if self.quiet.off or not self.quiet.contains(now, self.tz):
+            return None
+        return self.quiet.defer(now, self.tz)
 
     async def case_event(
         self,
@@ -73,8 +88,13 @@ class Notices:
                 plans.append((scene, notice, await self._targets(scene, notice)))
         known = await self._people(uow, plans, people or {})
         reached = 0
+        sent: set[tuple[int, int, str]] = set()  # one message per event, recipient, template
         for scene, notice, found in plans:
             for target in found:
+                key = (id(scene), target, notice.template)
+                if key in sent:
+                    continue  # the grid leader who is also its secretary, say
+                sent.add(key)
                 reached += await self._tell(scene, notice, target, known)
         return reached
 
@@ -111,10 +131,20 @@ class Notices:
     ) -> bool:
         now, case = self.clock.now(), scene.case
         keyboard = notice.keyboard(case) if notice.keyboard else None
+        # Residents' side waits out their quiet hours, unless it answers what they just did.
+        own_doing = not notice.audience.is_group and target == scene.event.actor_id
+        later = self.residents_may_hear(now) if notice.audience.is_resident_side else None
+        not_before = None if own_doing else later
         if notice.audience.is_group:
             context = public_context(scene, self.tz)
             await self.outbox.to_chat(
-                scene.uow, now, target, notice.template, keyboard=keyboard, **context
+                scene.uow,
+                now,
+                target,
+                notice.template,
+                keyboard=keyboard,
+                not_before=not_before,
+                **context,
             )
             return False
         person = people.get(target)
@@ -123,11 +153,18 @@ class Notices:
         photo = notice.photo(case, scene.event) if notice.photo else None
         context = private_context(scene, people, self.tz)
         told = await self.outbox.to_person(
-            scene.uow, now, person, notice.template, keyboard=keyboard, photo=photo, **context
+            scene.uow,
+            now,
+            person,
+            notice.template,
+            keyboard=keyboard,
+            photo=photo,
+            not_before=not_before,
+            **context,
         )
         point = case.location.point if case.location else None
         if told and notice.pin and point is not None:
-            await self.outbox.pin(scene.uow, now, person, *point)
+            await self.outbox.pin(scene.uow, now, person, *point, not_before=not_before)
         return told
 
     async def patrol_reminder(
@@ -136,6 +173,38 @@ class Notices:
         """一日双巡: time for a grid worker's patrol of ``grids`` (their names)."""
         return await self.outbox.to_person(
             uow, self.clock.now(), person, PATROL_REMINDER, slot=slot, grids=list(grids)
+        )
+
+    async def morning_brief(
+        self,
+        uow: UnitOfWork,
+        person: Person,
+        *,
+        overdue: Sequence[tuple[Case, datetime]],
+        due_today: Sequence[tuple[Case, datetime]],
+        follow_ups: Sequence[tuple[Case, datetime]],
+        care: Sequence[tuple[str, str, datetime]],
+        categories: Sequence[Category],
+        shown: int,
+    ) -> bool:
+        """The morning brief of one person's day: cases with their deadline, follow-ups
+        with their due time, care visits as (name, care category, due); each list cut at
+        ``shown`` items (times in UTC, shown in local time)."""
+
+        def local(items: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+            return [(*item[:-1], item[-1].astimezone(self.tz)) for item in items]
+
+        return await self.outbox.to_person(
+            uow,
+            self.clock.now(),
+            person,
+            MORNING_BRIEF,
+            overdue=local(overdue),
+            due_today=local(due_today),
+            follow_ups=local(follow_ups),
+            care=local(care),
+            categories={c.code: c for c in categories},
+            shown=shown,
         )
 
     async def welcome(self, uow: UnitOfWork, chat_id: int, unit: OrgUnit) -> None:

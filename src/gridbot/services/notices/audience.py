@@ -11,9 +11,9 @@ from typing import Any
 from gridbot.domain.binding import BindingKind, ChatBinding
 from gridbot.domain.case import Case, CaseEvent
 from gridbot.domain.lifecycle import CaseAction
-from gridbot.domain.org import Category, Person, RoleAssignment
+from gridbot.domain.org import Category, Person, Role, RoleAssignment
 from gridbot.domain.orgtree import OrgTree
-from gridbot.domain.routing import grid_secretary, wish_helpers
+from gridbot.domain.routing import grid_secretary, holders, wish_helpers
 from gridbot.domain.texts import public_summary
 from gridbot.services.notices.table import Audience, Notice
 from gridbot.services.ports import UnitOfWork
@@ -82,6 +82,20 @@ async def _secretary(scene: Scene) -> list[int | None]:
     return [p for p in found if p not in (case.assignee_id, case.reporter_id)]
 
 
+async def _grid_leaders(scene: Scene) -> list[int | None]:
+    case = scene.case
+    assignments = scene.assignments
+    if assignments is None:
+        assignments = await scene.uow.people.assignments_on([case.grid_code])
+    found = holders(assignments, [Role.GRID_LEADER], [case.grid_code])
+    # The one who holds the case, or reported it, hears of it as such.
+    return [p for p in found if p not in (case.assignee_id, case.reporter_id)]
+
+
+async def _visitor(scene: Scene) -> list[int | None]:
+    return [scene.details.get("visitor")]
+
+
 async def _whistler(scene: Scene) -> list[int | None]:
     assert scene.case.id is not None
     events = await scene.uow.cases.events(scene.case.id)
@@ -123,6 +137,8 @@ RESOLVERS: dict[Audience, Resolver] = {
     Audience.CLAIMANT: _claimant,
     Audience.LAPSED_CLAIMANT: _lapsed_claimant,
     Audience.SECRETARY: _secretary,
+    Audience.GRID_LEADER: _grid_leaders,
+    Audience.VISITOR: _visitor,
     Audience.WHISTLER: _whistler,
     Audience.CALLED: _called,
     Audience.WISH_HELPERS: _wish_helpers,
@@ -153,6 +169,7 @@ def private_context(scene: Scene, people: Mapping[int, Person], tz: tzinfo) -> d
         "respond_by": case.respond_by,
         "resolve_by": case.resolve_by,
         "resolved_at": case.resolved_at,
+        "closed_at": case.closed_at,
         "wanted_by": case.wanted_by,
         "expires_at": case.claim_expires_at,
     }

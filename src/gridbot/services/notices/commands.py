@@ -21,7 +21,7 @@ class CommandGroup(StrEnum):
     ADMIN = "admin"
 
 
-# Roles that handle cases get the worker commands (/tasks /patrol /visits /case).
+# Roles that handle cases get the worker commands (/tasks /patrol /visits /case /care).
 _GROUPS_OF_ROLE: dict[Role, tuple[CommandGroup, ...]] = {
     Role.GRID_WORKER: (CommandGroup.WORKER,),
     Role.GRID_LEADER: (CommandGroup.WORKER, CommandGroup.LEADER),
@@ -44,6 +44,8 @@ class ChatCommand:
     args: str = ""  # shown after the command in /help, e.g. "<no>"
 
 
+# Only commands that have a handler: tests/bot/test_menus.py sends every command of every
+# role's menu through the dispatcher. A command joins this table with its handler.
 COMMANDS: tuple[ChatCommand, ...] = (
     ChatCommand("start", CommandGroup.RESIDENT, N_("Welcome and what you can do")),
     ChatCommand("report", CommandGroup.RESIDENT, N_("Report a problem or a hazard")),
@@ -56,18 +58,13 @@ COMMANDS: tuple[ChatCommand, ...] = (
     ChatCommand("patrol", CommandGroup.WORKER, N_("Report a hazard found on patrol")),
     ChatCommand("visits", CommandGroup.WORKER, N_("Follow-up and care visits due")),
     ChatCommand("case", CommandGroup.WORKER, N_("Open a case by its number"), "<no>"),
+    ChatCommand("care", CommandGroup.WORKER, N_("Care persons and their visits")),
     ChatCommand("wishes", CommandGroup.LEADER, N_("Micro-wishes waiting for approval")),
-    ChatCommand("team", CommandGroup.LEADER, N_("The grid team and its load")),
-    ChatCommand("stats", CommandGroup.SUPERVISOR, N_("Key figures of my units")),
-    ChatCommand("overdue", CommandGroup.SUPERVISOR, N_("Overdue cases")),
-    ChatCommand("rank", CommandGroup.SUPERVISOR, N_("Grid ranking")),
-    ChatCommand("grid", CommandGroup.SUPERVISOR, N_("Figures of one grid"), "<code>"),
-    ChatCommand("export", CommandGroup.SUPERVISOR, N_("Export cases as a spreadsheet")),
-    ChatCommand("chart", CommandGroup.SUPERVISOR, N_("Figures as a chart")),
-    ChatCommand("digest", CommandGroup.SUPERVISOR, N_("Publish the digest to residents")),
+    ChatCommand(
+        "care", CommandGroup.SUPERVISOR, N_("The care persons of a grid of your unit"), "<grid>"
+    ),
     ChatCommand("bind", CommandGroup.ADMIN, N_("Bind this group to a unit")),
     ChatCommand("unbind", CommandGroup.ADMIN, N_("Unbind this group")),
-    ChatCommand("invite", CommandGroup.ADMIN, N_("Invite a staff member")),
 )
 
 
@@ -76,15 +73,21 @@ def commands_of(group: CommandGroup) -> tuple[ChatCommand, ...]:
 
 
 def command_groups(roles: Iterable[RoleAssignment]) -> list[CommandGroup]:
-    """The command groups a person may use: everyone has the resident commands."""
+    """The command groups a person may use: everyone has the resident commands. A group
+    with no command (yet) is left out."""
     granted = {CommandGroup.RESIDENT}
     for assignment in roles:
         granted.update(_GROUPS_OF_ROLE.get(assignment.role, ()))
-    return [group for group in CommandGroup if group in granted]
+    return [group for group in CommandGroup if group in granted and commands_of(group)]
 
 
 def commands_for(groups: Iterable[CommandGroup]) -> tuple[ChatCommand, ...]:
-    return tuple(command for group in groups for command in commands_of(group))
+    """A menu: the groups' commands in order, each command once (the first group's entry)."""
+    menu: dict[str, ChatCommand] = {}
+    for group in groups:
+        for command in commands_of(group):
+            menu.setdefault(command.command, command)
+    return tuple(menu.values())
 
 
 def group_menu() -> tuple[ChatCommand, ...]:

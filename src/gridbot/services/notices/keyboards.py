@@ -71,8 +71,25 @@ def approver_keyboard(case: Case) -> Keyboard:
     return Keyboard.of([_tap(N_("Approve"), "approve", case), _tap(N_("Reject"), "reject", case)])
 
 
-def confirm_keyboard(case: Case) -> Keyboard:
-    return Keyboard.of([_tap(N_("Confirm"), "confirm", case)])
+def rating_keyboard(case: Case) -> Keyboard:
+    """满意 / 基本满意 / 不满意 under what was resolved (or fulfilled)."""
+    return Keyboard.of(
+        [
+            _tap(N_("Satisfied"), "rate_satisfied", case),
+            _tap(N_("Basically satisfied"), "rate_basic", case),
+        ],
+        [_tap(N_("Unsatisfied"), "rate_unsatisfied", case)],
+    )
+
+
+def follow_up_keyboard(case: Case) -> Keyboard:
+    """回访正常 / 问题反复 under a follow-up visit that is due."""
+    return Keyboard.of(
+        [
+            _tap(N_("No recurrence"), "follow_up_ok", case),
+            _tap(N_("Recurred"), "follow_up_recurred", case),
+        ]
+    )
 
 
 def claim_keyboard(case: Case) -> Keyboard:

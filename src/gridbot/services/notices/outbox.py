@@ -52,10 +52,14 @@ class OutboxWriter:
         method: str,
         params: dict[str, Any],
         chat_kind: ChatKind = ChatKind.PRIVATE,
+        not_before: datetime | None = None,
     ) -> None:
-        """Queue any Bot API ``method`` for ``chat_id``."""
+        """Queue any Bot API ``method`` for ``chat_id`` (not sent before ``not_before``)."""
         clean = {key: value for key, value in params.items() if key != "chat_id"}
-        await uow.outbox.queue(OutboxMessage(chat_id, method, clean, now, chat_kind=chat_kind))
+        message = OutboxMessage(
+            chat_id, method, clean, now, chat_kind=chat_kind, not_before=not_before
+        )
+        await uow.outbox.queue(message)
 
     async def to_person(
         self,
@@ -66,6 +70,7 @@ class OutboxWriter:
         *,
         keyboard: Keyboard | None = None,
         photo: str | None = None,
+        not_before: datetime | None = None,
         **context: Any,
     ) -> bool:
         """Message a person in their language; False when they cannot be reached."""
@@ -75,7 +80,8 @@ class OutboxWriter:
         locale = self.renderer.locale_for(person.language)
         message = self._message(template, locale, keyboard, photo, context)
         if message is not None:
-            await self.call(uow, now, person.telegram_id, *message)
+            method, params = message
+            await self.call(uow, now, person.telegram_id, method, params, not_before=not_before)
         return True
 
     async def to_chat(
@@ -86,6 +92,7 @@ class OutboxWriter:
         template: str,
         *,
         keyboard: Keyboard | None = None,
+        not_before: datetime | None = None,
         **context: Any,
     ) -> None:
         """Post in a group, in the default language. Templates posted to groups must never
@@ -93,16 +100,26 @@ class OutboxWriter:
         locale = self.renderer.locale_for(None)
         message = self._message(template, locale, keyboard, None, context)
         if message is not None:
-            await self.call(uow, now, chat_id, *message, ChatKind.GROUP)
+            method, params = message
+            await self.call(uow, now, chat_id, method, params, ChatKind.GROUP, not_before)
 
     async def pin(
-        self, uow: UnitOfWork, now: datetime, person: Person, latitude: float, longitude: float
+        self,
+        uow: UnitOfWork,
+        now: datetime,
+        person: Person,
+        latitude: float,
+        longitude: float,
+        *,
+        not_before: datetime | None = None,
     ) -> None:
         """A map pin (sendLocation), e.g. under a case card."""
         if reachable(person):
             assert person.telegram_id is not None
             pin = {"latitude": latitude, "longitude": longitude}
-            await self.call(uow, now, person.telegram_id, "sendLocation", pin)
+            await self.call(
+                uow, now, person.telegram_id, "sendLocation", pin, not_before=not_before
+            )
 
     def _message(
         self,

@@ -20,17 +20,22 @@ from gridbot.services.notices.keyboards import (
     approver_keyboard,
     assignee_keyboard,
     claim_keyboard,
-    confirm_keyboard,
     follow_keyboard,
+    follow_up_keyboard,
     fulfil_keyboard,
     open_card_keyboard,
     posted_keyboard,
+    rating_keyboard,
 )
 
 A = CaseAction
-# A deadline chase leaves case events of its own; they change no status.
+# A deadline chase leaves case events of its own; they change no status. So do the end of
+# the loop's reminders: to rate (resolved, not rated), to visit (回访 due, then late).
 REMIND = "remind"
 CALL_UP = "call_up"
+RATE_REMIND = "rate_remind"
+FOLLOW_UP_DUE = "follow_up_due"
+FOLLOW_UP_LATE = "follow_up_late"
 
 
 class Audience(Enum):
@@ -42,6 +47,8 @@ class Audience(Enum):
     CLAIMANT = "claimant"
     LAPSED_CLAIMANT = "lapsed_claimant"  # details["claimant"]: a claim that expired
     SECRETARY = "secretary"  # the grid's branch secretary, else the community's
+    GRID_LEADER = "grid_leader"  # the grid's on-duty leaders
+    VISITOR = "visitor"  # details["visitor"]: who is to do a follow-up visit (回访)
     WHISTLER = "whistler"  # the dispatcher who last whistled the case
     CALLED = "called"  # details["called"]: the next person up the chain
     WISH_HELPERS = "wish_helpers"  # party members and volunteers of the grid
@@ -51,6 +58,23 @@ class Audience(Enum):
     @property
     def is_group(self) -> bool:
         return self in (Audience.PUBLIC_GROUP, Audience.WORKER_GROUPS)
+
+    @property
+    def is_resident_side(self) -> bool:
+        """Residents, and the volunteers among them, and the groups they read: never
+        messaged in their quiet hours about what they did not just do."""
+        return self in RESIDENT_SIDE
+
+
+RESIDENT_SIDE = frozenset(
+    {
+        Audience.REPORTER,
+        Audience.CLAIMANT,
+        Audience.LAPSED_CLAIMANT,
+        Audience.WISH_HELPERS,
+        Audience.PUBLIC_GROUP,
+    }
+)
 
 
 def case_photo(case: Case, event: CaseEvent) -> str | None:
@@ -96,6 +120,18 @@ HANDED_OVER = (
     Notice(Audience.SECRETARY, "notices/case_cc.html.j2", names=True),
     Notice(Audience.WORKER_GROUPS, "notices/worker_group_line.html.j2"),
 )
+# One short line, with the case number and nothing personal, to the grid's Party branch
+# secretary as a case of the grid is resolved, reopened, or overdue.
+SECRETARY_LINE = Notice(Audience.SECRETARY, "notices/secretary_line.html.j2")
+# Back in the handler's hands after an unsatisfied rating or a failed follow-up (重办), and
+# the grid's leader and secretary hear of it.
+REOPENED = (
+    Notice(Audience.HANDLER, "notices/case_reopened.html.j2", open_card_keyboard),
+    Notice(Audience.GRID_LEADER, "notices/secretary_line.html.j2"),
+    SECRETARY_LINE,
+)
+# The reporter is asked to rate what was done, with the handler's note and photo.
+RATE_IT = Notice(R, "notices/rate_request.html.j2", rating_keyboard, event_photo)
 WISH_OFFERED = (
     # Every helper, the approver too if they are one: they may take it up themselves.
     Notice(
@@ -120,7 +156,7 @@ ISSUE_NOTICES: Mapping[str, tuple[Notice, ...]] = {
         *TO_BOTH,
     ),
     A.PROGRESS: TO_REPORTER,
-    A.RESOLVE: TO_BOTH,
+    A.RESOLVE: (RATE_IT, *TO_GROUP, SECRETARY_LINE),
     A.ESCALATE: (*HANDED_OVER, *TO_BOTH),
     A.WHISTLE: (*HANDED_OVER, *TO_BOTH),
     A.TRANSFER: (*HANDED_OVER, *TO_REPORTER),
@@ -131,10 +167,17 @@ ISSUE_NOTICES: Mapping[str, tuple[Notice, ...]] = {
     A.CLOSE: TO_BOTH,
     A.RATE_SATISFIED: TO_GROUP,
     A.RATE_BASIC: TO_GROUP,
-    A.RATE_UNSATISFIED: TO_GROUP,
-    A.FOLLOW_UP_RECURRED: TO_BOTH,
-    REMIND: (Notice(Audience.ASSIGNEE, "notices/reminder.html.j2"),),
+    A.RATE_UNSATISFIED: (*REOPENED, *TO_GROUP),
+    A.FOLLOW_UP_RECURRED: (*REOPENED, *TO_BOTH),
+    REMIND: (Notice(Audience.ASSIGNEE, "notices/reminder.html.j2"), SECRETARY_LINE),
     CALL_UP: (Notice(Audience.CALLED, "notices/call_up.html.j2", names=True),),
+    RATE_REMIND: (Notice(R, "notices/rate_request.html.j2", rating_keyboard),),
+    FOLLOW_UP_DUE: (
+        Notice(
+            Audience.VISITOR, "notices/follow_up_due.html.j2", follow_up_keyboard, reporter=True
+        ),
+    ),
+    FOLLOW_UP_LATE: (Notice(Audience.GRID_LEADER, "notices/follow_up_late.html.j2"),),
 }
 WISH_NOTICES: Mapping[str, tuple[Notice, ...]] = {
     A.SUBMIT: (Notice(R, "notices/wish_submitted.html.j2", to_actor=True),),
@@ -162,8 +205,21 @@ WISH_NOTICES: Mapping[str, tuple[Notice, ...]] = {
         *TO_REPORTER,
         *WISH_OFFERED,
     ),
-    A.FULFIL: (Notice(R, UPDATE, confirm_keyboard), *TO_GROUP),
+    A.FULFIL: (RATE_IT, *TO_GROUP),
     A.CONFIRM: (Notice(Audience.CLAIMANT, "notices/wish_points.html.j2", to_actor=True), *TO_GROUP),
+    # Rated by its poster: satisfied earns the claimant their points; unsatisfied gives the
+    # wish back to them, and the grid's leader and secretary hear of it.
+    A.RATE_SATISFIED: (
+        Notice(Audience.CLAIMANT, "notices/wish_points.html.j2", to_actor=True),
+        *TO_GROUP,
+    ),
+    A.RATE_BASIC: (
+        Notice(Audience.CLAIMANT, "notices/wish_points.html.j2", to_actor=True),
+        *TO_GROUP,
+    ),
+    A.RATE_UNSATISFIED: (*REOPENED, *TO_GROUP),
+    A.CLOSE: (*TO_REPORTER, *TO_GROUP),
+    RATE_REMIND: (Notice(R, "notices/rate_request.html.j2", rating_keyboard),),
     A.CANCEL: (Notice(Audience.HANDLER, "notices/case_withdrawn.html.j2"), *TO_REPORTER),
 }
 

@@ -17,6 +17,7 @@ from gridbot.domain.texts import check_photos, check_text
 from gridbot.domain.wishes import TAKEN, WISH_POINTS, claim_expiry
 from gridbot.services.common import Acting, acting_on, cancel_due, record, reschedule
 from gridbot.services.context import Actor, Context, known
+from gridbot.services.feedback import schedule_rating_poll
 from gridbot.services.ports import UnitOfWork
 
 A = CaseAction
@@ -133,8 +134,8 @@ async def claim_wish(cmd: ClaimWish, ctx: Context) -> Case:
 
 
 async def fulfil_wish(cmd: FulfilWish, ctx: Context) -> Case:
-    """The claimant reports the wish fulfilled, with a note or a photo (or both); the
-    reporter is asked to 确认 Confirm."""
+    """The claimant reports the wish fulfilled, with a note or a photo (or both); its
+    poster is asked to rate it (services/feedback: satisfied confirms it)."""
     async with ctx.writing() as uow:
         acting = await _wish(uow, cmd, A.FULFIL)
         case = acting.case
@@ -150,13 +151,15 @@ async def fulfil_wish(cmd: FulfilWish, ctx: Context) -> Case:
         )
         await record(uow, case, event)
         await cancel_due(uow, case, (DueKind.WISH_CLAIM_EXPIRY,))
+        await schedule_rating_poll(uow, ctx, case)
         await ctx.notices.case_event(uow, case, event, category=acting.category, tree=acting.tree)
         await uow.commit()
     return case
 
 
 async def confirm_wish(cmd: ConfirmWish, ctx: Context) -> Case:
-    """The reporter confirms: the claimant earns WISH_POINTS and is told their new total."""
+    """The reporter confirms (the 确认 button of messages sent before wishes were rated):
+    the claimant earns WISH_POINTS and is told their new total."""
     async with ctx.writing() as uow:
         acting = await _wish(uow, cmd, A.CONFIRM)
         case, now = acting.case, ctx.clock.now()

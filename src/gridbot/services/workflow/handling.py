@@ -6,13 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gridbot.domain.case import Case, CaseLevel, ReturnReason
-from gridbot.domain.deadlines import follow_up_due
 from gridbot.domain.errors import NotFound, ValidationFailed
 from gridbot.domain.lifecycle import CaseAction, apply, next_status
 from gridbot.domain.messaging import DueKind
 from gridbot.domain.texts import check_photos, check_text, optional_text
-from gridbot.services.common import acting_on, cancel_due, find_case, record, schedule
+from gridbot.services.common import acting_on, cancel_due, find_case, record
 from gridbot.services.context import Context, known
+from gridbot.services.feedback import schedule_rating_poll
 from gridbot.services.ports import UnitOfWork
 from gridbot.services.workflow.cards import CaseCard, CaseCommand, card_after
 
@@ -109,9 +109,9 @@ async def add_progress(cmd: AddProgress, ctx: Context) -> CaseCard:
 
 
 async def resolve_case(cmd: ResolveCase, ctx: Context) -> CaseCard:
-    """办结: the case is resolved and waits for the reporter's rating. A category that
-    requires evidence needs a photo (ValidationFailed ``evidence_required``). The follow-up
-    visit (回访) falls due after the category's delay, for whoever resolved it."""
+    """办结: the case is resolved and waits for the reporter's rating (with the handler's
+    note and photo); no rating reminds them, then closes it (services/feedback). A category
+    that requires evidence needs a photo (ValidationFailed ``evidence_required``)."""
     async with ctx.writing() as uow:
         acting = await acting_on(uow, known(cmd.actor), cmd.case_id, A.RESOLVE)
         case, now = acting.case, ctx.clock.now()
@@ -124,10 +124,7 @@ async def resolve_case(cmd: ResolveCase, ctx: Context) -> CaseCard:
         )
         await record(uow, case, event)
         await cancel_due(uow, case, _FINISHED)
-        visit_at = follow_up_due(now, acting.category)
-        await schedule(
-            uow, DueKind.FOLLOW_UP, case.number, visit_at, {"visitor_id": acting.person_id}
-        )
+        await schedule_rating_poll(uow, ctx, case)
         await ctx.notices.case_event(uow, case, event, category=acting.category, tree=acting.tree)
         card = await card_after(uow, acting)
         await uow.commit()

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import and_, bindparam, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from gridbot.domain.case import Case, CaseEvent, CaseKind, CaseStatus, Rating, Visit
 from gridbot.domain.errors import NotFound
+from gridbot.domain.lifecycle import AWAITING_RATING, OPEN, WAITING
+from gridbot.domain.messaging import DueKind
 from gridbot.storage.deferred import defer
 from gridbot.storage.repositories.base import SqlRepository, table_of
 from gridbot.storage.rows import (
@@ -18,6 +20,7 @@ from gridbot.storage.rows import (
     CaseEventRow,
     CaseRow,
     CaseSequenceRow,
+    DueItemRow,
     RatingRow,
     VisitRow,
 )
@@ -166,6 +169,53 @@ class SqlCaseRepository(SqlRepository):
         self._session.add(RatingRow.from_domain(rating))
         await self._session.flush()
 
+    async def comment_rating(self, case_id: int, rated_by: int, comment: str) -> bool:
+        """Add ``comment`` to the person's latest rating of the case, if it has none yet."""
+        row = await self._session.scalar(
+            select(RatingRow)
+            .where(RatingRow.case_id == case_id, RatingRow.rated_by == rated_by)
+            .order_by(RatingRow.id.desc())
+            .limit(1)
+        )
+        if row is None or row.comment:
+            return False
+        row.comment = comment
+        await self._session.flush()
+        return True
+
+    async def awaiting_rating_unpolled(self) -> Sequence[Case]:
+        """Cases and wishes waiting for their rating with no rating poll pending (resolved
+        before this release had one), oldest first."""
+        polled = select(DueItemRow.id).where(
+            DueItemRow.kind == str(DueKind.RATING_POLL),
+            DueItemRow.ref == CaseRow.number,
+            DueItemRow.done_at.is_(None),
+        )
+        rows = await self._session.scalars(
+            select(CaseRow)
+            .where(CaseRow.status.in_([str(s) for s in AWAITING_RATING]), ~polled.exists())
+            .order_by(CaseRow.resolved_at, CaseRow.id)
+        )
+        return [row.to_domain() for row in rows]
+
+    async def open_due_by(self, until: datetime) -> Sequence[Case]:
+        """Open issues and hazards in someone's hands whose deadline falls by ``until``:
+        the response deadline while nobody has accepted them, else the resolution one."""
+        waiting = [str(s) for s in WAITING]
+        rows = await self._session.scalars(
+            select(CaseRow)
+            .where(
+                CaseRow.kind != str(CaseKind.WISH),
+                CaseRow.assignee_id.is_not(None),
+                or_(
+                    and_(CaseRow.status.in_(waiting), CaseRow.respond_by <= until),
+                    and_(CaseRow.status.in_([str(s) for s in OPEN]), CaseRow.resolve_by <= until),
+                ),
+            )
+            .order_by(CaseRow.id)
+        )
+        return [row.to_domain() for row in rows]
+
     async def ratings(self, case_id: int) -> Sequence[Rating]:
         rows = await self._session.scalars(
             select(RatingRow).where(RatingRow.case_id == case_id).order_by(RatingRow.id)
@@ -178,6 +228,35 @@ class SqlCaseRepository(SqlRepository):
         self._session.add(row)
         await self._session.flush()
         return row.to_domain()
+
+    async def get_visit(self, visit_id: int) -> Visit | None:
+        row = await self._session.get(VisitRow, visit_id)
+        return row.to_domain() if row else None
+
+    async def open_visit(self, case_id: int) -> Visit | None:
+        """The case's follow-up visit not yet done, if any."""
+        row = await self._session.scalar(
+            select(VisitRow)
+            .where(VisitRow.case_id == case_id, VisitRow.done_at.is_(None))
+            .order_by(VisitRow.id.desc())
+            .limit(1)
+        )
+        return row.to_domain() if row else None
+
+    async def open_visits(
+        self, until: datetime, visitor_id: int | None = None
+    ) -> Sequence[tuple[Visit, Case]]:
+        """Follow-up visits not yet done and due by ``until`` (of ``visitor_id`` when
+        given), with their cases, soonest first."""
+        query = (
+            select(VisitRow, CaseRow)
+            .join(CaseRow, CaseRow.id == VisitRow.case_id)
+            .where(VisitRow.done_at.is_(None), VisitRow.due_at <= until)
+        )
+        if visitor_id is not None:
+            query = query.where(VisitRow.visitor_id == visitor_id)
+        rows = await self._session.execute(query.order_by(VisitRow.due_at, VisitRow.id))
+        return [(visit.to_domain(), case.to_domain()) for visit, case in rows]
 
     async def update_visit(self, visit: Visit) -> None:
         row = await self._session.get(VisitRow, visit.id) if visit.id else None

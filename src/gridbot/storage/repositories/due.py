@@ -111,6 +111,15 @@ class SqlDueRepository(SqlRepository):
         )
         return [row.to_domain() for row in rows]
 
+    async def pending_refs(self, kind: DueKind) -> Sequence[str]:
+        refs = await self._session.scalars(
+            select(DueItemRow.ref)
+            .where(DueItemRow.kind == kind, DueItemRow.done_at.is_(None))
+            .distinct()
+            .order_by(DueItemRow.ref)
+        )
+        return list(refs)
+
     async def cancel(self, kind: DueKind, ref: str) -> int:
         result = await self._session.execute(
             delete(DueItemRow)
