@@ -118,7 +118,8 @@ async def answer_case(
     assert view.case.id is not None
     can_add = view.is_reporter and CaseAction.ADD_INFO in view.actions
     can_withdraw = view.is_reporter and CaseAction.CANCEL in view.actions
-    keyboard = kb.case_actions(view.case.id, can_add, can_withdraw, t)
+    can_rate = view.is_reporter and CaseAction.RATE_SATISFIED in view.actions
+    keyboard = kb.case_actions(view.case.id, can_add, can_withdraw, t, can_rate=can_rate)
     summary = public_summary(view.case.text)
     text = render("my/case.html.j2", view=view, tz=ctx.tz, summary=summary)
     target = event.message if isinstance(event, CallbackQuery) else event

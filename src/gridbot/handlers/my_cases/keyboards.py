@@ -36,16 +36,27 @@ def case_list(
 
 
 def case_actions(
-    case_id: int, can_add: bool, can_withdraw: bool, t: Translate
+    case_id: int, can_add: bool, can_withdraw: bool, t: Translate, *, can_rate: bool = False
 ) -> InlineKeyboardMarkup:
-    """Under a case's timeline: what its reporter may still do, and back to the list."""
+    """Under a case's timeline: what its reporter may still do (rate it, while it waits
+    for a rating, as the rating request does), and back to the list."""
+    rows: Rows = []
+    if can_rate:
+        rows.append(
+            [
+                _case_button(t("Satisfied"), "rate_satisfied", case_id),
+                _case_button(t("Basically satisfied"), "rate_basic", case_id),
+            ]
+        )
+        rows.append([_case_button(t("Unsatisfied"), "rate_unsatisfied", case_id)])
     actions = []
     if can_add:
         actions.append(_case_button(t("Add information"), "add_info", case_id))
     if can_withdraw:
         actions.append(_case_button(t("Withdraw"), "withdraw", case_id))
     back = PageCallback(what="my", page=0).pack()
-    rows: Rows = [actions] if actions else []
+    if actions:
+        rows.append(actions)
     rows.append([InlineKeyboardButton(text=t("My cases"), callback_data=back)])
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
