@@ -17,8 +17,8 @@ from gridbot.domain.errors import UnknownLink
 from gridbot.domain.gridpicker import ROOT
 from gridbot.handlers.common.callbacks import UnitPickCallback
 from gridbot.handlers.common.types import Render, Translate
-from gridbot.services.context import Actor
-from gridbot.services.membership import PersonView, describe_person
+from gridbot.services.context import Actor, Context
+from gridbot.services.membership import PersonView, RefreshMenu, describe_person, refresh_menu
 
 
 def start_keyboard(view: PersonView, t: Translate) -> InlineKeyboardMarkup:
@@ -29,8 +29,11 @@ def start_keyboard(view: PersonView, t: Translate) -> InlineKeyboardMarkup:
     )
 
 
-async def cmd_start(message: Message, actor: Actor | None, render: Render, t: Translate) -> None:
+async def cmd_start(
+    message: Message, ctx: Context, actor: Actor | None, render: Render, t: Translate
+) -> None:
     assert message.from_user is not None
+    await refresh_menu(RefreshMenu(actor), ctx)
     view = describe_person(message.from_user.id, actor)
     text = render("start.html.j2", view=view, first_name=message.from_user.first_name)
     await message.answer(text, reply_markup=start_keyboard(view, t))

@@ -15,6 +15,7 @@ from gridbot.services.membership.joining import (
     move_to_grid,
     set_language,
 )
+from gridbot.services.membership.menus import RefreshMenu, refresh_menu
 from gridbot.services.membership.people import PersonView, RoleView, describe_person
 from gridbot.services.membership.picker import PickGrid, pick_step
 
@@ -26,6 +27,7 @@ __all__ = [
     "MoveToGrid",
     "PersonView",
     "PickGrid",
+    "RefreshMenu",
     "RoleView",
     "SetLanguage",
     "TelegramUser",
@@ -36,5 +38,6 @@ __all__ = [
     "load_actor",
     "move_to_grid",
     "pick_step",
+    "refresh_menu",
     "set_language",
 ]
