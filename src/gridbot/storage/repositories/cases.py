@@ -202,6 +202,7 @@ class SqlCaseRepository(SqlRepository):
         """Open issues and hazards in someone's hands whose deadline falls by ``until``:
         the response deadline while nobody has accepted them, else the resolution one."""
         waiting = [str(s) for s in WAITING]
+        handling = [str(s) for s in OPEN if s not in WAITING]
         rows = await self._session.scalars(
             select(CaseRow)
             .where(
@@ -209,7 +210,7 @@ class SqlCaseRepository(SqlRepository):
                 CaseRow.assignee_id.is_not(None),
                 or_(
                     and_(CaseRow.status.in_(waiting), CaseRow.respond_by <= until),
-                    and_(CaseRow.status.in_([str(s) for s in OPEN]), CaseRow.resolve_by <= until),
+                    and_(CaseRow.status.in_(handling), CaseRow.resolve_by <= until),
                 ),
             )
             .order_by(CaseRow.id)
