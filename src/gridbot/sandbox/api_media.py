@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import mimetypes
 import secrets
 from typing import Any
 
+from PIL import Image, UnidentifiedImageError
+
 from gridbot.sandbox.api_messages import deliver, formatted, target_chat
 from gridbot.sandbox.calls import Call, Upload, api_method
-from gridbot.sandbox.errors import bad_request
+from gridbot.sandbox.errors import ApiError, bad_request
 from gridbot.sandbox.files import (
     document_object,
     file_object,
@@ -22,6 +25,37 @@ from gridbot.sandbox.validation import check_caption
 Json = dict[str, Any]
 WRONG_FILE = "wrong file identifier/HTTP URL specified"
 MEDIA_GROUP_SIZE = range(2, 11)
+# What Telegram takes from a bot's upload (core.telegram.org/bots/api#sending-files).
+PHOTO_BYTES = 10 * 1024 * 1024
+PHOTO_SIDES = 10_000  # width + height
+PHOTO_RATIO = 20  # the longer side over the shorter
+DOCUMENT_BYTES = 50 * 1024 * 1024
+
+
+def entity_too_large() -> ApiError:
+    return ApiError(413, "Request Entity Too Large")
+
+
+def check_photo(upload: Upload) -> None:
+    """An uploaded photo: at most 10 MB, a picture that decodes, sides within limits."""
+    if len(upload.content) > PHOTO_BYTES:
+        raise bad_request("PHOTO_SAVE_FILE_INVALID")
+    try:
+        with Image.open(io.BytesIO(upload.content)) as picture:
+            longer, shorter = max(picture.size), min(picture.size)
+            if longer + shorter > PHOTO_SIDES or longer > PHOTO_RATIO * shorter:
+                raise bad_request("PHOTO_INVALID_DIMENSIONS")
+            picture.load()  # every pixel: a cut or corrupt file fails here
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
+        raise bad_request("IMAGE_PROCESS_FAILED") from error
+
+
+def check_document(upload: Upload) -> None:
+    """An uploaded document: not empty, at most 50 MB."""
+    if not upload.content:
+        raise bad_request("file must be non-empty")
+    if len(upload.content) > DOCUMENT_BYTES:
+        raise entity_too_large()
 
 
 def input_file(call: Call, value: Any, name: str) -> Upload | FileRecord:
@@ -46,12 +80,15 @@ def input_file(call: Call, value: Any, name: str) -> Upload | FileRecord:
 def photo_fields(call: Call, source: Upload | FileRecord) -> list[Json]:
     if isinstance(source, FileRecord) and source.photo_sizes:
         return source.photo_sizes
+    if isinstance(source, Upload):
+        check_photo(source)
     return store_photo(call.state, source.content)
 
 
 def document_fields(call: Call, source: Upload | FileRecord) -> Json:
     if isinstance(source, FileRecord):
         return document_object(source)
+    check_document(source)
     mime = source.content_type
     if not mime or mime == "application/octet-stream":
         mime = mimetypes.guess_type(source.filename)[0] or mime

@@ -40,7 +40,11 @@ async def read_call(request: web.Request, state: SandboxState) -> Call:
             if isinstance(body, dict):
                 params.update(body)
         else:
-            form = await request.post()
+            try:
+                form = await request.post()
+            except web.HTTPRequestEntityTooLarge as error:
+                # Telegram answers a body over its upload limit with a JSON 413.
+                raise api_media.entity_too_large() from error
             for key, value in form.items():
                 if isinstance(value, web.FileField):
                     content = value.file.read()

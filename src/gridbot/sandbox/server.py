@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from gridbot.sandbox import botapi, sim, sim_inspect, sim_world
+from gridbot.sandbox.api_media import DOCUMENT_BYTES
 from gridbot.sandbox.botapi import STATE_KEY
 from gridbot.sandbox.state import BOT_FIRST_NAME, BOT_USERNAME, SandboxState
 from gridbot.sandbox.webchat import setup_webchat
@@ -24,7 +25,8 @@ log = logging.getLogger(__name__)
 def create_app(state: SandboxState | None = None, *, token: str | None = None) -> web.Application:
     """The whole stand; ``token`` (when given) is the only one accepted."""
     state = state or SandboxState(token, strict_token=token is not None)
-    app = web.Application(client_max_size=50 * 1024 * 1024)
+    # A 50 MB document and the rest of its form; a larger body is refused with a 413.
+    app = web.Application(client_max_size=DOCUMENT_BYTES + 1024 * 1024)
     app[STATE_KEY] = state
     botapi.add_routes(app)
     sim.add_routes(app)

@@ -1,0 +1,95 @@
+"""/export [period] [unit] and /chart [period] [unit]: the file made, sent as a document
+or a photo, with "sending a file" shown meanwhile; an upload Telegram refuses is said
+plainly and logged."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest, TelegramEntityTooLarge
+from aiogram.filters import CommandObject
+from aiogram.types import BufferedInputFile, Message
+from aiogram.utils.chat_action import ChatActionSender
+
+from gridbot.handlers.common.types import Render
+from gridbot.services.context import Actor, Context
+from gridbot.services.exports import (
+    ChartOf,
+    ExportOf,
+    MadeFile,
+    export_workbook,
+    unit_chart,
+)
+
+logger = logging.getLogger(__name__)
+
+# "Sending a file" shows only once the work takes this long: a refusal answers at once.
+ACTION_AFTER = 0.3  # seconds
+
+
+def asked(actor: Actor | None, args: str | None) -> tuple[str | None, str | None]:
+    """(period, unit code) from ``[period] [unit]`` in either order: a word that is a
+    unit's code is the unit, the rest the period (refused with its forms when unreadable)."""
+    words = (args or "").split()
+    tree = actor.tree if actor is not None else None
+    for at, word in enumerate(words):
+        code = word if tree is not None and word in tree else word.upper()
+        if tree is not None and code in tree:
+            return " ".join(words[:at] + words[at + 1 :]) or None, code
+    return " ".join(words) or None, None
+
+
+async def cmd_export(
+    message: Message,
+    command: CommandObject,
+    ctx: Context,
+    actor: Actor | None,
+    render: Render,
+    locale: str,
+    bot: Bot,
+) -> None:
+    period, unit = asked(actor, command.args)
+    async with ChatActionSender.upload_document(
+        bot=bot, chat_id=message.chat.id, initial_sleep=ACTION_AFTER
+    ):
+        made = await export_workbook(ExportOf(actor, period, unit, locale), ctx)
+        caption = render("exports/workbook.html.j2", made=made)
+        document = BufferedInputFile(made.content, filename=made.file_name)
+        await _send(message, made, render, message.answer_document(document, caption=caption))
+
+
+async def cmd_chart(
+    message: Message,
+    command: CommandObject,
+    ctx: Context,
+    actor: Actor | None,
+    render: Render,
+    locale: str,
+    bot: Bot,
+) -> None:
+    period, unit = asked(actor, command.args)
+    async with ChatActionSender.upload_photo(
+        bot=bot, chat_id=message.chat.id, initial_sleep=ACTION_AFTER
+    ):
+        made = await unit_chart(ChartOf(actor, period, unit, locale), ctx)
+        caption = render("exports/chart.html.j2", made=made)
+        photo = BufferedInputFile(made.content, filename=made.file_name)
+        await _send(message, made, render, message.answer_photo(photo, caption=caption))
+
+
+async def _send(
+    message: Message, made: MadeFile, render: Render, upload: Awaitable[Message]
+) -> None:
+    try:
+        await upload
+    except (TelegramBadRequest, TelegramEntityTooLarge) as refused:
+        logger.warning(
+            "upload of %s (%d bytes) to chat %s refused: %s",
+            made.file_name,
+            len(made.content),
+            message.chat.id,
+            refused.message,
+        )
+        await message.answer(render("exports/refused.html.j2", made=made, size=len(made.content)))
