@@ -85,9 +85,14 @@ confirm                .   .   .   .   .   .   .   .   .   .   .   .   .
 view_case              .   .   Y   Y   Y   .   .   .   .   .   .   Y   .
 view_reporter_contact  .   .   Y   Y   Y   .   .   .   .   .   .   .   .
 view_stats             .   .   .   .   .   .   .   .   .   .   .   Y   .
+view_grid_card         .   .   Y   Y   .   .   .   .   .   .   .   Y   .
+publish_digest         .   .   .   .   .   .   .   .   .   .   .   Y   .
+view_overdue           .   .   Y   Y   .   .   .   .   .   .   .   Y   .
 export                 .   .   .   .   .   .   .   .   .   .   .   Y   .
 bind_group             .   Y   Y   Y   .   .   .   .   Y   .   .   .   Y
 invite_staff           .   .   .   .   .   .   .   .   .   .   .   .   Y
+view_team              .   .   Y   Y   .   .   .   .   .   .   .   Y   .
+view_team_phones       .   .   Y   Y   .   .   .   .   .   .   .   .   .
 manage_org             .   .   .   .   .   .   .   .   .   .   .   .   Y
 view_care_person       .   .   Y   .   .   .   .   .   .   .   .   Y   .
 manage_care            .   .   Y   .   .   .   .   .   .   .   .   .   .
@@ -112,7 +117,10 @@ EXPECTED = parse_matrix()
 WISH_ACTIONS = {Action.APPROVE, Action.CLAIM, Action.RELEASE, Action.EXPIRE_CLAIM}
 WISH_ACTIONS |= {Action.FULFIL, Action.CONFIRM}
 UNIT_ACTIONS = {Action.VIEW_STATS, Action.EXPORT, Action.BIND_GROUP, Action.INVITE_STAFF}
-UNIT_ACTIONS |= {Action.MANAGE_ORG}
+UNIT_ACTIONS |= {Action.MANAGE_ORG, Action.VIEW_OVERDUE}
+UNIT_ACTIONS |= {Action.VIEW_TEAM, Action.VIEW_TEAM_PHONES}
+UNIT_ACTIONS |= {Action.PUBLISH_DIGEST}
+UNIT_ACTIONS |= {Action.VIEW_GRID_CARD}
 
 
 def holder(role: Role, unit: str) -> Staff:

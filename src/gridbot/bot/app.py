@@ -67,6 +67,8 @@ def build_context(
         rating_reminder=timedelta(hours=settings.rating_remind_hours),
         rating_close=timedelta(hours=settings.rating_close_hours),
         brief_at=settings.brief_time,
+        invite_valid=timedelta(days=settings.invite_days),
+        digests=settings.digests,
     )
     return Context(store.uow, store.reader, clock, settings.tz, notices, timing=timing)
 

@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from gridbot.domain.deadlines import RESIDENT_QUIET_HOURS, QuietHours, parse_quiet_hours
+from gridbot.domain.digests import SCHEDULES, DigestSource, format_digests, parse_digests
 from gridbot.domain.patrol import (
     DEFAULT_PATROL_TIMES,
     format_patrol_times,
@@ -49,6 +50,10 @@ class Settings(BaseSettings):
         default=str(RESIDENT_QUIET_HOURS), validation_alias="GRIDBOT_QUIET_HOURS"
     )
     brief_time_text: str = Field(default="08:00", validation_alias="GRIDBOT_BRIEF_TIME")
+    # How long an administrator's invitation (/invite) may be accepted.
+    invite_days: float = Field(default=7, gt=0, validation_alias="GRIDBOT_INVITE_DAYS")
+    # The public digests (向群众汇报) published on a schedule: weekly, monthly, or off.
+    digests_text: str = Field(default=format_digests(SCHEDULES), validation_alias="GRIDBOT_DIGESTS")
 
     @field_validator("tz_name")
     @classmethod
@@ -93,6 +98,14 @@ class Settings(BaseSettings):
             raise ValueError(f"GRIDBOT_BRIEF_TIME: {error}, e.g. 08:00, or empty") from error
         return format_patrol_times(times)
 
+    @field_validator("digests_text")
+    @classmethod
+    def _digests(cls, value: str) -> str:
+        try:
+            return format_digests(parse_digests(value))
+        except ValueError as error:
+            raise ValueError(f"GRIDBOT_DIGESTS: {error}, e.g. weekly,monthly") from error
+
     @field_validator("telegram_api_base")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
@@ -117,6 +130,11 @@ class Settings(BaseSettings):
         """The local time of the workers' morning brief; None: no brief."""
         times = parse_patrol_times(self.brief_time_text)
         return times[0] if times else None
+
+    @property
+    def digests(self) -> frozenset[DigestSource]:
+        """The public digests published on a schedule (none: only by hand, /digest)."""
+        return parse_digests(self.digests_text)
 
     @property
     def webhook_host_port(self) -> tuple[str, int]:

@@ -1,7 +1,8 @@
 """The due scheduler's jobs, bound to the running bot's context: a missed deadline reminds
 the assignee, then calls up the chain (逐级呼叫); a claim on a micro-wish lapses; the daily
 patrol reminders (一日双巡) go out; a care visit (走访) falls due; a resolved case waits for
-its rating, then closes; a follow-up visit (回访) falls due; the morning brief goes out."""
+its rating, then closes; a follow-up visit (回访) falls due; the morning brief goes out; the
+weekly and monthly public digests (向群众汇报) are published."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from gridbot.domain.messaging import DueItem, DueKind
 from gridbot.services.brief import ensure_morning_brief, on_morning_brief
 from gridbot.services.care import on_care_visit_due
 from gridbot.services.context import Context
+from gridbot.services.digests import ensure_digests, on_digest
 from gridbot.services.feedback import ensure_rating_polls, on_follow_up, on_rating_poll
 from gridbot.services.patrol import ensure_patrol_reminders, on_patrol_reminder
 from gridbot.services.ports import UnitOfWork
@@ -50,6 +52,9 @@ def register_jobs(scheduler: DueScheduler, ctx: Context, settings: Settings) -> 
     async def morning_brief(item: DueItem, uow: UnitOfWork) -> None:
         await on_morning_brief(item, uow, ctx)
 
+    async def digest(item: DueItem, uow: UnitOfWork) -> None:
+        await on_digest(item, uow, ctx)
+
     handlers: dict[DueKind, DueHandler] = {
         DueKind.RESPOND_DEADLINE: respond_deadline,
         DueKind.RESOLVE_DEADLINE: resolve_deadline,
@@ -59,6 +64,7 @@ def register_jobs(scheduler: DueScheduler, ctx: Context, settings: Settings) -> 
         DueKind.RATING_POLL: rating_poll,
         DueKind.FOLLOW_UP: follow_up,
         DueKind.MORNING_BRIEF: morning_brief,
+        DueKind.DIGEST: digest,
     }
     for kind, handler in handlers.items():
         scheduler.register(kind, handler)
@@ -76,13 +82,17 @@ async def start_patrol_reminders(ctx: Context, settings: Settings) -> int:
 
 
 async def start_loop_chains(ctx: Context) -> None:
-    """At start-up: the morning brief's chain, and a rating poll for every resolved case
-    that waits for its rating without one. Failures are logged, not fatal: the next
-    start-up tries again."""
+    """At start-up: the morning brief's chain, the public digests' chains, and a rating
+    poll for every resolved case that waits for its rating without one. Failures are
+    logged, not fatal: the next start-up tries again."""
     try:
         await ensure_morning_brief(ctx)
     except Exception:
         log.exception("could not schedule the morning brief")
+    try:
+        await ensure_digests(ctx)
+    except Exception:
+        log.exception("could not schedule the public digests")
     try:
         polled = await ensure_rating_polls(ctx)
     except Exception:

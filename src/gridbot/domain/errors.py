@@ -99,3 +99,34 @@ class NoPatrol(IllegalTransition):
     """The person has no open patrol to end."""
 
     code = "no_patrol"
+
+
+class UrgedRecently(RateLimited):
+    """督办 again by the same person, on the same case, within ``overdue.URGE_INTERVAL``."""
+
+    code = "urged_recently"
+
+
+class NotOverdue(IllegalTransition):
+    """督办 from the overdue list of a case that is no longer overdue: accepted or resolved
+    in time meanwhile, or closed."""
+
+    code = "not_overdue"
+
+
+class InviteExpired(PermissionDenied):
+    """An administrator's invitation opened after it expired."""
+
+    code = "invite_expired"
+
+
+class DigestPublished(IllegalTransition):
+    """The digest of this preview was published already (a second tap): sent once."""
+
+    code = "digest_published"
+
+
+class NoDigestGroups(DomainError):
+    """No residents' group is bound under the unit, so a digest would reach nobody."""
+
+    code = "no_digest_groups"

@@ -27,6 +27,15 @@ GROUP_BINDERS = (
     R.BUILDING_LEADER,
     R.COMMUNITY_STAFF,
 )
+# Who reads a unit's overdue cases (/overdue) and urges them: its supervisors, and the
+# leader and branch secretary of a grid for that grid.
+OVERDUE_VIEWERS = (R.SUPERVISOR, *GRID_LEADERS)
+# Who reads a grid's team (/team): its leader and branch secretary, and the unit's
+# supervisors; the team's phone numbers only the former.
+TEAM_VIEWERS = (*GRID_LEADERS, R.SUPERVISOR)
+# Who reads a grid's card (/grid: its team, open cases, rates and their trend): the
+# supervisors of its units, and its own leader and branch secretary.
+GRID_CARD_VIEWERS = (R.SUPERVISOR, *GRID_LEADERS)
 # Who dispatches at each level; a whistled case stays the whistling street's to reassign.
 DISPATCHING: dict[CaseLevel, tuple[Role, ...]] = {
     CaseLevel.GRID: GRID_LEADERS,
@@ -65,9 +74,14 @@ class Action(StrEnum):
     VIEW_CASE = "view_case"
     VIEW_REPORTER_CONTACT = "view_reporter_contact"
     VIEW_STATS = "view_stats"
+    VIEW_GRID_CARD = "view_grid_card"  # /grid: one grid's card
+    PUBLISH_DIGEST = "publish_digest"  # /digest: a public summary to residents' groups
+    VIEW_OVERDUE = "view_overdue"  # /overdue: a unit's overdue cases, to urge (督办)
     EXPORT = "export"
     BIND_GROUP = "bind_group"
     INVITE_STAFF = "invite_staff"
+    VIEW_TEAM = "view_team"  # /team: a grid's staff, their load and reach
+    VIEW_TEAM_PHONES = "view_team_phones"
     MANAGE_ORG = "manage_org"
     VIEW_CARE_PERSON = "view_care_person"
     MANAGE_CARE = "manage_care"  # add a care person, change their worker or interval, remove
@@ -290,9 +304,14 @@ RULES: dict[Action, Callable[[_Ctx], bool]] = {
     Action.VIEW_CASE: _views_case,
     Action.VIEW_REPORTER_CONTACT: _sees_contact,
     Action.VIEW_STATS: _unit_role(R.SUPERVISOR),
+    Action.VIEW_GRID_CARD: _unit_role(*GRID_CARD_VIEWERS),
+    Action.PUBLISH_DIGEST: _unit_role(R.SUPERVISOR),
+    Action.VIEW_OVERDUE: _unit_role(*OVERDUE_VIEWERS),
     Action.EXPORT: _unit_role(R.SUPERVISOR),
     Action.BIND_GROUP: _unit_role(*GROUP_BINDERS),
     Action.INVITE_STAFF: _unit_role(R.ADMIN),
+    Action.VIEW_TEAM: _unit_role(*TEAM_VIEWERS),
+    Action.VIEW_TEAM_PHONES: _unit_role(*GRID_LEADERS),
     Action.MANAGE_ORG: _unit_role(R.ADMIN),
     Action.VIEW_CARE_PERSON: _views_care_person,
     Action.MANAGE_CARE: _manages_care,

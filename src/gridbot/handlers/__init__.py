@@ -13,7 +13,9 @@ from aiogram import Router
 
 from gridbot.handlers import (
     care,
+    digests,
     errors,
+    exports,
     fallback,
     feedback,
     groups,
@@ -21,9 +23,12 @@ from gridbot.handlers import (
     join,
     lang,
     my_cases,
+    overdue,
     patrol,
     reports,
+    staff,
     start,
+    stats,
     wishes,
     workflow,
 )
@@ -44,6 +49,11 @@ def build_root_router() -> Router:
         wishes.build_router(),  # wish cards: approve, reject, claim, fulfil, confirm; /wishes
         patrol.build_router(),  # /patrol: start, end, hazards found on the way
         care.build_router(),  # /care (走访): care persons, recording visits, what they raise
+        overdue.build_router(),  # /overdue: a unit's overdue cases, 督办 from the list
+        staff.build_router(),  # /team (the grid's staff), /invite (staff invitations)
+        stats.build_router(),  # /stats: a supervisor's figures, by period and unit
+        exports.build_router(),  # /export (XLSX) and /chart (PNG) of a supervisor's unit
+        digests.build_router(),  # /digest: the public digest to residents' groups
         start.build_router(),
         help.build_router(),
         fallback.build_router(),  # last: whatever nobody else handled

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import time, timedelta, tzinfo
 
+from gridbot.domain.digests import SCHEDULES, DigestSource
 from gridbot.domain.errors import NotBound
 from gridbot.domain.org import Person, RoleAssignment, Staff
 from gridbot.domain.orgtree import OrgTree
@@ -22,6 +23,9 @@ class Timing:
     rating_reminder: timedelta = timedelta(hours=24)  # resolved, not rated: remind once
     rating_close: timedelta = timedelta(hours=72)  # then close unrated after this
     brief_at: time | None = time(8)  # local; None: no morning brief
+    invite_valid: timedelta = timedelta(days=7)  # an administrator's invitation (/invite)
+    # The public digests published on a schedule (weekly, monthly; none when empty).
+    digests: frozenset[DigestSource] = frozenset(SCHEDULES)
 
 
 @dataclass(frozen=True)

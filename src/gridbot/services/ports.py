@@ -8,17 +8,21 @@ SQLite it never waits for the write lock.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping, Sequence
-from datetime import datetime, timedelta
+from collections.abc import AsyncGenerator, Callable, Collection, Mapping, Sequence
+from datetime import date, datetime, timedelta
 from types import TracebackType
 from typing import Any, Protocol
 
 from gridbot.domain.binding import ChatBinding
 from gridbot.domain.care import CarePerson, CareVisit, PointsEntry
 from gridbot.domain.case import Case, CaseEvent, CaseKind, CaseStatus, Rating, Visit
+from gridbot.domain.digests import DigestRecord
+from gridbot.domain.exports import CaseLine, OffsetSpan
 from gridbot.domain.messaging import DueItem, DueKind, OutboxMessage
+from gridbot.domain.metrics import Counts, MedianTimes, VisitCounts, WishCounts
 from gridbot.domain.org import Category, OrgUnit, Person, Role, RoleAssignment
 from gridbot.domain.patrol import Patrol
+from gridbot.domain.staffing import Load, StaffInvite
 
 
 class Clock(Protocol):
@@ -96,6 +100,10 @@ class PersonRepository(Protocol):
 
     async def many(self, person_ids: Sequence[int]) -> Mapping[int, Person]:
         """The people with these ids, by id; unknown ids are left out."""
+        ...
+
+    async def count_holders(self, role: Role, unit_codes: Sequence[str]) -> int:
+        """How many hold ``role`` on one of exactly these units."""
         ...
 
     async def set_roles(self, person_id: int, roles: Sequence[RoleAssignment]) -> None:
@@ -192,6 +200,147 @@ class CaseRepository(Protocol):
 
     async def update_visit(self, visit: Visit) -> None: ...
 
+    async def open_load(self, person_ids: Sequence[int], now: datetime) -> Mapping[int, Load]:
+        """Per handler, their open issues and hazards and how many are overdue at ``now``
+        (aggregated in the database); handlers with none are left out."""
+        ...
+
+
+class OverdueRepository(Protocol):
+    """Overdue cases (超时) of a unit's grids and the urges (督办) on cases. A case is
+    overdue when it is an open issue or hazard whose current deadline (respond_by while
+    nobody has accepted it, else resolve_by) is before ``now``."""
+
+    async def overdue(
+        self, grid_codes: Sequence[str], now: datetime, *, offset: int = 0, limit: int = 10
+    ) -> Sequence[Case]:
+        """A page of the overdue cases on these grids, the longest overdue first."""
+        ...
+
+    async def count_overdue(self, grid_codes: Sequence[str], now: datetime) -> int:
+        """How many cases on these grids are overdue at ``now``."""
+        ...
+
+    async def urge_counts(self, case_ids: Collection[int]) -> Mapping[int, int]:
+        """How often each of these cases has been urged; cases never urged are left out."""
+        ...
+
+    async def count_overdue_by_grid(
+        self, grid_codes: Sequence[str], now: datetime
+    ) -> Mapping[str, int]:
+        """How many cases of each of these grids are overdue at ``now`` (none: left out)."""
+        ...
+
+    async def count_urges(self, grid_codes: Sequence[str], start: datetime, end: datetime) -> int:
+        """How many urges (督办 events) were made in [start, end) on cases of these grids:
+        the "urged" figure of a unit's statistics."""
+        ...
+
+
+class StatsRepository(Protocol):
+    """Aggregates for the statistics (docs/metrics.md), counted in the database. ``grids``
+    is the scope: the codes of the units at or under the unit asked about (None: every
+    case stored)."""
+
+    async def case_counts(
+        self,
+        grids: Collection[str] | None,
+        start: datetime,
+        end: datetime,
+        now: datetime,
+        groups: Mapping[str, Collection[str]] | None = None,
+    ) -> Sequence[tuple[str, str, Counts]]:
+        """(group, category code, counts) of the issues and hazards on ``grids``: received
+        in [start, end), and (响应率) those whose response deadline falls in it. A group is
+        a key of ``groups`` (each a set of grid codes: a child unit, or one grid for a
+        ranking of grids); a case on a grid of no group is of group ""."""
+        ...
+
+    async def medians(
+        self,
+        grids: Collection[str] | None,
+        start: datetime,
+        end: datetime,
+        groups: Mapping[str, Collection[str]] | None = None,
+    ) -> MedianTimes:
+        """Median response and resolution times of the cases received in [start, end): of
+        all of them, by category, and by each group of grid codes."""
+        ...
+
+    async def wish_counts(
+        self, grids: Collection[str] | None, start: datetime, end: datetime
+    ) -> WishCounts:
+        """Micro-wishes posted in [start, end): claimed and fulfilled of them."""
+        ...
+
+    async def visit_counts(
+        self, grids: Collection[str] | None, start: datetime, end: datetime, now: datetime
+    ) -> VisitCounts:
+        """Follow-up visits due in [start, end) (done, overdue at ``now``), care visits
+        made in it, care persons overdue at ``now``."""
+        ...
+
+
+class ExportRepository(Protocol):
+    """What /export and /chart read besides the statistics (docs/exports.md). ``grids``
+    is the scope, as for ``StatsRepository``."""
+
+    def case_lines(
+        self,
+        grids: Collection[str] | None,
+        start: datetime,
+        end: datetime,
+        *,
+        limit: int,
+        batch: int,
+    ) -> AsyncGenerator[Sequence[CaseLine], None]:
+        """The issues and hazards received in [start, end), the first ``limit`` by time
+        received, ``batch`` at a time, streamed from one statement (close the iterator,
+        e.g. with ``contextlib.aclosing``, when leaving it early)."""
+        ...
+
+    async def daily_counts(
+        self,
+        grids: Collection[str] | None,
+        start: datetime,
+        end: datetime,
+        spans: Sequence[OffsetSpan],
+    ) -> Mapping[date, tuple[int, int]]:
+        """(received, resolved) by local day, grouped in SQL; ``spans``: the zone's UTC
+        offsets over the period (``domain.exports.offset_spans``)."""
+        ...
+
+
+class RankingRepository(Protocol):
+    """Aggregates for /rank and /grid that StatsRepository has no grouping for, counted with
+    its own definitions (docs/metrics.md). ``grids`` is the scope, as there."""
+
+    async def grid_counts(
+        self, grids: Collection[str] | None, start: datetime, end: datetime, now: datetime
+    ) -> Mapping[str, Counts]:
+        """Per grid code, the counts ``case_counts`` gives of the issues and hazards on
+        ``grids``, in one statement grouped by grid however many grids there are."""
+        ...
+
+    async def handler_counts(
+        self, grids: Collection[str] | None, start: datetime, end: datetime, now: datetime
+    ) -> Mapping[int, Counts]:
+        """Per holder (the case's assignee: who handled it), the counts ``case_counts``
+        gives of the issues and hazards on ``grids``; cases nobody holds are left out."""
+        ...
+
+    async def handler_medians(
+        self, grids: Collection[str] | None, start: datetime, end: datetime
+    ) -> Mapping[int, timedelta]:
+        """Per holder, the median time to the first acceptance of the cases received in
+        [start, end); holders of no accepted case are left out."""
+        ...
+
+    async def open_now(self, grids: Collection[str], now: datetime) -> Load:
+        """The issues and hazards on ``grids`` open at ``now`` (whenever received), and how
+        many of them are overdue."""
+        ...
+
 
 class CareRepository(Protocol):
     """Key residents (重点人群) and their visits (走访); lists leave removed persons out and
@@ -261,6 +410,11 @@ class OutboxRepository(Protocol):
 
     async def update(self, message: OutboxMessage) -> None: ...
 
+    async def delivered_to(self, chat_ids: Collection[int]) -> Mapping[int, datetime]:
+        """When a message (not a command menu) was last delivered to each of these chats;
+        chats never reached are left out."""
+        ...
+
     async def update_many(self, messages: Sequence[OutboxMessage]) -> None:
         """``update`` each of them at once (a message whose row is gone is passed over)."""
         ...
@@ -302,6 +456,50 @@ class DueRepository(Protocol):
 
     async def release_stale(self, older_than: datetime) -> int:
         """Unclaim items whose claimer died before finishing them."""
+        ...
+
+
+class DigestRepository(Protocol):
+    """Public digests (向群众汇报): what was published, and to whom a unit's digest goes."""
+
+    async def add(self, record: DigestRecord) -> DigestRecord | None:
+        """Record a publication, unless this unit's digest of this period and
+        ``prepared_at`` was recorded already (then None, nothing written); atomic, so of
+        two concurrent taps on one preview one records it."""
+        ...
+
+    async def find(
+        self, unit_code: str, period_label: str, prepared_at: datetime
+    ) -> DigestRecord | None: ...
+
+    async def latest(self, unit_code: str, period_label: str) -> DigestRecord | None:
+        """The last publication of this unit's digest of this period, if any."""
+        ...
+
+    async def audience(self, unit_codes: Collection[str] | None) -> Sequence[ChatBinding]:
+        """The active residents' groups (building and enterprise groups, never a workers'
+        group) bound to one of ``unit_codes`` (None: to any unit)."""
+        ...
+
+    async def resolved_examples(
+        self, grids: Collection[str] | None, start: datetime, end: datetime, limit: int
+    ) -> Sequence[tuple[str, str]]:
+        """(category code, text) of public issues and hazards on ``grids`` received in
+        [start, end) and resolved since, the latest resolved first."""
+        ...
+
+
+class InviteRepository(Protocol):
+    """Administrators' invitations (/invite): a role on a unit, for one account, until they
+    expire."""
+
+    async def add(self, invite: StaffInvite) -> StaffInvite: ...
+
+    async def by_code(self, code: str) -> StaffInvite | None: ...
+
+    async def take(self, invite_id: int, person_id: int, at: datetime) -> bool:
+        """Mark it accepted by ``person_id`` unless it was already; atomic, so of two
+        concurrent takers one gets it. Returns whether this call took it."""
         ...
 
 
@@ -380,6 +578,18 @@ class UnitOfWork(Protocol):
     def care(self) -> CareRepository: ...
 
     @property
+    def overdue(self) -> OverdueRepository: ...
+
+    @property
+    def stats(self) -> StatsRepository: ...
+
+    @property
+    def exports(self) -> ExportRepository: ...
+
+    @property
+    def ranking(self) -> RankingRepository: ...
+
+    @property
     def outbox(self) -> OutboxRepository: ...
 
     @property
@@ -393,6 +603,12 @@ class UnitOfWork(Protocol):
 
     @property
     def leases(self) -> LeaseRepository: ...
+
+    @property
+    def invites(self) -> InviteRepository: ...
+
+    @property
+    def digests(self) -> DigestRepository: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 

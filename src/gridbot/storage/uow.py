@@ -24,12 +24,18 @@ from gridbot.storage.repositories import (
     SqlCareRepository,
     SqlCaseRepository,
     SqlCategoryRepository,
+    SqlDigestRepository,
     SqlDueRepository,
+    SqlExportRepository,
+    SqlInviteRepository,
     SqlLeaseRepository,
     SqlOrgRepository,
     SqlOutboxRepository,
+    SqlOverdueRepository,
     SqlPatrolRepository,
     SqlPersonRepository,
+    SqlRankingRepository,
+    SqlStatsRepository,
 )
 from gridbot.storage.writers import WriterLock, WriterTurn
 
@@ -52,11 +58,17 @@ class SqlUnitOfWork:
     categories: SqlCategoryRepository
     cases: SqlCaseRepository
     care: SqlCareRepository
+    overdue: SqlOverdueRepository
     outbox: SqlOutboxRepository
     due: SqlDueRepository
     bindings: SqlBindingRepository
     patrols: SqlPatrolRepository
     leases: SqlLeaseRepository
+    stats: SqlStatsRepository
+    exports: SqlExportRepository
+    ranking: SqlRankingRepository
+    invites: SqlInviteRepository
+    digests: SqlDigestRepository
 
     def __init__(
         self,
@@ -96,11 +108,17 @@ class SqlUnitOfWork:
         self.categories = SqlCategoryRepository(session)
         self.cases = SqlCaseRepository(session)
         self.care = SqlCareRepository(session)
+        self.overdue = SqlOverdueRepository(session)
         self.outbox = SqlOutboxRepository(session)
         self.due = SqlDueRepository(session)
         self.bindings = SqlBindingRepository(session)
         self.patrols = SqlPatrolRepository(session)
         self.leases = SqlLeaseRepository(session)
+        self.stats = SqlStatsRepository(session)
+        self.exports = SqlExportRepository(session)
+        self.ranking = SqlRankingRepository(session)
+        self.invites = SqlInviteRepository(session)
+        self.digests = SqlDigestRepository(session)
         return self
 
     async def __aexit__(

@@ -96,3 +96,67 @@ class FeedbackCallback(CallbackData, prefix="fb"):
 
     step: str
     case_id: int
+
+
+class TeamCallback(CallbackData, prefix="tm"):
+    """/team of a leader of several grids: the grid chosen."""
+
+    grid: str
+
+
+class InviteCallback(CallbackData, prefix="iv"):
+    """A step of /invite: the ``role`` chosen, a unit to ``open`` in the picker (``value``
+    a code, "" the first screen), the unit to invite ``to``, or ``cancel``; stale outside
+    that conversation."""
+
+    step: str
+    value: str = ""
+
+
+class StatsCallback(CallbackData, prefix="st"):
+    """/stats: the figures of the unit with id ``unit`` over ``period`` (a period's label,
+    like 2026-11 or 2026-10-01..2026-10-15, or today / week / month / quarter), showing
+    page ``page`` of its child units. The use case checks the reader may see that unit."""
+
+    period: str
+    unit: int
+    page: int = 0
+
+
+class OverdueCallback(CallbackData, prefix="od"):
+    """/overdue: ``page`` shows that page of ``unit``'s overdue cases; ``urge`` (督办) presses
+    the holder of ``case_id``, then shows that page again. The use case checks both."""
+
+    action: str
+    unit: str
+    page: int = 0
+    case_id: int = 0
+
+
+class RankCallback(CallbackData, prefix="rk"):
+    """/rank: ``view`` (grids, or a community's workers) of the unit with id ``unit`` over
+    ``period`` (as in StatsCallback), page ``page``. The use case checks the reader may
+    read that unit's statistics."""
+
+    view: str
+    period: str
+    unit: int
+    page: int = 0
+
+
+class GridCardCallback(CallbackData, prefix="gd"):
+    """/grid: the card of the grid with id ``grid`` over ``period`` (as in StatsCallback).
+    The use case checks the reader may read that grid's card."""
+
+    grid: int
+    period: str
+
+
+class DigestCallback(CallbackData, prefix="dg"):
+    """/digest: 发布 the preview of the digest of the unit with id ``unit`` over ``period``
+    (a period's label, like 2026-11 or 2026-W48), made at ``at`` (seconds). The use case
+    checks the tapper may publish for that unit; one preview is published once."""
+
+    unit: int
+    period: str
+    at: int

@@ -1,6 +1,8 @@
 """The morning brief: at a set local time, everyone with something to do today gets one
 message — their overdue cases, today's deadlines, the follow-up (回访) and care (走访)
-visits due — and nobody with nothing to do gets anything.
+visits due; for a supervisor, yesterday's figures of their units, what is overdue now and
+the grids with the most of it (``supervision``) — and nobody with nothing to do gets
+anything.
 
 One chain of MORNING_BRIEF due items, with the time as ``ref``: each sends the day's
 briefs, then schedules the next day's. ``ensure_morning_brief`` starts the chain at
@@ -19,6 +21,7 @@ from gridbot.domain.deadlines import end_of_local_day
 from gridbot.domain.lifecycle import WAITING
 from gridbot.domain.messaging import DueItem, DueKind
 from gridbot.domain.patrol import STALE_AFTER, format_patrol_times, next_occurrence
+from gridbot.services.brief.supervision import supervisors_days
 from gridbot.services.care import CareDue, care_due
 from gridbot.services.common import schedule
 from gridbot.services.context import Context
@@ -71,16 +74,21 @@ async def plates(uow: UnitOfWork, now: datetime, until: datetime) -> list[Plate]
 
 
 async def send_briefs(uow: UnitOfWork, ctx: Context) -> int:
-    """Today's brief to everyone with something to do; returns how many were queued."""
+    """Today's brief to everyone with something to do, and to each supervisor whose units
+    had something yesterday or have something overdue (one message a person, whatever
+    they are); returns how many were queued."""
     now = ctx.clock.now()
-    day = await plates(uow, now, end_of_local_day(now, ctx.tz))
-    people = await uow.people.many([p.person_id for p in day]) if day else {}
+    day = {p.person_id: p for p in await plates(uow, now, end_of_local_day(now, ctx.tz))}
     org = await ctx.org.current(uow)
+    supervision = await supervisors_days(uow, org, now, ctx.tz)
+    ids = sorted(day.keys() | supervision.keys())
+    people = await uow.people.many(ids) if ids else {}
     sent = 0
-    for mine in day:
-        person = people.get(mine.person_id)
+    for person_id in ids:
+        person = people.get(person_id)
         if person is None:
             continue
+        mine = day.get(person_id, Plate(person_id))
         sent += await ctx.notices.morning_brief(
             uow,
             person,
@@ -90,6 +98,7 @@ async def send_briefs(uow: UnitOfWork, ctx: Context) -> int:
             care=[(due.name, due.category, due.due_at) for due in mine.care],
             categories=org.categories,
             shown=SHOWN,
+            units=supervision.get(person_id, ()),
         )
     return sent
 

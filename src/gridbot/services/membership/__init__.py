@@ -1,7 +1,17 @@
 """Membership: who is talking to the bot, joining a grid or building (link, picker, staff
-invite), and the language a person chooses."""
+invite), staff invitations made in the chat (/invite), and the language a person
+chooses."""
 
 from gridbot.services.membership.actors import identify, load_actor
+from gridbot.services.membership.invites import (
+    CreateInvite,
+    InviteMade,
+    PickInviteUnit,
+    StartInvite,
+    create_invite,
+    invite_roles,
+    pick_invite_unit,
+)
 from gridbot.services.membership.joining import (
     AcceptInvite,
     Invitation,
@@ -21,22 +31,29 @@ from gridbot.services.membership.picker import PickGrid, pick_step
 
 __all__ = [
     "AcceptInvite",
+    "CreateInvite",
     "Invitation",
+    "InviteMade",
     "JoinUnit",
     "Membership",
     "MoveToGrid",
     "PersonView",
     "PickGrid",
+    "PickInviteUnit",
     "RefreshMenu",
     "RoleView",
     "SetLanguage",
+    "StartInvite",
     "TelegramUser",
     "accept_invite",
+    "create_invite",
     "describe_person",
     "identify",
+    "invite_roles",
     "join_unit",
     "load_actor",
     "move_to_grid",
+    "pick_invite_unit",
     "pick_step",
     "refresh_menu",
     "set_language",

@@ -9,8 +9,10 @@ from dataclasses import dataclass, replace
 
 from gridbot.domain.errors import InviteTaken, NotJoinable, UnknownLink
 from gridbot.domain.org import OrgUnit, Person, Role, RoleAssignment, UnitLevel
+from gridbot.domain.staffing import StaffInvite
 from gridbot.services.common import tree_around
 from gridbot.services.context import Context
+from gridbot.services.membership.invites import take_staff_invite
 from gridbot.services.membership.people import RoleView, staff_roles
 from gridbot.services.ports import UnitOfWork
 
@@ -103,11 +105,18 @@ async def move_to_grid(cmd: MoveToGrid, ctx: Context) -> Membership:
 
 
 async def accept_invite(cmd: AcceptInvite, ctx: Context) -> Invitation:
-    """If the account already had a Person of its own (a resident who joined first), its
-    residence and language move to the invited Person, and the old row lets go of the
-    account."""
+    """An org file's invite (``Person.invite_code``) or an administrator's (/invite).
+
+    The org file's invite names a Person: if the account already had a Person of its own
+    (a resident who joined first), its residence and language move to the invited Person,
+    and the old row lets go of the account. An administrator's gives a role on a unit to
+    the account's own Person (made if it has none)."""
     async with ctx.writing() as uow:
         invited = await uow.people.by_invite_code(cmd.code) if cmd.code else None
+        if invited is None and cmd.code:
+            staff_invite = await uow.invites.by_code(cmd.code)
+            if staff_invite is not None:
+                return await _accept_staff_invite(uow, ctx, cmd.user, staff_invite)
         if invited is None or invited.id is None:
             raise UnknownLink("unknown invite", code=cmd.code)
         if invited.telegram_id == cmd.user.telegram_id:
@@ -124,6 +133,19 @@ async def accept_invite(cmd: AcceptInvite, ctx: Context) -> Invitation:
         await ctx.notices.command_menu(uow, invited, roles)
         invitation = Invitation(invited, await _role_views(uow, roles))
         await uow.commit()
+    return invitation
+
+
+async def _accept_staff_invite(
+    uow: UnitOfWork, ctx: Context, user: TelegramUser, invite: StaffInvite
+) -> Invitation:
+    """An administrator's invitation (/invite): a role on a unit for this account."""
+    newcomer = Person(name=user.full_name, telegram_id=user.telegram_id, language=user.locale)
+    person, already = await take_staff_invite(uow, ctx, newcomer, invite)
+    assert person.id is not None
+    roles = await uow.people.roles_of(person.id)
+    invitation = Invitation(person, await _role_views(uow, roles), already_accepted=already)
+    await uow.commit()
     return invitation
 
 

@@ -18,6 +18,7 @@ from gridbot.domain.case import Case, CaseEvent
 from gridbot.domain.deadlines import RESIDENT_QUIET_HOURS, QuietHours
 from gridbot.domain.org import Category, OrgUnit, Person, RoleAssignment
 from gridbot.domain.orgtree import OrgTree
+from gridbot.domain.supervision import UnitDay
 from gridbot.services.notices.audience import (
     RESOLVERS,
     Scene,
@@ -186,10 +187,12 @@ class Notices:
         care: Sequence[tuple[str, str, datetime]],
         categories: Sequence[Category],
         shown: int,
+        units: Sequence[UnitDay] = (),
     ) -> bool:
         """The morning brief of one person's day: cases with their deadline, follow-ups
         with their due time, care visits as (name, care category, due); each list cut at
-        ``shown`` items (times in UTC, shown in local time)."""
+        ``shown`` items (times in UTC, shown in local time); for a supervisor, ``units``:
+        yesterday and now in each of their units."""
 
         def local(items: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
             return [(*item[:-1], item[-1].astimezone(self.tz)) for item in items]
@@ -205,6 +208,7 @@ class Notices:
             care=local(care),
             categories={c.code: c for c in categories},
             shown=shown,
+            units=list(units),
         )
 
     async def welcome(self, uow: UnitOfWork, chat_id: int, unit: OrgUnit) -> None:

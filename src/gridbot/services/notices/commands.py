@@ -60,11 +60,52 @@ COMMANDS: tuple[ChatCommand, ...] = (
     ChatCommand("case", CommandGroup.WORKER, N_("Open a case by its number"), "<no>"),
     ChatCommand("care", CommandGroup.WORKER, N_("Care persons and their visits")),
     ChatCommand("wishes", CommandGroup.LEADER, N_("Micro-wishes waiting for approval")),
+    ChatCommand("overdue", CommandGroup.LEADER, N_("Overdue cases of my grid, to urge")),
+    ChatCommand("team", CommandGroup.LEADER, N_("My grid's team: load and reach")),
+    ChatCommand("grid", CommandGroup.LEADER, N_("My grid's card: open cases, rates, trend")),
+    ChatCommand(
+        "stats",
+        CommandGroup.SUPERVISOR,
+        N_("Figures of your unit: cases, rates, overdue"),
+        "[period] [unit]",
+    ),
+    ChatCommand(
+        "export",
+        CommandGroup.SUPERVISOR,
+        N_("Export the figures and cases of your unit (XLSX)"),
+        "[period] [unit]",
+    ),
+    ChatCommand(
+        "chart",
+        CommandGroup.SUPERVISOR,
+        N_("A chart of your unit: cases per day and by category"),
+        "[period] [unit]",
+    ),
+    ChatCommand(
+        "overdue", CommandGroup.SUPERVISOR, N_("Overdue cases of my units, to urge"), "[unit]"
+    ),
+    ChatCommand(
+        "rank",
+        CommandGroup.SUPERVISOR,
+        N_("Grids (a community's workers) ranked by score"),
+        "[period] [unit]",
+    ),
+    ChatCommand(
+        "grid", CommandGroup.SUPERVISOR, N_("One grid's card: team, open cases, rates"), "<code>"
+    ),
+    ChatCommand(
+        "digest",
+        CommandGroup.SUPERVISOR,
+        N_("Publish the digest to residents"),
+        "[period] [unit]",
+    ),
     ChatCommand(
         "care", CommandGroup.SUPERVISOR, N_("The care persons of a grid of your unit"), "<grid>"
     ),
+    ChatCommand("team", CommandGroup.SUPERVISOR, N_("The team of a grid of your unit"), "<grid>"),
     ChatCommand("bind", CommandGroup.ADMIN, N_("Bind this group to a unit")),
     ChatCommand("unbind", CommandGroup.ADMIN, N_("Unbind this group")),
+    ChatCommand("invite", CommandGroup.ADMIN, N_("Invite a staff member to a unit")),
 )
 
 

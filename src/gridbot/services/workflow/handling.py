@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gridbot.domain.case import Case, CaseLevel, ReturnReason
-from gridbot.domain.errors import NotFound, ValidationFailed
+from gridbot.domain.errors import NoAssignee, NotFound, ValidationFailed
 from gridbot.domain.lifecycle import CaseAction, apply, next_status
 from gridbot.domain.messaging import DueKind
+from gridbot.domain.overdue import check_still_overdue, check_urge_interval
 from gridbot.domain.texts import check_photos, check_text, optional_text
 from gridbot.services.common import acting_on, cancel_due, find_case, record
 from gridbot.services.context import Context, known
@@ -29,6 +30,7 @@ class AcceptCase(CaseCommand):
 @dataclass(frozen=True)
 class UrgeCase(CaseCommand):
     note: str | None = None
+    overdue_only: bool = False  # from the overdue list: only while the case is overdue
 
 
 @dataclass(frozen=True)
@@ -74,12 +76,19 @@ async def accept_case(cmd: AcceptCase, ctx: Context) -> CaseCard:
 
 async def urge_case(cmd: UrgeCase, ctx: Context) -> CaseCard:
     """督办: a supervisor of the unit, or the grid's leader, presses whoever holds an open
-    case. The event stays among staff (the reporter's timeline leaves it out)."""
+    case. The event stays among staff (the reporter's timeline leaves it out). One person
+    urges one case once in ``overdue.URGE_INTERVAL`` (UrgedRecently); from the overdue
+    list, only a case still overdue (NotOverdue) that someone holds (NoAssignee)."""
     text = optional_text(cmd.note)
     async with ctx.writing() as uow:
         acting = await acting_on(uow, known(cmd.actor), cmd.case_id, A.URGE)
-        case = acting.case
-        event = apply(case, A.URGE, actor_id=acting.person_id, now=ctx.clock.now(), note=text)
+        case, now = acting.case, ctx.clock.now()
+        if cmd.overdue_only:
+            check_still_overdue(case, now)
+            if case.assignee_id is None:
+                raise NoAssignee(f"nobody holds case {case.number}", number=case.number, urge=True)
+        check_urge_interval(case, await uow.cases.events(acting.case_id), acting.person_id, now)
+        event = apply(case, A.URGE, actor_id=acting.person_id, now=now, note=text)
         await record(uow, case, event)
         await ctx.notices.case_event(uow, case, event, category=acting.category, tree=acting.tree)
         card = await card_after(uow, acting)

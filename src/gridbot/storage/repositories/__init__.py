@@ -4,22 +4,34 @@ from gridbot.storage.repositories.bindings import SqlBindingRepository
 from gridbot.storage.repositories.care import SqlCareRepository
 from gridbot.storage.repositories.cases import SqlCaseRepository
 from gridbot.storage.repositories.categories import SqlCategoryRepository
+from gridbot.storage.repositories.digests import SqlDigestRepository
 from gridbot.storage.repositories.due import SqlDueRepository
+from gridbot.storage.repositories.exports import SqlExportRepository
+from gridbot.storage.repositories.invites import SqlInviteRepository
 from gridbot.storage.repositories.leases import SqlLeaseRepository
 from gridbot.storage.repositories.org import SqlOrgRepository
 from gridbot.storage.repositories.outbox import SqlOutboxRepository
+from gridbot.storage.repositories.overdue import SqlOverdueRepository
 from gridbot.storage.repositories.patrols import SqlPatrolRepository
 from gridbot.storage.repositories.people import SqlPersonRepository
+from gridbot.storage.repositories.ranking import SqlRankingRepository
+from gridbot.storage.repositories.stats import SqlStatsRepository
 
 __all__ = [
     "SqlBindingRepository",
     "SqlCareRepository",
     "SqlCaseRepository",
     "SqlCategoryRepository",
+    "SqlDigestRepository",
     "SqlDueRepository",
+    "SqlExportRepository",
+    "SqlInviteRepository",
     "SqlLeaseRepository",
     "SqlOrgRepository",
     "SqlOutboxRepository",
+    "SqlOverdueRepository",
     "SqlPatrolRepository",
     "SqlPersonRepository",
+    "SqlRankingRepository",
+    "SqlStatsRepository",
 ]

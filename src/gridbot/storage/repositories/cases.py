@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import and_, bindparam, func, insert, or_, select
+from sqlalchemy import case as when
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -13,6 +14,7 @@ from gridbot.domain.case import Case, CaseEvent, CaseKind, CaseStatus, Rating, V
 from gridbot.domain.errors import NotFound
 from gridbot.domain.lifecycle import AWAITING_RATING, OPEN, WAITING
 from gridbot.domain.messaging import DueKind
+from gridbot.domain.staffing import Load
 from gridbot.storage.deferred import defer
 from gridbot.storage.repositories.base import SqlRepository, table_of
 from gridbot.storage.rows import (
@@ -216,6 +218,28 @@ class SqlCaseRepository(SqlRepository):
             .order_by(CaseRow.id)
         )
         return [row.to_domain() for row in rows]
+
+    async def open_load(self, person_ids: Sequence[int], now: datetime) -> Mapping[int, Load]:
+        """Per handler, their open issues and hazards and how many of them are overdue at
+        ``now``, counted in one grouped query; handlers with none are left out."""
+        if not person_ids:
+            return {}
+        waiting = [str(s) for s in WAITING]
+        handling = [str(s) for s in OPEN if s not in WAITING]
+        late = or_(
+            and_(CaseRow.status.in_(waiting), CaseRow.respond_by < now),
+            and_(CaseRow.status.in_(handling), CaseRow.resolve_by < now),
+        )
+        rows = await self._session.execute(
+            select(CaseRow.assignee_id, func.count(CaseRow.id), func.sum(when((late, 1), else_=0)))
+            .where(
+                CaseRow.assignee_id.in_(sorted(set(person_ids))),
+                CaseRow.kind != str(CaseKind.WISH),
+                CaseRow.status.in_([str(s) for s in OPEN]),
+            )
+            .group_by(CaseRow.assignee_id)
+        )
+        return {pid: Load(int(total), int(overdue or 0)) for pid, total, overdue in rows if pid}
 
     async def ratings(self, case_id: int) -> Sequence[Rating]:
         rows = await self._session.scalars(

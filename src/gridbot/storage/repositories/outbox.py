@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 
 from sqlalchemy import (
@@ -11,6 +11,7 @@ from sqlalchemy import (
     Integer,
     and_,
     bindparam,
+    func,
     insert,
     or_,
     select,
@@ -105,6 +106,22 @@ class SqlOutboxRepository(SqlRepository):
             .order_by(OutboxRow.sent_at)
         )
         return [(chat_id, sent_at) for chat_id, sent_at in found if sent_at is not None]
+
+    async def delivered_to(self, chat_ids: Collection[int]) -> Mapping[int, datetime]:
+        """When a message was last delivered to each of these chats; chats never reached are
+        left out. A command menu is no message (Telegram sets one for any chat)."""
+        if not chat_ids:
+            return {}
+        found = await self._session.execute(
+            select(OutboxRow.chat_id, func.max(OutboxRow.sent_at))
+            .where(
+                OutboxRow.chat_id.in_(sorted(set(chat_ids))),
+                OutboxRow.status == OutboxStatus.SENT,
+                OutboxRow.message_id.is_not(None),
+            )
+            .group_by(OutboxRow.chat_id)
+        )
+        return {chat_id: sent_at for chat_id, sent_at in found if sent_at is not None}
 
     async def update(self, message: OutboxMessage) -> None:
         """Store what the sender learnt of a message: its status, attempts, times, error."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
-from sqlalchemy import ColumnElement, bindparam, delete, select
+from sqlalchemy import ColumnElement, bindparam, delete, func, select
 
 from gridbot.domain.errors import NotFound
 from gridbot.domain.org import Person, Role, RoleAssignment
@@ -106,6 +106,18 @@ class SqlPersonRepository(SqlRepository):
             return []
         rows = await self._session.execute(_STAFF_ON, {"codes": list(unit_codes)})
         return [row.to_domain(unit_code) for row, unit_code in rows]
+
+    async def count_holders(self, role: Role, unit_codes: Sequence[str]) -> int:
+        """How many hold ``role`` on one of these units (a grid's residents: counted, never
+        listed)."""
+        if not unit_codes:
+            return 0
+        count = await self._session.scalar(
+            select(func.count(RoleAssignmentRow.id))
+            .join(OrgUnitRow, RoleAssignmentRow.unit_id == OrgUnitRow.id)
+            .where(RoleAssignmentRow.role == role, OrgUnitRow.code.in_(list(unit_codes)))
+        )
+        return count or 0
 
     async def many(self, person_ids: Sequence[int]) -> Mapping[int, Person]:
         if not person_ids:

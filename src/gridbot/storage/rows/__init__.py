@@ -9,6 +9,8 @@ from gridbot.storage.rows.case import (
     RatingRow,
     VisitRow,
 )
+from gridbot.storage.rows.digests import DigestRow
+from gridbot.storage.rows.invites import StaffInviteRow
 from gridbot.storage.rows.messaging import DueItemRow, LeaseRow, OutboxRow
 from gridbot.storage.rows.org import (
     CategoryRow,
@@ -29,6 +31,7 @@ __all__ = [
     "CaseSequenceRow",
     "CategoryRow",
     "ChatBindingRow",
+    "DigestRow",
     "DueItemRow",
     "LeaseRow",
     "OrgRevisionRow",
@@ -39,5 +42,6 @@ __all__ = [
     "PointsRow",
     "RatingRow",
     "RoleAssignmentRow",
+    "StaffInviteRow",
     "VisitRow",
 ]

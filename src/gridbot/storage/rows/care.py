@@ -70,7 +70,7 @@ class CareVisitRow(Base):
         ForeignKey("care_people.id", ondelete="CASCADE"), index=True
     )
     visitor_id: Mapped[int] = mapped_column(ForeignKey("people.id"))
-    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # a period's (0011)
     note: Mapped[str | None] = mapped_column(Text)
     outcome: Mapped[str] = mapped_column(String(16))
     photo: Mapped[str | None] = mapped_column(String(256))

@@ -47,8 +47,14 @@ class CaseRow(Base):
     __table_args__ = (
         Index("ix_cases_grid_code_created_at", "grid_code", "created_at"),
         Index("ix_cases_status_respond_by", "status", "respond_by"),
+        Index("ix_cases_status_resolve_by", "status", "resolve_by"),  # /overdue (0009)
         Index("ix_cases_assignee_id_status", "assignee_id", "status"),
         Index("ix_cases_reporter_id_created_at", "reporter_id", "created_at"),
+        # The statistics (0011): a period's cases of the whole district, and the cases
+        # whose response fell due in it, of a unit's grids or of the district.
+        Index("ix_cases_created_at", "created_at"),
+        Index("ix_cases_respond_by", "respond_by"),
+        Index("ix_cases_grid_code_respond_by", "grid_code", "respond_by"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,6 +127,8 @@ class CaseRow(Base):
 
 class CaseEventRow(Base):
     __tablename__ = "case_events"
+    # Urges (督办) of a period, counted for a unit's statistics (0009).
+    __table_args__ = (Index("ix_case_events_action_at", "action", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
@@ -203,7 +211,7 @@ class VisitRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     visitor_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
-    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)  # a period's (0011)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome: Mapped[str | None] = mapped_column(String(16))
     note: Mapped[str | None] = mapped_column(Text)
