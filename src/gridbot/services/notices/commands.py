@@ -41,7 +41,7 @@ class ChatCommand:
     command: str  # without the slash
     group: CommandGroup
     description: str  # msgid
-    args: str = ""  # shown after the command in /help, e.g. "<no>"
+    args: str = ""  # msgid shown after the command in /help, e.g. N_("<no>")
 
 
 # Only commands that have a handler: tests/bot/test_menus.py sends every command of every
@@ -57,7 +57,7 @@ COMMANDS: tuple[ChatCommand, ...] = (
     ChatCommand("tasks", CommandGroup.WORKER, N_("Cases assigned to me")),
     ChatCommand("patrol", CommandGroup.WORKER, N_("Report a hazard found on patrol")),
     ChatCommand("visits", CommandGroup.WORKER, N_("Follow-up and care visits due")),
-    ChatCommand("case", CommandGroup.WORKER, N_("Open a case by its number"), "<no>"),
+    ChatCommand("case", CommandGroup.WORKER, N_("Open a case by its number"), N_("<no>")),
     ChatCommand("care", CommandGroup.WORKER, N_("Care persons and their visits")),
     ChatCommand("wishes", CommandGroup.LEADER, N_("Micro-wishes waiting for approval")),
     ChatCommand("overdue", CommandGroup.LEADER, N_("Overdue cases of my grid, to urge")),
@@ -67,42 +67,47 @@ COMMANDS: tuple[ChatCommand, ...] = (
         "stats",
         CommandGroup.SUPERVISOR,
         N_("Figures of your unit: cases, rates, overdue"),
-        "[period] [unit]",
+        N_("[period] [unit]"),
     ),
     ChatCommand(
         "export",
         CommandGroup.SUPERVISOR,
         N_("Export the figures and cases of your unit (XLSX)"),
-        "[period] [unit]",
+        N_("[period] [unit]"),
     ),
     ChatCommand(
         "chart",
         CommandGroup.SUPERVISOR,
         N_("A chart of your unit: cases per day and by category"),
-        "[period] [unit]",
+        N_("[period] [unit]"),
     ),
     ChatCommand(
-        "overdue", CommandGroup.SUPERVISOR, N_("Overdue cases of my units, to urge"), "[unit]"
+        "overdue", CommandGroup.SUPERVISOR, N_("Overdue cases of my units, to urge"), N_("[unit]")
     ),
     ChatCommand(
         "rank",
         CommandGroup.SUPERVISOR,
         N_("Grids (a community's workers) ranked by score"),
-        "[period] [unit]",
+        N_("[period] [unit]"),
     ),
     ChatCommand(
-        "grid", CommandGroup.SUPERVISOR, N_("One grid's card: team, open cases, rates"), "<code>"
+        "grid",
+        CommandGroup.SUPERVISOR,
+        N_("One grid's card: team, open cases, rates"),
+        N_("<code>"),
     ),
     ChatCommand(
         "digest",
         CommandGroup.SUPERVISOR,
         N_("Publish the digest to residents"),
-        "[period] [unit]",
+        N_("[period] [unit]"),
     ),
     ChatCommand(
-        "care", CommandGroup.SUPERVISOR, N_("The care persons of a grid of your unit"), "<grid>"
+        "care", CommandGroup.SUPERVISOR, N_("The care persons of a grid of your unit"), N_("<grid>")
     ),
-    ChatCommand("team", CommandGroup.SUPERVISOR, N_("The team of a grid of your unit"), "<grid>"),
+    ChatCommand(
+        "team", CommandGroup.SUPERVISOR, N_("The team of a grid of your unit"), N_("<grid>")
+    ),
     ChatCommand("bind", CommandGroup.ADMIN, N_("Bind this group to a unit")),
     ChatCommand("unbind", CommandGroup.ADMIN, N_("Unbind this group")),
     ChatCommand("invite", CommandGroup.ADMIN, N_("Invite a staff member to a unit")),
