@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: install browser demo test bench lint clean
+.PHONY: install browser fonts demo test bench lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -18,16 +18,23 @@ install: $(STAMP)
 browser:
 	scripts/ensure-chromium
 
-demo: install
+# a font with Chinese glyphs for /chart (Debian's WenQuanYi Micro Hei, when root)
+fonts:
+	scripts/ensure-cjk-font
+
+demo: install fonts
 	$(VENV)/bin/gridbot demo $(DEMO_ARGS)
 
-test: install browser
+test: install browser fonts
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# the resident report flow, gridbot against a bare aiogram echo bot (docs/benchmarks.md);
-# other sizes: BENCH_ARGS="--residents 20 --flows 2"
+# the resident report flow, gridbot against a bare aiogram echo bot, then /stats over a
+# synthetic district of a million cases, on PostgreSQL too when GRIDBOT_TEST_PG_URL is set
+# (docs/benchmarks.md); other sizes: BENCH_ARGS="--residents 20 --flows 2",
+# STATS_ARGS="--small" (20,000 cases)
 bench: install
 	$(PY) -m bench.report_flow $(BENCH_ARGS)
+	$(PY) -m bench.stats $(STATS_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check src tests

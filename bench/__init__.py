@@ -1,5 +1,8 @@
-"""Benchmarks that play people through the sandbox stand against real bot processes.
+"""Benchmarks of gridbot (``make bench``); docs/benchmarks.md explains them and keeps the
+results.
 
-``python -m bench.report_flow`` (``make bench``): the resident report flow, gridbot
-against a bare aiogram echo bot; docs/benchmarks.md explains it and keeps the results.
+``python -m bench.report_flow``: the resident report flow through the sandbox stand, gridbot
+against a bare aiogram echo bot. ``python -m bench.stats``: /stats of a district and of a
+street over a synthetic district of a million cases (``python -m bench.district`` writes
+one), on SQLite and PostgreSQL.
 """
