@@ -56,6 +56,7 @@ class SqlRankingRepository(SqlStatsRepository):
     ) -> dict[Any, Counts]:
         """The statistics' two statements (the cohort received in [start, end), and the
         responses due in it), grouped by ``key`` (their ``grp``) instead of a unit."""
+        await self._plain()
         found: dict[Any, dict[str, int]] = {}
         for row in await self._session.execute(self._cohort(grids, start, end, now, key)):
             values = found.setdefault(row.grp, {})
@@ -77,6 +78,7 @@ class SqlRankingRepository(SqlStatsRepository):
         """Per holder: the median time from receipt to the first acceptance of the cases
         received in [start, end) on ``grids``, taken as ``medians`` takes it (whole
         seconds in SQL, the middle found here). Holders of no accepted case are left out."""
+        await self._plain()
         rows = await self._session.execute(
             select(C.assignee_id, self._seconds(C.accepted_at, C.created_at)).where(
                 *_received(grids, start, end),
@@ -95,6 +97,7 @@ class SqlRankingRepository(SqlStatsRepository):
         """The issues and hazards on ``grids`` open at ``now`` (whenever received), and how
         many of them are overdue (their current deadline passed), as the statistics count
         ``open`` and ``overdue``."""
+        await self._plain()
         columns = _cohort_columns(now)
         row = (
             await self._session.execute(

@@ -133,13 +133,21 @@ def _cohort_columns(now: datetime) -> dict[str, ColumnElement[int]]:
 
 
 class SqlStatsRepository(SqlRepository):
-    """Each method first turns PostgreSQL's JIT compiler off for the transaction: the
-    per-case rating subqueries make the planner's estimates large enough to compile the
-    statement, which took half a second for a 70 ms query."""
+    """Each method first sets two planner options for the transaction on PostgreSQL. JIT
+    off: the per-case rating subqueries make the planner's estimates large enough to
+    compile the statement, which took half a second for a 70 ms query. Custom plans: after
+    five runs of a prepared statement PostgreSQL keeps a generic plan, in which the ~1,150
+    grid codes of a district are compared one by one per row instead of hashed (the
+    district's month went from ~290 ms to ~1,080 ms; docs/benchmarks.md)."""
 
     async def _plain(self) -> None:
         if self._backend == "postgresql":
-            await self._session.execute(text("SET LOCAL jit = off"))
+            await self._session.execute(
+                text(
+                    "SELECT set_config('jit', 'off', true),"
+                    " set_config('plan_cache_mode', 'force_custom_plan', true)"
+                )
+            )
 
     async def case_counts(
         self,
