@@ -1,0 +1,170 @@
+"""The inbox: an update is safe in the database before Telegram is told it arrived.
+
+Telegram forgets an update once a later ``getUpdates`` carries an offset above its id, or
+once the webhook's answer to it is 200. aiogram's own polling confirms a batch as soon as
+it has fetched it, so a process killed while handling lost the update (a resident's 提交
+gone with its draft). Here each update is first written to the ``inbox`` table (once per
+update_id: what Telegram sends again is recognised), only then confirmed, and marked when
+its handling has ended. At start-up, what was recorded and not marked is handled first, in
+order, before anything new is fetched. docs/reliability.md says what this promises.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Sequence
+from datetime import timedelta
+from typing import Any
+
+from aiogram import Bot, Dispatcher
+from aiogram.exceptions import TelegramUnauthorizedError
+from aiogram.methods import TelegramMethod
+from aiogram.types import Update
+
+from gridbot.services.ports import Clock
+from gridbot.storage.database import Database
+from gridbot.storage.repositories.inbox import SqlInboxRepository
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 10  # the long poll of getUpdates, as aiogram's default
+MAX_IN_FLIGHT = 64  # updates handled at once; the next one waits for a free slot
+RETRY_SECONDS = (0.5, 1.0, 2.0, 5.0)  # after a failed getUpdates or a failed record
+KEEP_HANDLED = timedelta(days=1)  # handled updates kept this long, then dropped at start-up
+
+
+class Inbox:
+    """Records updates, hands them to the Dispatcher at most ``limit`` at once, marks them."""
+
+    def __init__(
+        self,
+        database: Database,
+        bot: Bot,
+        dispatcher: Dispatcher,
+        clock: Clock,
+        *,
+        limit: int = MAX_IN_FLIGHT,
+    ) -> None:
+        self._database = database
+        self._bot = bot
+        self._dispatcher = dispatcher
+        self._clock = clock
+        self._slots = asyncio.Semaphore(limit)
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    async def record(self, updates: Sequence[Update]) -> list[Update]:
+        """Write the updates in one transaction; those not recorded before, in order."""
+        rows = [(u.update_id, u.model_dump_json(by_alias=True, exclude_none=True)) for u in updates]
+        async with self._database.uow() as uow:
+            fresh = await SqlInboxRepository(uow.session).record(rows, self._clock.now())
+            await uow.commit()
+        return [u for u in updates if u.update_id in fresh]
+
+    async def replay(self) -> int:
+        """At start-up: drop old handled updates, then handle, one by one and in order, the
+        ones a stopped process recorded and did not finish. Returns how many."""
+        async with self._database.uow() as uow:
+            inbox = SqlInboxRepository(uow.session)
+            await inbox.forget_handled(self._clock.now() - KEEP_HANDLED)
+            pending = await inbox.pending()
+            await uow.commit()
+        if pending:
+            log.info("handling %s update(s) recorded before the last stop", len(pending))
+        for _, payload in pending:
+            await self.handle(Update.model_validate_json(payload, context={"bot": self._bot}))
+        return len(pending)
+
+    async def dispatch(self, updates: Sequence[Update]) -> None:
+        """Each update in a task of its own, in order; waits while ``limit`` are running."""
+        for update in updates:
+            await self._slots.acquire()
+            task = asyncio.create_task(
+                self._handle_in_slot(update), name=f"update-{update.update_id}"
+            )
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def handle(self, update: Update) -> None:
+        """Feed one update to the Dispatcher and mark it handled, even when a handler failed
+        (the error handler has answered; handling it again would fail again). A handling
+        cut off by cancellation is not marked: the next start handles it."""
+        try:
+            response = await self._dispatcher.feed_update(self._bot, update)
+            if isinstance(response, TelegramMethod):
+                await self._dispatcher.silent_call_request(self._bot, response)
+        except Exception:
+            log.exception("update %s failed", update.update_id)
+        async with self._database.uow() as uow:
+            await SqlInboxRepository(uow.session).mark_handled(
+                [update.update_id], self._clock.now()
+            )
+            await uow.commit()
+
+    async def settle(self, timeout: float) -> bool:  # noqa: ASYNC109
+        """Wait up to ``timeout`` seconds for the updates being handled; False if some still
+        are (they stay unmarked and are handled again at the next start)."""
+        running = set(self._tasks)
+        if not running:
+            return True
+        _, late = await asyncio.wait(running, timeout=timeout)
+        if late:
+            log.warning(
+                "stopping with %s update(s) unfinished; handled at the next start", len(late)
+            )
+        return not late
+
+    async def _handle_in_slot(self, update: Update) -> None:
+        try:
+            await self.handle(update)
+        finally:
+            self._slots.release()
+
+
+async def poll(inbox: Inbox, bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event) -> None:
+    """Long polling until ``stop``: replay, then fetch, record, confirm (by the next fetch's
+    offset), handle. A batch that cannot be recorded is not confirmed: it is fetched again."""
+    await inbox.replay()
+    allowed = dispatcher.resolve_used_update_types()
+    offset: int | None = None
+    failures = 0
+    while not stop.is_set():
+        fetch = asyncio.ensure_future(
+            bot.get_updates(offset=offset, timeout=POLL_SECONDS, allowed_updates=allowed)
+        )
+        if not await _before_stop(fetch, stop):
+            break
+        try:
+            updates = fetch.result()
+            fresh = await inbox.record(updates) if updates else []
+        except TelegramUnauthorizedError:
+            raise
+        except Exception as error:
+            delay = RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)]
+            failures += 1
+            log.warning("updates not fetched or not recorded (%s); again in %s s", error, delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), delay)
+            continue
+        failures = 0
+        if updates:
+            offset = updates[-1].update_id + 1
+            await inbox.dispatch(fresh)
+
+
+async def _before_stop(task: asyncio.Future[list[Update]], stop: asyncio.Event) -> bool:
+    """True when ``task`` ended first; else it is cancelled (what it fetched was not
+    confirmed, so Telegram sends it again)."""
+    stopping = asyncio.ensure_future(stop.wait())
+    either: set[asyncio.Future[Any]] = {task, stopping}
+    try:
+        await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+    if task.done():
+        return True
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError, Exception):
+        await task
+    return False

@@ -1,0 +1,57 @@
+"""The inbox of updates: recorded once by update_id, marked when handled."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from gridbot.storage.repositories.base import SqlRepository, rowcount
+from gridbot.storage.rows.inbox import InboxRow
+
+
+class SqlInboxRepository(SqlRepository):
+    async def record(self, updates: Sequence[tuple[int, str]], now: datetime) -> set[int]:
+        """Insert each ``(update_id, payload)`` not recorded yet; the ids that were new.
+
+        An update that comes again (Telegram resends what was not confirmed) is skipped by
+        ``ON CONFLICT DO NOTHING``, handled or not."""
+        if not updates:
+            return set()
+        insert = postgresql.insert if self._backend == "postgresql" else sqlite.insert
+        rows = [{"update_id": i, "payload": p, "received_at": now} for i, p in updates]
+        statement = (
+            insert(InboxRow)
+            .values(rows)
+            .on_conflict_do_nothing(index_elements=[InboxRow.update_id])
+            .returning(InboxRow.update_id)
+        )
+        return set((await self._session.execute(statement)).scalars())
+
+    async def pending(self) -> list[tuple[int, str]]:
+        """Updates recorded and not handled, oldest first."""
+        result = await self._session.execute(
+            select(InboxRow.update_id, InboxRow.payload)
+            .where(InboxRow.handled_at.is_(None))
+            .order_by(InboxRow.update_id)
+        )
+        return [(update_id, payload) for update_id, payload in result]
+
+    async def last_update_id(self) -> int | None:
+        """The highest update id recorded (handled or not), if any."""
+        found = await self._session.scalar(select(func.max(InboxRow.update_id)))
+        return int(found) if found is not None else None
+
+    async def mark_handled(self, update_ids: Iterable[int], now: datetime) -> None:
+        ids = list(update_ids)
+        if ids:
+            await self._session.execute(
+                update(InboxRow).where(InboxRow.update_id.in_(ids)).values(handled_at=now)
+            )
+
+    async def forget_handled(self, before: datetime) -> int:
+        """Drop updates handled before ``before``: Telegram no longer resends them."""
+        result = await self._session.execute(delete(InboxRow).where(InboxRow.handled_at < before))
+        return rowcount(result)
