@@ -37,7 +37,7 @@ def bot_environment(database_url: str | None, stand_url: str | None) -> dict[str
     """The caller's environment without gridbot's settings, then the benchmark's own."""
     env = {name: value for name, value in os.environ.items() if name not in GRIDBOT_SETTINGS}
     env.update(
-        REDIS_URL="",  # conversation state in memory, as one process keeps it
+        REDIS_URL="",  # conversation state in the database, as one process keeps it
         GRIDBOT_TZ="Asia/Shanghai",
         GRIDBOT_LOCALE="zh",
         GRIDBOT_PATROL_TIMES="",  # no patrol reminders firing in the middle of a run

@@ -166,7 +166,12 @@ def test_storage_imports_the_domain_and_its_database_libraries_only() -> None:
 
 def test_handlers_import_services_domain_and_aiogram_never_bot_or_storage() -> None:
     allowed = ("gridbot.domain", "gridbot.services", "gridbot.handlers", "aiogram")
-    assert offenders("handlers", allowed) == []
+    assert [o for o in offenders("handlers", allowed) if o != CALLBACK_FIELD_BOUNDS] == []
+
+
+# aiogram's CallbackData is a pydantic model: the callback formats bound their numbers
+# with pydantic's Field, there and nowhere else in handlers/.
+CALLBACK_FIELD_BOUNDS = "gridbot.handlers.common.callbacks: pydantic"
 
 
 @pytest.mark.parametrize("feature", FEATURES)

@@ -8,6 +8,7 @@ import asyncio
 import pytest
 
 from gridbot.services.cases import MarkAffected, mark_affected
+from gridbot.services.membership import MoveToGrid, TelegramUser, move_to_grid
 from gridbot.storage.database import Database
 
 from .conftest import Town
@@ -24,6 +25,9 @@ async def test_neighbours_tapping_at_once_are_all_counted(pg_database: Database)
     town = await Town.demo(pg_database)
     case = await town.report(public=True)
     assert case.id is not None
+    for neighbour in NEIGHBOURS:  # only the grid's residents count
+        user = TelegramUser(neighbour, f"n{neighbour}")
+        await move_to_grid(MoveToGrid(user, case.grid_code), town.ctx)
     await asyncio.gather(*(tap(town, neighbour, case.id) for neighbour in NEIGHBOURS))
     async with pg_database.reader() as uow:
         stored = await uow.cases.get(case.id)

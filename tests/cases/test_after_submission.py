@@ -8,7 +8,13 @@ from datetime import date
 import pytest
 
 from gridbot.domain.case import CaseKind, CaseStatus
-from gridbot.domain.errors import IllegalTransition, NotBound, PermissionDenied, ValidationFailed
+from gridbot.domain.errors import (
+    IllegalTransition,
+    NotBound,
+    NotResidentHere,
+    PermissionDenied,
+    ValidationFailed,
+)
 from gridbot.domain.lifecycle import CaseAction
 from gridbot.domain.messaging import DueKind
 from gridbot.services.cases import (
@@ -39,10 +45,21 @@ async def test_same_problem_counts_each_account_once_and_not_the_reporter(town: 
     assert await affected(town, NEIGHBOUR, case.id) == 1
     assert await affected(town, NEIGHBOUR, case.id) == 1
     assert await affected(town, RESIDENT, case.id) == 1
-    assert await affected(town, 9002, case.id) == 2  # anyone in the group, even a stranger
     async with town.db.reader() as uow:
         stored = await uow.cases.get(case.id)
-    assert stored is not None and stored.affected_count == 2
+    assert stored is not None and stored.affected_count == 1
+
+
+@pytest.mark.parametrize("stranger", [9002, OTHER_GRID, WORKER], ids=["unknown", "other", "staff"])
+async def test_same_problem_counts_only_residents_of_the_grid(town: Town, stranger: int) -> None:
+    await town.bind_group()
+    case = await town.report(public=True, source_chat_id=GROUP)
+    assert case.id is not None
+    with pytest.raises(NotResidentHere):
+        await affected(town, stranger, case.id)
+    async with town.db.reader() as uow:
+        stored = await uow.cases.get(case.id)
+    assert stored is not None and stored.affected_count == 0
 
 
 async def test_same_problem_needs_a_public_open_case(town: Town) -> None:

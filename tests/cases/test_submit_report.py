@@ -161,6 +161,20 @@ async def test_a_public_report_is_posted_in_its_group_without_personal_data(town
     ]
 
 
+async def test_the_group_post_masks_every_name_number_and_room_of_issue_11(town: Town) -> None:
+    await town.bind_group()
+    text = (
+        "我是李桂兰，电话13900002001，身份证号12011019800101234X，住3号楼2单元501室，"
+        "微信lgl2001，楼道灯坏了，联系王建华也可以"
+    )
+    case = await town.report(text=text, public=True, source_chat_id=GROUP)
+    [post] = await town.outbox(GROUP)
+    body = post.params["text"].replace(case.number, "")
+    for secret in ("李桂兰", "王建华", "lgl", "2001", "1201101980", "234X", "501", "2单元"):
+        assert secret not in body
+    assert "3号楼" in body and "楼道灯" in body
+
+
 async def test_a_private_report_or_an_unbound_group_gets_no_group_post(town: Town) -> None:
     await town.report(public=False, source_chat_id=GROUP)
     await town.report(public=True, source_chat_id=GROUP)  # the group is not bound

@@ -42,7 +42,7 @@ def route(assignments: list[RoleAssignment], category: Category = ENV, **case: o
     return route_new_case(make_case(**case), category, tree(), assignments, PEOPLE)
 
 
-def test_a_case_goes_to_the_on_duty_worker_of_its_grid_lowest_id_first() -> None:
+def test_a_case_goes_to_an_on_duty_worker_of_its_grid_lowest_id_among_equal_loads() -> None:
     team = [
         role(12, R.GRID_WORKER, GRID),
         role(11, R.GRID_WORKER, GRID),

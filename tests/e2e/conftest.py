@@ -9,6 +9,7 @@ migration.
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 import threading
 from collections.abc import AsyncIterator
@@ -18,6 +19,8 @@ from typing import Any
 import pytest
 
 from gridbot.bot.demo import demo_personas, load_demo_spec, prepare_database, sqlite_url
+from gridbot.domain.binding import BindingKind
+from gridbot.domain.org import Role
 from gridbot.services.orgimport import OrgSpec
 
 from .harness import World, start_world
@@ -60,6 +63,59 @@ def db_file(tmp_path: Path, demo_db_template: Path) -> Path:
 
 
 @pytest.fixture
-async def world(db_file: Path, personas: list[dict[str, Any]]) -> AsyncIterator[World]:
+async def world(
+    db_file: Path, personas: list[dict[str, Any]], demo_spec: OrgSpec
+) -> AsyncIterator[World]:
     async with start_world(db_file, personas) as world:
         yield world
+        await assert_no_personal_data_in_groups(world, demo_spec)
+
+
+def personal_data(spec: OrgSpec) -> tuple[set[str], set[str]]:
+    """What no group may ever read (every phone of the demo, its residents' and key
+    residents' names, the key residents' addresses), and the staff's names: a workers'
+    group of the grid team may read who holds a case, a residents' group may not."""
+    never: set[str] = set()
+    staff: set[str] = set()
+    for entry in spec.people:
+        person = entry.person
+        if person.phone:
+            never.add(person.phone)
+        is_staff = any(role.role != Role.RESIDENT for role in entry.roles)
+        (staff if is_staff else never).add(person.name)
+    for cared in spec.care:
+        never.update(x for x in (cared.name, cared.phone, cared.address) if x)
+    return never, staff - never
+
+
+async def assert_no_personal_data_in_groups(world: World, spec: OrgSpec) -> None:
+    """After every end-to-end test: the bot's messages in every group of the stand carry
+    no phone of the demo, no resident's or key resident's name, and (outside the grid
+    teams' own groups) no staff name either."""
+    never, staff = personal_data(spec)
+    async with world.database.reader() as uow:
+        workers = {
+            chat.id
+            for chat in world.state.chats.values()
+            if chat.type != "private"
+            and (bound := await uow.bindings.get(chat.id)) is not None
+            and bound.kind == BindingKind.WORKER_GROUP
+        }
+    leaks = []
+    for chat in list(world.state.chats.values()):
+        if chat.type == "private":
+            continue
+        forbidden = never if chat.id in workers else never | staff
+        for stored in list(chat.messages.values()):
+            if not stored.from_bot:
+                continue
+            # What the bot wrote (a reply's quote of the member's own message is theirs).
+            data = stored.data
+            shown = json.dumps(
+                [data.get("text"), data.get("caption"), data.get("reply_markup")],
+                ensure_ascii=False,
+            )
+            found = sorted(word for word in forbidden if word in shown)
+            if found:
+                leaks.append(f"group {chat.id} message {stored.message_id}: {found}")
+    assert not leaks, "personal data in a group chat:\n" + "\n".join(leaks)

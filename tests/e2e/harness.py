@@ -36,6 +36,7 @@ from gridbot.bot.runner import run_bot
 from gridbot.sandbox.server import SandboxServer
 from gridbot.sandbox.webchat import register_personas
 from gridbot.storage.database import Database
+from gridbot.storage.repositories.inbox import SqlInboxRepository
 
 Json = dict[str, Any]
 QUIET_SECONDS = 0.15  # no Bot API call, no pending update or outbox row for this long
@@ -214,9 +215,7 @@ class World:
         calls, quiet_since = -1, loop.time()
         while True:
             self.check_bot()
-            busy = (
-                len(self.state.updates) > 0 or self.in_flight.count > 0 or await self._outbox_due()
-            )
+            busy = len(self.state.updates) > 0 or self.in_flight.count > 0 or await self._work_due()
             if busy or len(self.state.calls) != calls:
                 calls, quiet_since = len(self.state.calls), loop.time()
             elif loop.time() - quiet_since >= quiet:
@@ -238,8 +237,12 @@ class World:
         """Move the bot's clock forward: the due scheduler's next tick (each second) sees it."""
         self.clock.offset += delta
 
-    async def _outbox_due(self) -> bool:
+    async def _work_due(self) -> bool:
+        """Updates recorded in the inbox (so confirmed to the stand) but not yet handled, or
+        outbox messages due."""
         async with self.database.reader() as uow:
+            if await SqlInboxRepository(uow.session).pending():
+                return True
             return bool(await uow.outbox.pending(self.clock.now(), 1))
 
 

@@ -168,7 +168,7 @@ async def test_someone_elses_case_is_refused(world: World) -> None:
     await world.settle()
 
     refusals = [m for m in await other.private_chat().bot_messages() if "没有权限" in m["text"]]
-    assert len(refusals) == 3  # timeline, withdraw_ok and the deep link
+    assert len(refusals) == 5  # every tap (add_info and withdraw before asking) and the link
     assert (await case_by_number(world, case.number)).status == CaseStatus.ASSIGNED
     assert "楼道灯坏了" not in await other.private_chat().transcript()
 

@@ -55,26 +55,36 @@ def wait_for_answer(base: str, chat_id: int, timeout: float = 10) -> list[dict[s
 
 
 def run_demo(db: Path, port: int) -> subprocess.Popen[str]:
+    """The demo with its log in a file beside the database: a pipe nobody reads while the
+    demo runs would fill up (its log is long: every migration) and block the process."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     env.pop("BOT_TOKEN", None)
     command = [sys.executable, "-m", "gridbot.bot.cli", "demo", "--no-browser"]
-    return subprocess.Popen(
-        [*command, "--port", str(port), "--db", str(db)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    with log_of(db).open("a", encoding="utf-8") as log:
+        return subprocess.Popen(
+            [*command, "--port", str(port), "--db", str(db)],
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+            env=env,
+        )
 
 
-def interrupt(process: subprocess.Popen[str], signum: int) -> tuple[int, str]:
+def log_of(db: Path) -> Path:
+    return db.with_suffix(".log")
+
+
+def interrupt(process: subprocess.Popen[str], signum: int, db: Path) -> tuple[int, str]:
     process.send_signal(signum)
     try:
-        _, stderr = process.communicate(timeout=15)
+        process.communicate(timeout=15)
     except subprocess.TimeoutExpired:
         process.kill()
-        _, stderr = process.communicate()
+        process.communicate()
+        stderr = log_of(db).read_text(encoding="utf-8")
         pytest.fail(f"gridbot demo did not stop on signal {signum}:\n{stderr}")
+    stderr = log_of(db).read_text(encoding="utf-8")
+    log_of(db).unlink()
     return process.returncode, stderr
 
 
@@ -97,7 +107,7 @@ def test_demo_serves_the_web_chat_answers_a_resident_and_stops_cleanly_on_a_sign
             groups = {c.get("title") for c in http("GET", f"{base}/sim/state")["chats"]}
             assert {"临月里3号楼群", "临月里第一网格工作群"} <= groups
         finally:
-            code, stderr = interrupt(process, signum)
+            code, stderr = interrupt(process, signum, db)
         assert code == 0, stderr
         assert "Traceback" not in stderr
     assert db.exists()

@@ -17,6 +17,7 @@ from aiogram.fsm.storage.memory import MemoryStorage, SimpleEventIsolation
 from aiogram.fsm.storage.redis import RedisStorage
 
 from gridbot.bot.config import Settings
+from gridbot.bot.conversations import DatabaseStorage
 from gridbot.bot.i18n import Translator
 from gridbot.bot.middlewares import RequestContextMiddleware
 from gridbot.bot.responses import pin_response_models
@@ -25,6 +26,7 @@ from gridbot.handlers import build_root_router
 from gridbot.services.context import Context, Timing
 from gridbot.services.notices import BotUsername, Notices
 from gridbot.services.ports import Clock, UnitOfWork
+from gridbot.storage.database import Database
 
 logger = logging.getLogger(__name__)
 
@@ -87,10 +89,16 @@ def build_bot(settings: Settings, *, session: BaseSession | None = None) -> Bot:
     )
 
 
-def build_storage(settings: Settings) -> BaseStorage:
-    """Conversation state: in memory for one process, in Redis when REDIS_URL is set."""
+def build_storage(
+    settings: Settings, store: Store | None = None, clock: Clock | None = None
+) -> BaseStorage:
+    """Conversation state: in Redis when REDIS_URL is set, else in the bot's own database
+    (both survive a restart). Only a store that is not a database (a test's fake) keeps it
+    in memory."""
     if settings.redis_url:
         return RedisStorage.from_url(settings.redis_url)
+    if isinstance(store, Database):
+        return DatabaseStorage(store, clock or SystemClock())
     return MemoryStorage()
 
 
@@ -99,9 +107,12 @@ def build_dispatcher(
 ) -> Dispatcher:
     storage = storage or build_storage(settings)
     # One update at a time per chat and user: the photos of an album, or a double tap, must
-    # not race on the same draft (in Redis, across processes too).
+    # not race on the same draft (in Redis, across processes too; in the database, with
+    # the conversation held in memory for the update and written once at its end).
     isolation = (
-        storage.create_isolation() if isinstance(storage, RedisStorage) else SimpleEventIsolation()
+        storage.create_isolation()
+        if isinstance(storage, RedisStorage | DatabaseStorage)
+        else SimpleEventIsolation()
     )
     dispatcher = Dispatcher(storage=storage, events_isolation=isolation)
     renderer = ctx.notices.renderer

@@ -32,6 +32,7 @@ from gridbot.sandbox.webchat import register_personas
 from gridbot.services.orgimport import ImportOrg, OrgSpec, import_org
 from gridbot.storage.database import Database
 from gridbot.storage.migrate import upgrade
+from gridbot.storage.repositories.inbox import SqlInboxRepository
 
 DEMO_TOKEN = "1000000001:DEMO"
 ORG_FILE = Path(__file__).resolve().parents[3] / "examples" / "demo-org.yaml"
@@ -184,6 +185,10 @@ async def run_demo(port: int, db_file: Path, browser: bool, stop: asyncio.Event)
     database: Database | None = None
     try:
         database = await prepare_database(sqlite_url(db_file), spec)
+        async with database.reader() as uow:
+            seen = await SqlInboxRepository(uow.session).last_update_id()
+        if seen is not None:  # a database of an earlier run: go on numbering after it
+            server.state.updates.continue_after(seen)
         await furnish_stand(server, demo_personas(spec))
         settings = demo_settings(url, sqlite_url(db_file))
         bot = asyncio.create_task(run_bot(settings, stop=stop, store=database))

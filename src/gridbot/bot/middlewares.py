@@ -36,8 +36,8 @@ Handler = Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]]
 class UpdatesInFlight(BaseMiddleware):
     """Counts updates between their arrival and the end of their handling.
 
-    Long polling confirms an update as soon as it is fetched: a handler cut off by a
-    shutdown would lose it. ``drain`` waits for the running ones first."""
+    A stopping bot lets the running ones finish first (``drain``); one cut off all the
+    same stays unmarked in the inbox and is handled at the next start (bot/inbox.py)."""
 
     def __init__(self) -> None:
         self.count = 0

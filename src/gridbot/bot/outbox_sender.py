@@ -389,7 +389,10 @@ class OutboxSender:
                 await self._unreachable(message, exc)
                 return
             except (TelegramBadRequest, TelegramNotFound, TelegramEntityTooLarge) as exc:
-                await self._give_up(message, exc)
+                if _never_started(message, exc):
+                    await self._unreachable(message, exc)
+                else:
+                    await self._give_up(message, exc)
                 return
             except Exception as exc:  # 5xx, network errors, timeouts, garbled answers
                 if not await self._back_off(message, exc):
@@ -545,3 +548,9 @@ async def _call_hook(hook: Callable[..., Any] | None, *args: int) -> None:
             await result
     except Exception:
         log.exception("outbox hook %r failed", hook)
+
+
+def _never_started(message: OutboxMessage, exc: Exception) -> bool:
+    """Telegram answers "chat not found" to a private message for someone who never started
+    the bot: as unreachable as one who blocked it, and routing must know."""
+    return message.chat_kind is ChatKind.PRIVATE and "chat not found" in str(exc).lower()

@@ -19,20 +19,29 @@ from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramUnauthorizedError
-from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
 from aiohttp import web
 from pydantic import ValidationError
 
-from gridbot.bot.app import Store, SystemClock, build_bot, build_context, build_dispatcher
+from gridbot.bot.app import (
+    Store,
+    SystemClock,
+    build_bot,
+    build_context,
+    build_dispatcher,
+    build_storage,
+)
 from gridbot.bot.config import Settings
 from gridbot.bot.group_hooks import GroupHooks
 from gridbot.bot.i18n import Translator
+from gridbot.bot.inbox import Inbox, poll
 from gridbot.bot.jobs import register_jobs, start_loop_chains, start_patrol_reminders
 from gridbot.bot.menus import set_default_menus
 from gridbot.bot.middlewares import UpdatesInFlight
 from gridbot.bot.outbox_sender import OutboxSender
+from gridbot.bot.replies import CommitWatch, QueueFailedReplies, WatchedStore
 from gridbot.bot.scheduler import DueScheduler
 from gridbot.bot.templating import Renderer
+from gridbot.bot.webhook import webhook_handler
 from gridbot.services.ports import Clock
 from gridbot.storage.database import Database
 from gridbot.storage.migrate import upgrade
@@ -51,12 +60,13 @@ async def bot_services(
     store: Store | None = None,
     clock: Clock | None = None,
     in_flight: UpdatesInFlight | None = None,
-) -> AsyncIterator[tuple[Bot, Dispatcher]]:
-    """Database, Bot, Dispatcher, outbox sender and due scheduler; all closed on exit,
-    in reverse order: the updates being handled finish (up to ``DRAIN_SECONDS``), then
-    stop, scheduler, sender, Bot session, database. ``clock`` (the system's by default)
-    lets end-to-end tests move time for deadlines; ``in_flight`` lets them watch the
-    updates being handled."""
+) -> AsyncIterator[tuple[Bot, Dispatcher, Inbox | None]]:
+    """Database, Bot, Dispatcher, inbox, outbox sender and due scheduler; all closed on
+    exit, in reverse order: the updates being handled finish (up to ``DRAIN_SECONDS``),
+    then stop, scheduler, sender, Bot session, database. ``clock`` (the system's by
+    default) lets end-to-end tests move time for deadlines; ``in_flight`` lets them watch
+    the updates being handled. The inbox (bot/inbox.py) needs the database: a test's fake
+    store gets None."""
     async with contextlib.AsyncExitStack() as stack:
         if store is None:
             await asyncio.to_thread(upgrade, settings.database_url)
@@ -67,12 +77,20 @@ async def bot_services(
         bot = build_bot(settings)
         stack.push_async_callback(bot.session.close)
         username = await _bot_username(bot)
+        clock = clock or SystemClock()
         ctx = build_context(
-            settings, store, clock=clock or SystemClock(), renderer=renderer, bot_username=username
+            settings,
+            WatchedStore(store, clock),  # commits noted (bot/replies.py)
+            clock=clock,
+            renderer=renderer,
+            bot_username=username,
         )
-        dispatcher = build_dispatcher(settings, ctx)
+        storage = build_storage(settings, store, ctx.clock)
+        dispatcher = build_dispatcher(settings, ctx, storage=storage)
         in_flight = in_flight or UpdatesInFlight()
         in_flight.attach(dispatcher)
+        dispatcher.update.outer_middleware(CommitWatch())
+        bot.session.middleware(QueueFailedReplies(store.uow, ctx.clock))
         groups = GroupHooks(ctx)  # unreachable groups unbound, migrated ones followed
         sender = OutboxSender(
             bot,
@@ -81,6 +99,7 @@ async def bot_services(
             reader=store.reader,
             on_unreachable=groups.unreachable,
             on_migrate=groups.migrated,
+            lease_ttl=settings.outbox_lease_seconds,
         )
         if isinstance(store, Database):  # its commits wake the sender
             store.outbox_listeners.append(sender.wake)
@@ -98,11 +117,15 @@ async def bot_services(
         stack.push_async_callback(scheduler.shutdown)
         stack.callback(stop.set)
         stack.push_async_callback(in_flight.drain, DRAIN_SECONDS)
+        inbox = None
+        if isinstance(store, Database):
+            inbox = Inbox(store, bot, dispatcher, ctx.clock)
+            stack.push_async_callback(inbox.settle, DRAIN_SECONDS)
         # Residents' commands by default; a menu failure must not stop the bot (logged).
         await set_default_menus(bot, renderer.translator)
         settle_the_heap()
         stack.callback(gc.unfreeze)
-        yield bot, dispatcher
+        yield bot, dispatcher, inbox
 
 
 async def keep_checkpointing(
@@ -138,11 +161,21 @@ async def run_bot(
 ) -> None:
     """Long polling until ``stop`` is set (the demo and end-to-end tests run it in-process).
 
-    Without ``store`` the database of ``settings.database_url`` is migrated and used.
+    Without ``store`` the database of ``settings.database_url`` is migrated and used. On a
+    database every update goes through the inbox (recorded before it is confirmed); a
+    test's fake store is polled by aiogram.
     """
     services = bot_services(settings, stop, store, clock, in_flight)
-    async with services as (bot, dispatcher):
+    async with services as (bot, dispatcher, inbox):
         await _drop_webhook(bot)
+        if inbox is not None:
+            await dispatcher.emit_startup(bot=bot, dispatcher=dispatcher)
+            try:
+                await poll(inbox, bot, dispatcher, stop)
+            finally:
+                await inbox.settle(DRAIN_SECONDS)  # before the FSM storage closes
+                await dispatcher.emit_shutdown(bot=bot, dispatcher=dispatcher)
+            return
         started = asyncio.Event()
         dispatcher.startup.register(started.set)
         polling = asyncio.create_task(
@@ -162,11 +195,13 @@ async def run_webhook(settings: Settings, *, stop: asyncio.Event) -> None:
     """A webhook server on WEBHOOK_LISTEN at the path of WEBHOOK_URL, until ``stop`` is set."""
     assert settings.webhook_url and settings.webhook_secret
     secret = settings.webhook_secret.get_secret_value()
-    async with bot_services(settings, stop) as (bot, dispatcher):
+    async with bot_services(settings, stop) as (bot, dispatcher, inbox):
+        assert inbox is not None
+        await inbox.replay()  # what a stopped process recorded and did not finish
+        await dispatcher.emit_startup(bot=bot, dispatcher=dispatcher)
         app = web.Application()
         path = urlsplit(settings.webhook_url).path or "/"
-        SimpleRequestHandler(dispatcher, bot, secret_token=secret).register(app, path=path)
-        setup_application(app, dispatcher, bot=bot)
+        app.router.add_post(path, webhook_handler(inbox, bot, secret))
         runner = web.AppRunner(app, handle_signals=False)
         await runner.setup()
         try:
@@ -181,6 +216,8 @@ async def run_webhook(settings: Settings, *, stop: asyncio.Event) -> None:
             await stop.wait()
         finally:
             await runner.cleanup()
+            await inbox.settle(DRAIN_SECONDS)
+            await dispatcher.emit_shutdown(bot=bot, dispatcher=dispatcher)
 
 
 def run_polling_command(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from enum import StrEnum
 
 from gridbot.domain.errors import ValidationFailed
 from gridbot.domain.org import Role, RoleAssignment
+from gridbot.domain.texts import clean_text
 
 
 class CareCategory(StrEnum):
@@ -179,7 +180,7 @@ def check_outcome(value: str) -> VisitOutcome:
 def check_line(text: str | None, limit: int) -> str:
     """One line of text (a name, an address): stripped, not empty, at most ``limit``
     characters; ValidationFailed (code text_empty / text_too_long) else."""
-    cleaned = " ".join((text or "").split())
+    cleaned = " ".join(clean_text(text).split())
     if not cleaned:
         raise ValidationFailed("the text is empty", code="text_empty", limit=limit)
     if len(cleaned) > limit:

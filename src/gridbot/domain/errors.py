@@ -33,6 +33,11 @@ class NoAssignee(DomainError):
     code = "no_assignee"
 
 
+class NobodyReachable(NoAssignee):
+    """People are on duty for a new case on its grid, but the bot cannot reach any of them
+    (no Telegram account, blocked, never started): the case goes up a level at once."""
+
+
 class NotBound(DomainError):
     """The person is not bound to any grid."""
 
@@ -53,6 +58,13 @@ class InviteTaken(PermissionDenied):
     """The invite was already accepted from another Telegram account."""
 
     code = "invite_taken"
+
+
+class AccountInUse(PermissionDenied):
+    """An org file's invite opened from a Telegram account that already belongs to someone
+    with staff roles or cases: the account is never moved off them by a link."""
+
+    code = "account_in_use"
 
 
 class NotJoinable(ValidationFailed):
@@ -130,3 +142,16 @@ class NoDigestGroups(DomainError):
     """No residents' group is bound under the unit, so a digest would reach nobody."""
 
     code = "no_digest_groups"
+
+
+class NotResidentHere(PermissionDenied):
+    """同样问题 from someone who does not live on the case's grid: only its residents count,
+    one each."""
+
+    code = "not_resident_here"
+
+
+class TooManyMoves(RateLimited):
+    """More grid-picker moves than ``gridpicker.MAX_MOVES`` within ``MOVES_WINDOW``."""
+
+    code = "too_many_moves"

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from gridbot.domain.errors import UnknownLink
 from gridbot.domain.org import OrgUnit, UnitLevel
 from gridbot.domain.orgtree import OrgTree
 
 ROOT = ""  # the picker's first screen: the streets
+# How often one person may join or move by the picker: enough to correct a wrong tap, not
+# enough to walk through the district's grids (a grid's residents are counted, 同样问题 too).
+MAX_MOVES = 3
+MOVES_WINDOW = timedelta(days=1)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from enum import StrEnum
 
 
@@ -66,6 +67,12 @@ class Person:
     department: str | None = None  # for guides and liaisons: police, urban_management, ...
     blocked_bot: bool = False
     id: int | None = None
+    invited_at: datetime | None = None  # when ``invite_code`` was made (org import)
+
+    def invite_lapsed(self, now: datetime, valid: timedelta) -> bool:
+        """An org file's invite is accepted once, within ``valid`` of being made; one with
+        no date (made before invites had one, then dated by migration 0016) never lapses."""
+        return self.invited_at is not None and now >= self.invited_at + valid
 
 
 @dataclass(frozen=True)

@@ -1,14 +1,16 @@
 """Who gets a case: the first assignee, the next level up, the department, the call-up chain.
 
-Whenever several people fit, the lowest person id wins, so the same input routes the same way.
+A new case goes to someone who can act on it: of those who fit, the ones the bot can reach,
+and of them the one holding the fewest open cases. Elsewhere, and among equals, the lowest
+person id wins, so the same input routes the same way.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 
 from gridbot.domain.case import Case, CaseLevel
-from gridbot.domain.errors import IllegalTransition, NoAssignee
+from gridbot.domain.errors import IllegalTransition, NoAssignee, NobodyReachable
 from gridbot.domain.org import WISH_HELPERS, Category, Person, Role, RoleAssignment, UnitLevel
 from gridbot.domain.orgtree import OrgTree
 
@@ -50,28 +52,65 @@ def _unit_at(tree: OrgTree, code: str, level: UnitLevel) -> str:
     return unit.code
 
 
+def can_be_reached(person: Person | None) -> bool:
+    """Whether a case handed to ``person`` reaches them: they have a Telegram account and
+    the bot's last message there was not refused (blocked, or never started: "chat not
+    found"). An account nothing was sent to yet counts as reachable: a new worker must get
+    cases, and the first refusal marks them (writing to the bot again clears the mark)."""
+    return person is not None and person.telegram_id is not None and not person.blocked_bot
+
+
+def least_loaded(
+    candidates: Sequence[int], reachable: Collection[int] | None, loads: Mapping[int, int]
+) -> int | None:
+    """Of ``candidates``, the one who can be reached (all, when ``reachable`` is None) with
+    the fewest open cases, the lowest id among equals; None when none can be reached."""
+    able = [pid for pid in candidates if reachable is None or pid in reachable]
+    return min(able, key=lambda pid: (loads.get(pid, 0), pid)) if able else None
+
+
 def route_new_case(
     case: Case,
     category: Category,
     tree: OrgTree,
     assignments: Sequence[RoleAssignment],
     people: Mapping[int, Person],
+    reachable: Collection[int] | None = None,
+    loads: Mapping[int, int] | None = None,
 ) -> int:
-    """The first assignee of a new case (派遣); raises NoAssignee when nobody fits.
+    """The first assignee of a new case (派遣), from the facts the caller read: who can be
+    reached (``can_be_reached``; None: everyone) and each one's open ``loads``.
 
-    Wishes go to the grid's branch secretary (else its leader); department categories to a
-    guide of that department serving the grid (一员多格), else like any other case: to the
-    grid's on-duty worker, else its leader.
+    Issues and hazards go to the guides of the category's department serving the grid
+    (一员多格, a department category), else to the grid's on-duty workers, else (none on
+    duty) to its leaders: the reachable one with the least load in the first of these
+    groups that has one. NoAssignee when nobody is on duty for it; NobodyReachable when
+    people are, but none can be reached: the case is to go up a level at once.
+
+    Wishes go to the grid's branch secretary, else its leader, a reachable one first: a wish
+    stays with its grid (nobody reachable: the first of them still holds it).
     """
     grid = _grid_code(case, tree)
+    loads = loads or {}
     leaders = holders(assignments, [Role.GRID_LEADER], [grid])
     if case.is_wish:
-        chosen = _first(holders(assignments, [Role.BRANCH_SECRETARY], [grid]), leaders)
+        approvers = holders(assignments, [Role.BRANCH_SECRETARY], [grid]) or leaders
+        chosen = least_loaded(approvers, reachable, {}) or _first(approvers)
     else:
         guides: list[int] = []
         if category.route_to == Role.GRID_GUIDE and category.department:
             guides = _guides(grid, category.department, tree, assignments, people)
-        chosen = _first(guides, holders(assignments, [Role.GRID_WORKER], [grid]), leaders)
+        workers = holders(assignments, [Role.GRID_WORKER], [grid])
+        groups = [guides, workers] if guides or workers else [leaders]
+        chosen = next(
+            (pid for g in groups if (pid := least_loaded(g, reachable, loads)) is not None), None
+        )
+        if chosen is None and any(groups):
+            raise NobodyReachable(
+                f"nobody on duty for case {case.number} on grid {grid} can be reached",
+                unit=grid,
+                people=sorted({pid for g in groups for pid in g}),
+            )
     if chosen is None:
         raise NoAssignee(f"nobody on grid {grid} can take case {case.number}", unit=grid)
     return chosen

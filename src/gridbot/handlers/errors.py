@@ -29,8 +29,45 @@ async def on_domain_error(event: ErrorEvent, render: Render | None = None) -> No
     error = event.exception
     code = error.code if isinstance(error, DomainError) else UNEXPECTED
     details = dict(error.details) if isinstance(error, DomainError) else {}
-    logger.info("refused update %s: %s", event.update.update_id, error)
+    # Ids only: a refusal's message may name a resident or quote their text.
+    logger.info(
+        "refused update %s of user %s: %s (%s) %s",
+        event.update.update_id,
+        user_id(event),
+        type(error).__name__,
+        code,
+        " ".join(f"{key}={value}" for key, value in sorted(numbers(details).items())),
+    )
     await tell_user(event, render, code, details)
+
+
+def user_id(event: ErrorEvent) -> int | None:
+    """The Telegram id of who sent the update, if anyone."""
+    try:
+        user = getattr(event.update.event, "from_user", None)
+    except LookupError:  # an update of a kind aiogram does not know
+        return None
+    return user.id if user is not None else None
+
+
+def numbers(details: dict[str, Any]) -> dict[str, int]:
+    """The ids and counts of a refusal's details (person_id, case_id, limit, …), never its
+    words: a name, a phone or a text is a string."""
+    return {
+        key: value
+        for key, value in details.items()
+        if isinstance(value, int) and not isinstance(value, bool)
+    }
+
+
+class ReplyQueued(Exception):
+    """A reply failed after the update's change was committed and went to the outbox
+    (bot/replies.py): the person will get it; "try again" would be untrue."""
+
+
+async def on_reply_queued(event: ErrorEvent) -> None:
+    update_id, error = event.update.update_id, event.exception
+    logger.info("update %s: reply queued after a commit (%s)", update_id, error)
 
 
 async def on_unexpected_error(event: ErrorEvent, render: Render | None = None) -> None:
@@ -69,6 +106,7 @@ def toast(html: str) -> str:
 
 def build_router() -> Router:
     router = Router(name=__name__)
+    router.errors.register(on_reply_queued, ExceptionTypeFilter(ReplyQueued))
     router.errors.register(on_domain_error, ExceptionTypeFilter(DomainError))
     router.errors.register(on_unexpected_error)
     return router

@@ -46,6 +46,12 @@ class UpdateQueue:
             return kind in self.allowed_updates
         return kind not in NOT_SENT_BY_DEFAULT
 
+    def continue_after(self, update_id: int) -> None:
+        """Number the next updates after ``update_id``, as Telegram keeps numbering a bot's
+        updates: a stand started for a bot whose database remembers updates up to that id
+        (the demo, run again on its database) must not hand out those ids again."""
+        self._next_id = max(self._next_id, update_id + 1)
+
     def push(self, kind: str, payload: dict[str, Any]) -> int | None:
         """Queue an update; ``None`` when the bot asked not to receive this kind."""
         if not self.allows(kind):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 
 from gridbot.domain.org import Category, OrgUnit, Person, Role, RoleAssignment
 from gridbot.services.care.imports import CareSpec, import_care
@@ -85,19 +86,32 @@ async def import_org(cmd: ImportOrg, ctx: Context) -> ImportReport:
     """Merge the org file into storage; all or nothing.
 
     Units and categories are matched by code, people by telegram_id, else phone, else name.
-    Join/bind tokens and invite codes are made once by ``new_token`` and kept on re-import.
+    Join/bind tokens and invite codes are made once by ``new_token`` and kept on re-import;
+    an invite code not accepted within ``ctx.timing.invite_valid`` is made anew (and dated).
     A person's staff roles become exactly the file's; resident bindings made in the bot are
     kept.
     """
     async with ctx.writing() as uow:
-        report = await _merge(cmd.spec, uow, cmd.new_token)
+        issue = _InviteIssue(cmd.new_token, ctx.clock.now(), ctx.timing.invite_valid)
+        report = await _merge(cmd.spec, uow, issue)
         for created, changed in await import_care(cmd.spec.care, report.people_ids, uow, ctx):
             report.care.count(created=created, changed=changed)
         await uow.commit()
     return report
 
 
-async def _merge(spec: OrgSpec, uow: UnitOfWork, token_factory: TokenFactory) -> ImportReport:
+@dataclass(frozen=True)
+class _InviteIssue:
+    """How invite codes are made at this import: by ``new_token``, dated ``now``, and made
+    anew once ``valid`` has passed without anyone accepting them."""
+
+    new_token: TokenFactory
+    now: datetime
+    valid: timedelta
+
+
+async def _merge(spec: OrgSpec, uow: UnitOfWork, issue: _InviteIssue) -> ImportReport:
+    token_factory = issue.new_token
     report = ImportReport()
     for unit in spec.units:
         await _import_unit(unit, uow, token_factory, report.units)
@@ -105,7 +119,7 @@ async def _merge(spec: OrgSpec, uow: UnitOfWork, token_factory: TokenFactory) ->
         await _import_category(category, uow, report.categories)
     matches = await _match_people(spec.people, uow)
     for entry, existing in zip(spec.people, matches, strict=True):
-        person = await _import_person(entry, existing, uow, token_factory, report)
+        person = await _import_person(entry, existing, uow, issue, report)
         assert person.id is not None
         report.people_ids.append(person.id)
         if person.telegram_id is None and person.invite_code:
@@ -177,12 +191,14 @@ async def _import_person(
     entry: PersonSpec,
     existing: Person | None,
     uow: UnitOfWork,
-    token_factory: TokenFactory,
+    issue: _InviteIssue,
     report: ImportReport,
 ) -> Person:
     merged = _merge_person(entry.person, existing)
-    if merged.telegram_id is None and not merged.invite_code:
-        merged.invite_code = token_factory()
+    lapsed = merged.invite_lapsed(issue.now, issue.valid)
+    if merged.telegram_id is None and (not merged.invite_code or lapsed):
+        merged.invite_code = issue.new_token()
+        merged.invited_at = issue.now
     changed = merged != existing
     person = await uow.people.save(merged) if changed else merged
     assert person.id is not None, "saving a person gives it an id"

@@ -98,6 +98,17 @@ class PersonRepository(Protocol):
         grid's chain; a grid has a handful of staff and hundreds of residents)."""
         ...
 
+    async def record_grid_move(self, person_id: int, unit_code: str, at: datetime) -> None:
+        """A move by the grid picker (what ``grid_moves_since`` counts)."""
+        ...
+
+    async def grid_moves_since(self, person_id: int, since: datetime) -> int: ...
+
+    async def names_on(self, unit_codes: Sequence[str]) -> Sequence[str]:
+        """The names of everyone holding a role (a resident's too) on one of these units:
+        what a group post of the grid must mask."""
+        ...
+
     async def many(self, person_ids: Sequence[int]) -> Mapping[int, Person]:
         """The people with these ids, by id; unknown ids are left out."""
         ...

@@ -24,6 +24,7 @@ from gridbot.storage.repositories import (
     SqlCareRepository,
     SqlCaseRepository,
     SqlCategoryRepository,
+    SqlConversationRepository,
     SqlDigestRepository,
     SqlDueRepository,
     SqlExportRepository,
@@ -69,6 +70,7 @@ class SqlUnitOfWork:
     ranking: SqlRankingRepository
     invites: SqlInviteRepository
     digests: SqlDigestRepository
+    conversations: SqlConversationRepository
 
     def __init__(
         self,
@@ -119,6 +121,7 @@ class SqlUnitOfWork:
         self.ranking = SqlRankingRepository(session)
         self.invites = SqlInviteRepository(session)
         self.digests = SqlDigestRepository(session)
+        self.conversations = SqlConversationRepository(session)
         return self
 
     async def __aexit__(

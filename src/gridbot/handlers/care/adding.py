@@ -14,7 +14,7 @@ from gridbot.handlers.care import keyboards as kb
 from gridbot.handlers.care.states import AddCare, NewCare
 from gridbot.handlers.care.steps import refuse_line, send, tapped_message
 from gridbot.handlers.common import conversation
-from gridbot.handlers.common.callbacks import CareListCallback, CareStepCallback
+from gridbot.handlers.common.callbacks import CareListCallback, CareStepCallback, id_value
 from gridbot.handlers.common.messages import edit_or_answer
 from gridbot.handlers.common.types import Render, Translate
 from gridbot.services.care import AddCarePerson, CareTeamOf, add_care_person, care_team
@@ -78,7 +78,7 @@ async def on_interval(
     render: Render,
     t: Translate,
 ) -> None:
-    draft.interval = check_interval(int(callback_data.value or 0))
+    draft.interval = check_interval(id_value(callback_data.value))
     team = await care_team(CareTeamOf(actor, grid_code=draft.grid), ctx)
     await conversation.advance(state, draft, AddCare.worker)
     await query.answer()
@@ -94,7 +94,7 @@ async def on_worker(
     render: Render,
     t: Translate,
 ) -> None:
-    draft.worker_id = int(callback_data.value or 0)
+    draft.worker_id = id_value(callback_data.value)
     await conversation.advance(state, draft, AddCare.address)
     await query.answer()
     await edit_or_answer(query, render("care/ask_address.html.j2", limit=MAX_ADDRESS), kb.skip(t))

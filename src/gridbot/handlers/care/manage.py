@@ -9,7 +9,7 @@ from aiogram.types import CallbackQuery
 from gridbot.handlers.care import keyboards as kb
 from gridbot.handlers.care.states import CareChange, ChangeCare
 from gridbot.handlers.common import conversation
-from gridbot.handlers.common.callbacks import CareCallback, CareStepCallback
+from gridbot.handlers.common.callbacks import CareCallback, CareStepCallback, id_value
 from gridbot.handlers.common.messages import edit_or_answer
 from gridbot.handlers.common.types import Render, Translate
 from gridbot.services.care import (
@@ -70,7 +70,7 @@ async def on_worker_chosen(
     t: Translate,
 ) -> None:
     await state.clear()
-    worker_id = int(callback_data.value or 0)
+    worker_id = id_value(callback_data.value)
     card = await reassign_care(ReassignCare(actor, draft.care_id, worker_id), ctx)
     await _show(query, card, t("The worker is changed."), ctx, render, t)
 
@@ -86,7 +86,7 @@ async def on_interval_chosen(
     t: Translate,
 ) -> None:
     await state.clear()
-    days = int(callback_data.value or 0)
+    days = id_value(callback_data.value)
     card = await change_interval(ChangeInterval(actor, draft.care_id, days), ctx)
     await _show(query, card, t("The interval is changed."), ctx, render, t)
 

@@ -6,7 +6,17 @@ Prefixes are short because Telegram allows 64 bytes of callback data.
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from aiogram.filters.callback_data import CallbackData
+from pydantic import Field
+
+# Every number in callback data is an id, a page or a time: never negative, and within a
+# database INTEGER (32 bits on PostgreSQL). Data out of range (forged) does not parse, so
+# no handler matches and the tap is answered "this button is no longer active".
+MAX_DB_INT = 2**31 - 1
+DbInt = Annotated[int, Field(ge=0, le=MAX_DB_INT)]
+Seconds = Annotated[int, Field(ge=0, le=2**63 - 1)]
 
 
 class CaseCallback(CallbackData, prefix="c"):
@@ -14,7 +24,7 @@ class CaseCallback(CallbackData, prefix="c"):
     Packs like ``gridbot.services.notices.keyboards.case_callback``."""
 
     action: str
-    case_id: int
+    case_id: DbInt
 
 
 class DraftCallback(CallbackData, prefix="d"):
@@ -40,7 +50,7 @@ class PageCallback(CallbackData, prefix="pg"):
     """Paging through a list (/my, /tasks)."""
 
     what: str
-    page: int
+    page: DbInt
 
 
 class JoinGridCallback(CallbackData, prefix="jg"):
@@ -61,7 +71,7 @@ class CaseStepCallback(CallbackData, prefix="cs"):
     done, cancel). ``value`` is a request like any other: the use case checks it."""
 
     step: str
-    case_id: int
+    case_id: DbInt
     value: str = ""
 
 
@@ -71,7 +81,7 @@ class CareCallback(CallbackData, prefix="cv"):
     leader's. Packs like ``gridbot.services.care.care_callback``."""
 
     action: str
-    care_id: int
+    care_id: DbInt
 
 
 class CareListCallback(CallbackData, prefix="cl"):
@@ -79,7 +89,7 @@ class CareListCallback(CallbackData, prefix="cl"):
 
     action: str
     grid: str
-    page: int = 0
+    page: DbInt = 0
 
 
 class CareStepCallback(CallbackData, prefix="cx"):
@@ -95,7 +105,7 @@ class FeedbackCallback(CallbackData, prefix="fb"):
     outside that conversation."""
 
     step: str
-    case_id: int
+    case_id: DbInt
 
 
 class TeamCallback(CallbackData, prefix="tm"):
@@ -119,8 +129,8 @@ class StatsCallback(CallbackData, prefix="st"):
     page ``page`` of its child units. The use case checks the reader may see that unit."""
 
     period: str
-    unit: int
-    page: int = 0
+    unit: DbInt
+    page: DbInt = 0
 
 
 class OverdueCallback(CallbackData, prefix="od"):
@@ -129,8 +139,8 @@ class OverdueCallback(CallbackData, prefix="od"):
 
     action: str
     unit: str
-    page: int = 0
-    case_id: int = 0
+    page: DbInt = 0
+    case_id: DbInt = 0
 
 
 class RankCallback(CallbackData, prefix="rk"):
@@ -140,15 +150,15 @@ class RankCallback(CallbackData, prefix="rk"):
 
     view: str
     period: str
-    unit: int
-    page: int = 0
+    unit: DbInt
+    page: DbInt = 0
 
 
 class GridCardCallback(CallbackData, prefix="gd"):
     """/grid: the card of the grid with id ``grid`` over ``period`` (as in StatsCallback).
     The use case checks the reader may read that grid's card."""
 
-    grid: int
+    grid: DbInt
     period: str
 
 
@@ -157,6 +167,15 @@ class DigestCallback(CallbackData, prefix="dg"):
     (a period's label, like 2026-11 or 2026-W48), made at ``at`` (seconds). The use case
     checks the tapper may publish for that unit; one preview is published once."""
 
-    unit: int
+    unit: DbInt
     period: str
-    at: int
+    at: Seconds
+
+
+def id_value(value: str) -> int:
+    """A number carried in a text field (a worker's id, a transfer target, days): -1, which
+    names nothing and is refused by the use case, unless it is ASCII digits within a
+    database INTEGER."""
+    if value.isascii() and value.isdigit() and int(value) <= MAX_DB_INT:
+        return int(value)
+    return -1

@@ -7,19 +7,28 @@ import logging
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
-from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup
+
+from gridbot.handlers.common.private import answer_privately, own_chat_message
+from gridbot.handlers.common.types import Translate
 
 logger = logging.getLogger(__name__)
 
 
 async def edit_or_answer(
-    query: CallbackQuery, text: str, keyboard: InlineKeyboardMarkup | None = None
+    query: CallbackQuery,
+    text: str,
+    keyboard: InlineKeyboardMarkup | None = None,
+    t: Translate | None = None,
 ) -> None:
-    """Show ``text`` in place of the tapped message."""
-    if not isinstance(query.message, Message):
+    """Show ``text`` in place of the tapped message when that is in the tapper's private
+    chat; a message in a group is never edited: ``text`` goes to the tapper privately."""
+    own = own_chat_message(query)
+    if own is None:
+        await answer_privately(query, t, text, keyboard)
         return
     try:
-        await query.message.edit_text(text, reply_markup=keyboard)
+        await own.edit_text(text, reply_markup=keyboard)
     except TelegramBadRequest as refused:
         logger.info("message kept: %s", refused.message)
 

@@ -19,6 +19,9 @@ GENERIC_REFUSAL = N_("Sorry, that cannot be done. Nothing was changed.")
 REFUSALS = {
     "illegal_transition": N_("This case is no longer open, so it is not counted any more."),
     "not_found": N_("Sorry, I could not find that. Please check and try again."),
+    "not_resident_here": N_(
+        "Only residents of this grid are counted. Join your grid with /start first."
+    ),
 }
 
 

@@ -16,15 +16,18 @@ from gridbot.domain.texts import public_summary
 from gridbot.handlers.common import conversation
 from gridbot.handlers.common.answers import INVALID_TEXT, text_problem
 from gridbot.handlers.common.callbacks import CaseCallback, PageCallback
+from gridbot.handlers.common.private import answer_privately
 from gridbot.handlers.common.types import Render, Translate
 from gridbot.handlers.my_cases import keyboards as kb
 from gridbot.services.cases import (
     AddInfo,
+    CheckOwnCase,
     MyCases,
     ViewCase,
     Withdraw,
     add_info,
     case_view,
+    check_own_case,
     my_cases,
     withdraw,
 )
@@ -62,9 +65,7 @@ async def on_page(
     t: Translate,
 ) -> None:
     text, keyboard = await case_page(actor, callback_data.page, ctx, render, t)
-    await query.answer()
-    if isinstance(query.message, Message):
-        await query.message.edit_text(text, reply_markup=keyboard)
+    await answer_privately(query, t, text, keyboard, edit=True)
 
 
 async def case_page(
@@ -122,20 +123,24 @@ async def answer_case(
     keyboard = kb.case_actions(view.case.id, can_add, can_withdraw, t, can_rate=can_rate)
     summary = public_summary(view.case.text)
     text = render("my/case.html.j2", view=view, tz=ctx.tz, summary=summary)
-    target = event.message if isinstance(event, CallbackQuery) else event
     if isinstance(event, CallbackQuery):
-        await event.answer()
-    if isinstance(target, Message):
-        await target.answer(text, reply_markup=keyboard)
+        # Tapped in a group (or forged so): the case goes to the tapper's private chat only.
+        await answer_privately(event, t, text, keyboard)
+        return
+    await event.answer(text, reply_markup=keyboard)
 
 
 async def on_add_info(
     query: CallbackQuery,
     callback_data: CaseCallback,
     state: FSMContext,
+    ctx: Context,
+    actor: Actor | None,
     render: Render,
     t: Translate,
 ) -> None:
+    # Checked before asking: someone else's (or a closed) case is refused at the tap.
+    await check_own_case(CheckOwnCase(actor, callback_data.case_id, CaseAction.ADD_INFO), ctx)
     await conversation.begin(state, AddingInfo(callback_data.case_id), CaseFlow.add_info)
     await query.answer()
     if isinstance(query.message, Message):
@@ -167,8 +172,15 @@ async def on_not_info(message: Message, render: Render) -> None:
 
 
 async def on_withdraw(
-    query: CallbackQuery, callback_data: CaseCallback, render: Render, t: Translate
+    query: CallbackQuery,
+    callback_data: CaseCallback,
+    ctx: Context,
+    actor: Actor | None,
+    render: Render,
+    t: Translate,
 ) -> None:
+    # Checked before "are you sure?": someone else's (or a closed) case is refused now.
+    await check_own_case(CheckOwnCase(actor, callback_data.case_id, CaseAction.CANCEL), ctx)
     await query.answer()
     if isinstance(query.message, Message):
         text = render("my/confirm_withdraw.html.j2")

@@ -14,6 +14,10 @@ from gridbot.handlers.reports.entry import GROUP_PAYLOAD, IN_GROUP, PRIVATE, Men
 from gridbot.handlers.reports.states import ReportFlow, WishFlow
 
 IN_DRAFT = StateFilter(ReportFlow, WishFlow)
+AWAITING_BUTTONS = StateFilter(
+    ReportFlow.category, ReportFlow.public, ReportFlow.confirm, WishFlow.public, WishFlow.confirm
+)
+NOT_COMMAND = ~F.text.startswith("/")
 
 
 def build_router() -> Router:
@@ -35,5 +39,6 @@ def build_router() -> Router:
     )
     stale = Router(name=f"{__name__}.stale")
     stale.callback_query.register(entry.on_stale_tap, DraftCallback.filter())
+    stale.message.register(entry.on_buttons_awaited, PRIVATE, AWAITING_BUTTONS, NOT_COMMAND)
     router.include_routers(report_steps.build_router(), wish_steps.build_router(), stale)
     return router

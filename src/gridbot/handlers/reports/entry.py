@@ -7,23 +7,28 @@ lands there; the steps themselves run in the private chat.
 
 from __future__ import annotations
 
+import logging
 import re
 
 from aiogram import Bot, F
 from aiogram.enums import ChatType
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import CommandObject, Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message, ReplyKeyboardRemove
 
 from gridbot.domain.errors import PermissionDenied
+from gridbot.domain.texts import MAX_REPORTS_PER_HOUR
 from gridbot.handlers.common.types import Render, Translate
 from gridbot.handlers.reports import keyboards as kb
 from gridbot.handlers.reports.drafts import start_draft
-from gridbot.handlers.reports.states import ReportFlow
+from gridbot.handlers.reports.states import ReportFlow, WishFlow
 from gridbot.services.context import Actor, Context
 from gridbot.services.groups import is_bound
-from gridbot.services.reports import StartReport, start_report
+from gridbot.services.reports import ReportsLeft, StartReport, reports_left, start_report
 
+logger = logging.getLogger(__name__)
+SUBMIT_STEPS = {ReportFlow.confirm.state, WishFlow.confirm.state}
 GROUP_PAYLOAD = re.compile(r"^r_(n?)(\d{1,20})$")
 PRIVATE = F.chat.type == ChatType.PRIVATE
 IN_GROUP = F.chat.type.in_({ChatType.GROUP, ChatType.SUPERGROUP})
@@ -77,7 +82,19 @@ async def cmd_report_from_group(
 ) -> None:
     assert message.from_user is not None and command.args is not None
     chat_id = group_of_payload(command.args)
-    member = await bot.get_chat_member(chat_id, message.from_user.id)
+    try:
+        member = await bot.get_chat_member(chat_id, message.from_user.id)
+    except TelegramAPIError as failed:
+        # The bot was removed from the group, or the Bot API server lacks the method: the
+        # report still goes on, as a private one, and the resident is told why.
+        logger.info(
+            "membership of user %s in chat %s not checked (%s): a private report",
+            message.from_user.id,
+            chat_id,
+            type(failed).__name__,
+        )
+        await begin_report(message, state, ctx, actor, render, t, locale, None, unchecked=True)
+        return
     if member.status not in MEMBER_STATUSES:
         raise PermissionDenied("not a member of the group", chat_id=chat_id)
     await begin_report(message, state, ctx, actor, render, t, locale, chat_id)
@@ -92,13 +109,19 @@ async def begin_report(
     t: Translate,
     locale: str,
     source_chat_id: int | None,
+    unchecked: bool = False,
 ) -> None:
+    """The first step; ``unchecked``: started from a group's link whose membership could
+    not be checked, so it goes on as a private report."""
     start = await start_report(StartReport(actor, source_chat_id), ctx)
     draft = await start_draft(
         state, ctx.clock.now(), "report", ReportFlow.category, source_chat_id=source_chat_id
     )
     text = render(
-        "report/choose_category.html.j2", grid=start.grid, from_group=source_chat_id is not None
+        "report/choose_category.html.j2",
+        grid=start.grid,
+        from_group=source_chat_id is not None,
+        group_unchecked=unchecked,
     )
     await message.answer(text, reply_markup=kb.categories(draft.id, start.categories, locale, t))
 
@@ -132,6 +155,18 @@ async def on_cancel_tap(query: CallbackQuery, state: FSMContext, render: Render)
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_text(render("report/cancelled.html.j2", had_draft=True))
+
+
+async def on_buttons_awaited(
+    message: Message, state: FSMContext, ctx: Context, actor: Actor | None, render: Render
+) -> None:
+    """Words where a draft waits for a button (a category, public or not, Submit): never
+    silence; at Submit, past the hourly limit, that the draft waits for a later tap."""
+    at_submit = await state.get_state() in SUBMIT_STEPS
+    limited = at_submit and await reports_left(ReportsLeft(actor), ctx) == 0
+    await message.answer(
+        render("report/use_buttons.html.j2", limited=limited, limit=MAX_REPORTS_PER_HOUR)
+    )
 
 
 async def on_stale_tap(query: CallbackQuery, t: Translate) -> None:

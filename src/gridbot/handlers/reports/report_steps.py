@@ -24,7 +24,13 @@ from gridbot.handlers.reports.drafts import (
 )
 from gridbot.handlers.reports.states import ReportFlow
 from gridbot.services.context import Actor, Context
-from gridbot.services.reports import NewReport, find_report_category, submit_report
+from gridbot.services.reports import (
+    NewReport,
+    PreviewPublicLine,
+    find_report_category,
+    preview_public_line,
+    submit_report,
+)
 
 TEXT = F.text & ~F.text.startswith("/")
 
@@ -100,32 +106,57 @@ async def on_photos_done(
 
 
 async def on_location(
-    message: Message, draft: Draft, state: FSMContext, render: Render, t: Translate
+    message: Message,
+    draft: Draft,
+    state: FSMContext,
+    ctx: Context,
+    actor: Actor | None,
+    render: Render,
+    t: Translate,
 ) -> None:
     assert message.location is not None
     draft.latitude, draft.longitude = message.location.latitude, message.location.longitude
-    await ask_public(message, draft, state, render, t)
+    await ask_public(message, draft, state, ctx, actor, render, t)
 
 
 async def on_address(
-    message: Message, draft: Draft, state: FSMContext, render: Render, t: Translate
+    message: Message,
+    draft: Draft,
+    state: FSMContext,
+    ctx: Context,
+    actor: Actor | None,
+    render: Render,
+    t: Translate,
 ) -> None:
     if message.text != t("Skip"):
         draft.address = await checked_text(message, render)
         if draft.address is None:
             return
-    await ask_public(message, draft, state, render, t)
+    await ask_public(message, draft, state, ctx, actor, render, t)
 
 
 async def ask_public(
-    message: Message, draft: Draft, state: FSMContext, render: Render, t: Translate
+    message: Message,
+    draft: Draft,
+    state: FSMContext,
+    ctx: Context,
+    actor: Actor | None,
+    render: Render,
+    t: Translate,
 ) -> None:
+    """Public or not, showing the line the group would get (only a group's report has one)."""
+    line = None
+    if draft.source_chat_id is not None:
+        asked = PreviewPublicLine(
+            actor, draft.category or "", draft.text or "", draft.source_chat_id
+        )
+        line = await preview_public_line(asked, ctx)
     await conversation.advance(state, draft, ReportFlow.public)
     await message.answer(
         render("report/location_noted.html.j2", draft=draft), reply_markup=ReplyKeyboardRemove()
     )
     await message.answer(
-        render("report/ask_public.html.j2"), reply_markup=kb.public_choice(draft.id, t)
+        render("report/ask_public.html.j2", line=line), reply_markup=kb.public_choice(draft.id, t)
     )
 
 

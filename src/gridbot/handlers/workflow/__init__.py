@@ -8,6 +8,7 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command, StateFilter
 
+from gridbot.domain.case import ReturnReason
 from gridbot.handlers.common.callbacks import CaseCallback, CaseStepCallback
 from gridbot.handlers.common.conversation import Holds
 from gridbot.handlers.workflow import at_once, moves, notes, tasks
@@ -17,6 +18,7 @@ from gridbot.handlers.workflow.steps import CaseNotes, CaseStep, CurrentCase
 PRIVATE = F.chat.type == ChatType.PRIVATE
 TEXT = F.text & ~F.text.startswith("/")
 NOT_COMMAND = ~F.text.startswith("/")
+RETURN_REASONS = {reason.value for reason in ReturnReason}  # else stale: refused at the tap
 
 
 def build_router() -> Router:
@@ -56,7 +58,7 @@ def build_router() -> Router:
     router.callback_query.register(
         moves.on_return_reason,
         step(CaseNotes.return_reason),
-        CaseStepCallback.filter(F.step == "why"),
+        CaseStepCallback.filter((F.step == "why") & F.value.in_(RETURN_REASONS)),
         CurrentCase(),
     )
     router.message.register(

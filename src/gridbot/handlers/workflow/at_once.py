@@ -11,14 +11,16 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from aiogram.filters import Filter
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import CallbackQuery
 
 from gridbot.handlers.common.callbacks import CaseCallback
+from gridbot.handlers.common.private import answer_privately, own_chat_message
 from gridbot.handlers.common.types import Render, Translate
-from gridbot.handlers.workflow.card import edit_card, send_card
+from gridbot.handlers.workflow.card import card_keyboard, card_text, edit_card
 from gridbot.services.cases import is_wish
 from gridbot.services.context import Actor, Context
 from gridbot.services.notices import N_
+from gridbot.services.notices.html_limits import TEXT_LIMIT, fit_html
 from gridbot.services.workflow import (
     AcceptCase,
     CaseCard,
@@ -74,6 +76,10 @@ async def on_card_action(
 ) -> None:
     use_case, done = AT_ONCE[callback_data.action]
     card = await use_case(actor, callback_data.case_id, ctx)
+    if own_chat_message(query) is None:  # never edit a card into a group's message
+        text = fit_html(card_text(render, card, ctx.tz, done=t(done)), TEXT_LIMIT)
+        await answer_privately(query, t, text, card_keyboard(card, t))
+        return
     await query.answer(t(done))
     await edit_card(query, render, t, card, ctx.tz, t(done))
 
@@ -87,6 +93,5 @@ async def on_open_card(
     t: Translate,
 ) -> None:
     card, view = await open_card(OpenCard(actor, callback_data.case_id), ctx)
-    await query.answer()
-    if isinstance(query.message, Message):
-        await send_card(query.message, render, t, card, ctx.tz, view)
+    text = fit_html(card_text(render, card, ctx.tz, view), TEXT_LIMIT)
+    await answer_privately(query, t, text, card_keyboard(card, t))

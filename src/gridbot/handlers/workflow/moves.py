@@ -10,7 +10,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, Message
 from gridbot.domain.case import ReturnReason
 from gridbot.domain.lifecycle import CaseAction
 from gridbot.handlers.common import conversation
-from gridbot.handlers.common.callbacks import CaseStepCallback
+from gridbot.handlers.common.callbacks import CaseStepCallback, id_value
 from gridbot.handlers.common.types import Render, Translate
 from gridbot.handlers.workflow.card import department_name, step_button
 from gridbot.handlers.workflow.steps import (
@@ -176,7 +176,7 @@ async def on_chosen(
 ) -> None:
     case_id, value = callback_data.case_id, callback_data.value
     if callback_data.step == "to":
-        card = await transfer_case(TransferCase(actor, case_id, _int(value)), ctx)
+        card = await transfer_case(TransferCase(actor, case_id, id_value(value)), ctx)
         done = t("Transferred.")
     else:
         card = await whistle_case(WhistleCase(actor, case_id, value), ctx)
@@ -185,10 +185,6 @@ async def on_chosen(
     await query.answer(done)
     if isinstance(query.message, Message):
         await query.message.edit_text(render("worker/done.html.j2", case=card.case, done=done))
-
-
-def _int(value: str) -> int:
-    return int(value) if value.isdigit() else -1  # -1: nobody, refused by the use case
 
 
 async def on_cancel(query: CallbackQuery, state: FSMContext, render: Render, t: Translate) -> None:

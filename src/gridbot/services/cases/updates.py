@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gridbot.domain.case import Case
-from gridbot.domain.errors import IllegalTransition, PermissionDenied
-from gridbot.domain.lifecycle import CaseAction, apply, is_open
+from gridbot.domain.errors import IllegalTransition, NotResidentHere, PermissionDenied
+from gridbot.domain.lifecycle import CaseAction, allowed_actions, apply, is_open
 from gridbot.domain.messaging import DueKind
+from gridbot.domain.org import Person, Role
 from gridbot.domain.texts import check_photos, check_text
-from gridbot.services.common import acting_on, cancel_due, find_case, record
+from gridbot.services.common import acting_on, cancel_due, find_case, record, tree_around
 from gridbot.services.context import Actor, Context, known
+from gridbot.services.ports import UnitOfWork
 
 # Reminders that lose their point once a case is withdrawn.
 _PENDING_ON_OPEN_CASE = (
@@ -36,7 +38,8 @@ class Withdraw:
 
 @dataclass(frozen=True)
 class MarkAffected:
-    """同样问题 from a Telegram account (anyone in the group may tap it)."""
+    """同样问题 from a Telegram account (anyone in the group may tap it; only the grid's
+    residents count)."""
 
     telegram_id: int
     case_id: int
@@ -49,6 +52,29 @@ class Affected:
 
     count: int
     counted: bool
+
+
+@dataclass(frozen=True)
+class CheckOwnCase:
+    """A reporter's tap that asks something first: 补充 (ADD_INFO) or 撤回 (CANCEL)."""
+
+    actor: Actor | None
+    case_id: int
+    action: CaseAction
+
+
+async def check_own_case(cmd: CheckOwnCase, ctx: Context) -> Case:
+    """Before anything is asked: refuse what ``add_info`` or ``withdraw`` would refuse
+    (someone else's case: PermissionDenied; a case no longer open: IllegalTransition)."""
+    async with ctx.reading() as uow:
+        acting = await acting_on(uow, known(cmd.actor), cmd.case_id, cmd.action, lock=False)
+    if cmd.action not in allowed_actions(acting.case):
+        raise IllegalTransition(
+            f"cannot {cmd.action} case {acting.case.number} now",
+            status=acting.case.status.value,
+            action=cmd.action.value,
+        )
+    return acting.case
 
 
 async def add_info(cmd: AddInfo, ctx: Context) -> Case:
@@ -87,7 +113,8 @@ async def withdraw(cmd: Withdraw, ctx: Context) -> Case:
 
 async def mark_affected(cmd: MarkAffected, ctx: Context) -> Affected:
     """同样问题: a neighbour has the same problem as a public, open case. Each account
-    counts once, and the reporter's own tap does not count."""
+    counts once, and the reporter's own tap does not count; anyone who does not live on the
+    case's grid (no account, on no grid, on another one) is refused: NotResidentHere."""
     async with ctx.writing() as uow:
         # Locked: two neighbours tapping at once must both be counted.
         case = await find_case(uow, cmd.case_id, lock=True)
@@ -98,16 +125,28 @@ async def mark_affected(cmd: MarkAffected, ctx: Context) -> Affected:
             raise IllegalTransition(
                 f"case {case.number} is {case.status}", status=case.status.value, action="affected"
             )
-        if case.reporter_id is not None:
-            reporter = await uow.people.get(case.reporter_id)
-            if reporter is not None and reporter.telegram_id == cmd.telegram_id:
-                return Affected(case.affected_count, counted=False)
+        person = await uow.people.by_telegram_id(cmd.telegram_id)
+        if person is not None and person.id == case.reporter_id:
+            return Affected(case.affected_count, counted=False)
+        if person is None or not await _resides_on(uow, person, case.grid_code):
+            raise NotResidentHere(f"not a resident of {case.grid_code}", case=case.number)
         counted = await uow.cases.add_affected(case.id, cmd.telegram_id, ctx.clock.now())
         if counted:
             case.affected_count += 1
             await uow.cases.update(case)
         await uow.commit()
     return Affected(case.affected_count, counted)
+
+
+async def _resides_on(uow: UnitOfWork, person: Person, grid_code: str) -> bool:
+    """Whether ``person`` lives on the grid (on it, or on one of its buildings)."""
+    assert person.id is not None
+    homes = [r.unit_code for r in await uow.people.roles_of(person.id) if r.role == Role.RESIDENT]
+    if not homes:
+        return False
+    tree = await tree_around(uow, homes)
+    grids = {grid.code for home in homes if (grid := tree.grid_of(home)) is not None}
+    return grid_code in grids
 
 
 async def is_wish(ctx: Context, case_id: int) -> bool:

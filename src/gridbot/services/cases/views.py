@@ -16,7 +16,7 @@ from gridbot.services.ports import UnitOfWork
 
 # Supervision between staff stays among staff: a reporter's timeline leaves it out.
 # Reminders and call-ups name the staff who were chased: the handlers' business only.
-_STAFF_ONLY_EVENTS = frozenset({CaseAction.URGE.value, "remind", "call_up"})
+_STAFF_ONLY_EVENTS = frozenset({CaseAction.URGE.value, "remind", "call_up", "grid_unreachable"})
 MOST_LISTED = 200
 
 

@@ -6,10 +6,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 
-from gridbot.domain.errors import InviteTaken, NotJoinable, UnknownLink
+from gridbot.domain.errors import (
+    AccountInUse,
+    InviteExpired,
+    InviteTaken,
+    NotJoinable,
+    TooManyMoves,
+    UnknownLink,
+)
+from gridbot.domain.gridpicker import MAX_MOVES, MOVES_WINDOW
 from gridbot.domain.org import OrgUnit, Person, Role, RoleAssignment, UnitLevel
 from gridbot.domain.staffing import StaffInvite
+from gridbot.domain.texts import clean_text
 from gridbot.services.common import tree_around
 from gridbot.services.context import Context
 from gridbot.services.membership.invites import take_staff_invite
@@ -28,7 +38,9 @@ class TelegramUser:
 
     @property
     def full_name(self) -> str:
-        return " ".join(part for part in (self.first_name, self.last_name) if part)
+        """The name as stored: cleaned like typed text (a profile name may hold a NUL)."""
+        parts = (clean_text(self.first_name), clean_text(self.last_name))
+        return " ".join(part for part in parts if part)
 
 
 @dataclass(frozen=True)
@@ -99,7 +111,11 @@ async def move_to_grid(cmd: MoveToGrid, ctx: Context) -> Membership:
             raise UnknownLink("unknown grid", code=cmd.grid_code)
         if unit.level != UnitLevel.GRID:
             raise NotJoinable(f"{cmd.grid_code} is not a grid", code=cmd.grid_code)
+        await _check_moves(uow, ctx, cmd.user, unit)
         membership = await _reside(uow, ctx, cmd.user, unit)
+        if not membership.unchanged:
+            assert membership.person.id is not None
+            await uow.people.record_grid_move(membership.person.id, unit.code, ctx.clock.now())
         await uow.commit()
     return membership
 
@@ -107,10 +123,14 @@ async def move_to_grid(cmd: MoveToGrid, ctx: Context) -> Membership:
 async def accept_invite(cmd: AcceptInvite, ctx: Context) -> Invitation:
     """An org file's invite (``Person.invite_code``) or an administrator's (/invite).
 
-    The org file's invite names a Person: if the account already had a Person of its own
-    (a resident who joined first), its residence and language move to the invited Person,
-    and the old row lets go of the account. An administrator's gives a role on a unit to
-    the account's own Person (made if it has none)."""
+    The org file's invite names a Person and is accepted once, by one account, within
+    ``ctx.timing.invite_valid`` of its making (InviteExpired after; a re-import makes a new
+    one). If the account already had a Person of its own (a resident who joined first),
+    its residence and language move to the invited Person, and the old row lets go of the
+    account. An account whose Person has anything more (a
+    staff role, a case they reported or hold) is never moved: AccountInUse, nothing
+    changes. An administrator's gives a role on a unit to the account's own Person (made if
+    it has none)."""
     async with ctx.writing() as uow:
         invited = await uow.people.by_invite_code(cmd.code) if cmd.code else None
         if invited is None and cmd.code:
@@ -124,7 +144,9 @@ async def accept_invite(cmd: AcceptInvite, ctx: Context) -> Invitation:
             return Invitation(invited, await _role_views(uow, roles), already_accepted=True)
         if invited.telegram_id is not None:
             raise InviteTaken("invite already accepted by another account", code=cmd.code)
-        language = await _release_account(uow, cmd.user.telegram_id, invited.id)
+        if invited.invite_lapsed(ctx.clock.now(), ctx.timing.invite_valid):
+            raise InviteExpired("org file invite lapsed", code=cmd.code)
+        language = await _release_account(uow, ctx, cmd.user.telegram_id, invited.id)
         invited.telegram_id = cmd.user.telegram_id
         invited.language = invited.language or language or cmd.user.locale
         invited = await uow.people.save(invited)
@@ -186,6 +208,21 @@ async def _reside(uow: UnitOfWork, ctx: Context, user: TelegramUser, unit: OrgUn
     return Membership(person, unit, grid, workers, previous=previous)
 
 
+async def _check_moves(uow: UnitOfWork, ctx: Context, user: TelegramUser, grid: OrgUnit) -> None:
+    """TooManyMoves, before anything changes, for a move to another grid past ``MAX_MOVES``
+    within ``MOVES_WINDOW`` (tapping the grid one lives in is no move)."""
+    person = await uow.people.by_telegram_id(user.telegram_id)
+    if person is None or person.id is None:
+        return
+    since = ctx.clock.now() - MOVES_WINDOW
+    if await uow.people.grid_moves_since(person.id, since) < MAX_MOVES:
+        return
+    homes = [r.unit_code for r in await uow.people.roles_of(person.id) if r.role == Role.RESIDENT]
+    tree = await tree_around(uow, [grid.code, *homes])
+    if [g.code for h in homes if (g := tree.grid_of(h)) is not None] != [grid.code]:
+        raise TooManyMoves(f"person {person.id} moved too often", limit=MAX_MOVES)
+
+
 async def _person_of(uow: UnitOfWork, user: TelegramUser) -> Person:
     person = await uow.people.by_telegram_id(user.telegram_id)
     if person is not None:
@@ -199,14 +236,42 @@ async def _role_views(uow: UnitOfWork, roles: Sequence[RoleAssignment]) -> tuple
     return staff_roles(list(roles), tree)
 
 
-async def _release_account(uow: UnitOfWork, telegram_id: int, invited_id: int) -> str | None:
-    """Detach the account from a Person of its own; returns that Person's language."""
+async def _release_account(
+    uow: UnitOfWork, ctx: Context, telegram_id: int, invited_id: int
+) -> str | None:
+    """Detach the account from a Person of its own, who may hold nothing but a residence;
+    returns that Person's language. AccountInUse when they hold more."""
     own = await uow.people.by_telegram_id(telegram_id)
     if own is None or own.id is None:
         return None
-    for role in await uow.people.roles_of(own.id):
+    roles = await uow.people.roles_of(own.id)
+    await _check_releasable(uow, ctx, own, roles)
+    for role in roles:
         if role.role == Role.RESIDENT:
             await uow.people.add_role(replace(role, person_id=invited_id))
             await uow.people.remove_role(role)
     await uow.people.save(replace(own, telegram_id=None))
     return own.language
+
+
+_EVER = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+async def _check_releasable(
+    uow: UnitOfWork, ctx: Context, own: Person, roles: Sequence[RoleAssignment]
+) -> None:
+    """A link alone never takes an account off someone who has work or a history here: a
+    staff role, an open case they hold, a case they reported (its updates follow the
+    account)."""
+    assert own.id is not None
+    staff = [r.role.value for r in roles if r.role != Role.RESIDENT]
+    held = (await uow.cases.open_load([own.id], ctx.clock.now())).get(own.id)
+    reported = await uow.cases.count_reported_since(own.id, _EVER)
+    if staff or held is not None or reported:
+        raise AccountInUse(
+            f"account {own.telegram_id} belongs to person {own.id}",
+            name=own.name,
+            roles=staff,
+            open_cases=held.open if held else 0,
+            reported=reported,
+        )

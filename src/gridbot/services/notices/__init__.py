@@ -22,6 +22,8 @@ from gridbot.domain.supervision import UnitDay
 from gridbot.services.notices.audience import (
     RESOLVERS,
     Scene,
+    group_place,
+    known_names,
     private_context,
     public_context,
 )
@@ -137,7 +139,8 @@ class Notices:
         later = self.residents_may_hear(now) if notice.audience.is_resident_side else None
         not_before = None if own_doing else later
         if notice.audience.is_group:
-            context = public_context(scene, self.tz)
+            names, place = await known_names(scene), await group_place(scene.uow, target)
+            context = public_context(scene, self.tz, names, place)
             await self.outbox.to_chat(
                 scene.uow,
                 now,

@@ -33,6 +33,7 @@ class Scene:
     assignments: Sequence[RoleAssignment] | None = None  # on the grid's chain, if loaded
     worker_groups: Sequence[int] | None = None  # of the case's grid, if loaded
     details: Mapping[str, Any] = field(default_factory=dict)
+    names: tuple[str, ...] | None = None  # to mask in a group post, once read
 
     def person_targets(self, notice: Notice, found: list[int | None]) -> list[int]:
         """``found`` without nobody, without duplicates and, unless the notice says
@@ -180,16 +181,47 @@ def private_context(scene: Scene, people: Mapping[int, Person], tz: tzinfo) -> d
     return {key: local(value, tz) for key, value in context.items()}
 
 
-def public_context(scene: Scene, tz: tzinfo) -> dict[str, Any]:
-    """What a group may see of a case: never who reported it, never their words unmasked."""
+async def grid_names(uow: UnitOfWork, grid_code: str, reporter_id: int | None) -> tuple[str, ...]:
+    """Every name the bot knows on a grid (its and its buildings' residents and staff, its
+    key residents) and the reporter's: what a group line about a case there masks."""
+    units = [grid_code, *(u.code for u in await uow.org.children(grid_code))]
+    names = list(await uow.people.names_on(units))
+    names += [p.name for p in await uow.care.of_grid(grid_code)]
+    if reporter_id is not None:
+        reporter = await uow.people.get(reporter_id)
+        names += [reporter.name] if reporter is not None else []
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
+async def group_place(uow: UnitOfWork, chat_id: int | None) -> str | None:
+    """The building-level place a group line names: the unit its group is bound to (a
+    building, or the grid), never an address or a room."""
+    binding = await uow.bindings.get(chat_id) if chat_id is not None else None
+    unit = await uow.org.get_unit(binding.unit_code) if binding is not None else None
+    return unit.name if unit is not None else None
+
+
+async def known_names(scene: Scene) -> tuple[str, ...]:
+    """``grid_names`` of the case's grid, read once per scene."""
+    if scene.names is None:
+        scene.names = await grid_names(scene.uow, scene.case.grid_code, scene.case.reporter_id)
+    return scene.names
+
+
+def public_context(
+    scene: Scene, tz: tzinfo, names: Sequence[str] = (), place: str | None = None
+) -> dict[str, Any]:
+    """What a group may see of a case: never who reported it, never their words unmasked
+    (``names``: those to mask, ``known_names``); ``place`` is ``group_place``."""
     case = scene.case
     return {
+        "place": place,
         "number": case.number,
         "status": case.status.value,
         "action": scene.event.action,
         "category": scene.category,
         "level": case.level.value,
-        "summary": public_summary(case.text),
+        "summary": public_summary(case.text, names=names),
         "affected": case.affected_count,
         "wanted_by": local(case.wanted_by, tz),
     }

@@ -36,6 +36,8 @@ CALL_UP = "call_up"
 RATE_REMIND = "rate_remind"
 FOLLOW_UP_DUE = "follow_up_due"
 FOLLOW_UP_LATE = "follow_up_late"
+# A new case sent up at once: nobody on duty for it on its grid can be reached by the bot.
+GRID_UNREACHABLE = "grid_unreachable"
 
 
 class Audience(Enum):
@@ -178,6 +180,7 @@ ISSUE_NOTICES: Mapping[str, tuple[Notice, ...]] = {
         ),
     ),
     FOLLOW_UP_LATE: (Notice(Audience.GRID_LEADER, "notices/follow_up_late.html.j2"),),
+    GRID_UNREACHABLE: (Notice(Audience.GRID_LEADER, "notices/grid_unreachable.html.j2"),),
 }
 WISH_NOTICES: Mapping[str, tuple[Notice, ...]] = {
     A.SUBMIT: (Notice(R, "notices/wish_submitted.html.j2", to_actor=True),),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from gridbot.domain.errors import (
     NotBound,
@@ -13,6 +14,7 @@ from gridbot.domain.errors import (
 )
 from gridbot.domain.org import Category, OrgUnit, Role, UnitLevel
 from gridbot.domain.orgtree import OrgTree
+from gridbot.domain.texts import MAX_REPORTS_PER_HOUR
 from gridbot.domain.wishes import is_report_category
 from gridbot.services.common import tree_around
 from gridbot.services.context import Actor, Context, known
@@ -109,3 +111,18 @@ async def find_report_category(ctx: Context, actor: Actor | None, code: str) -> 
             org = await ctx.org.current(uow)
     category = org.category(code)
     return category if category is not None and is_report_category(category) else None
+
+
+@dataclass(frozen=True)
+class ReportsLeft:
+    actor: Actor | None
+
+
+async def reports_left(cmd: ReportsLeft, ctx: Context) -> int:
+    """How many reports and wishes the person may still submit this hour (0: the hourly
+    limit is reached, and Submit is refused until an hour after an earlier one)."""
+    actor = known(cmd.actor)
+    since = ctx.clock.now() - timedelta(hours=1)
+    async with ctx.reading() as uow:
+        recent = await uow.cases.count_reported_since(actor.id, since)
+    return max(0, MAX_REPORTS_PER_HOUR - recent)

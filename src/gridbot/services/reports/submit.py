@@ -8,16 +8,24 @@ from datetime import date, datetime, timedelta
 
 from gridbot.domain.case import Case, CaseEvent, CaseKind, CaseStatus, Location, Priority
 from gridbot.domain.deadlines import compute_deadlines, end_of_local_date
-from gridbot.domain.errors import IllegalTransition, NoAssignee, RateLimited, ValidationFailed
+from gridbot.domain.errors import (
+    IllegalTransition,
+    NoAssignee,
+    NobodyReachable,
+    RateLimited,
+    ValidationFailed,
+)
 from gridbot.domain.lifecycle import CaseAction, apply
 from gridbot.domain.messaging import DueKind
 from gridbot.domain.org import Category, OrgUnit, Person
-from gridbot.domain.routing import Target, escalation_target, route_new_case
+from gridbot.domain.routing import Target, can_be_reached, escalation_target, route_new_case
+from gridbot.domain.staffing import CASE_HANDLERS
 from gridbot.domain.texts import MAX_REPORTS_PER_HOUR, check_photos, check_text
 from gridbot.domain.wishes import DEFAULT_WISH_CATEGORY, WISH_CATEGORY
 from gridbot.services.common import record, schedule
 from gridbot.services.context import Actor, Context, known
 from gridbot.services.notices.audience import worker_groups
+from gridbot.services.notices.table import GRID_UNREACHABLE
 from gridbot.services.ports import UnitOfWork
 from gridbot.services.reports.entry import report_category, reporting_grid, serving_grid
 from gridbot.services.teams import Team, grid_team
@@ -139,6 +147,11 @@ class _Landing:
     team: Team
     worker_groups: list[int]
     people: Mapping[int, Person]  # the team's, and the reporter
+    loads: Mapping[int, int]  # open cases held by each of those a case may be routed to
+
+    @property
+    def reachable(self) -> set[int]:
+        return {pid for pid, person in self.team.people.items() if can_be_reached(person)}
 
 
 async def _landing(
@@ -158,7 +171,15 @@ async def _landing(
     near = [u.code for u in (grid, tree.parent(grid.code)) if u is not None]
     team = await grid_team(uow, grid.code, tree, people_on=near)
     groups = worker_groups(await uow.bindings.for_unit(grid.code))
-    return _Landing(grid, team, groups, {**team.people, actor.id: actor.person})
+    routed_to = sorted({a.person_id for a in team.assignments if a.role in CASE_HANDLERS})
+    loads = await uow.cases.open_load(routed_to, now)  # one grouped count
+    return _Landing(
+        grid,
+        team,
+        groups,
+        {**team.people, actor.id: actor.person},
+        {pid: load.open for pid, load in loads.items()},
+    )
 
 
 async def wish_category(uow: UnitOfWork) -> Category:
@@ -186,10 +207,12 @@ async def _register(
     )
     await uow.cases.add_event(submitted)
     team = landing.team
-    assigned = _first_assignment(case, category, team)
+    assigned, unreachable = _first_assignment(case, category, landing)
+    if unreachable is not None:
+        await uow.cases.add_event(unreachable)
     if assigned is not None:
         await record(uow, case, assigned)
-    events = (submitted,) if assigned is None else (submitted, assigned)
+    events = (submitted, *(e for e in (unreachable, assigned) if e is not None))
     await ctx.notices.case_event(
         uow,
         case,
@@ -203,14 +226,17 @@ async def _register(
     return case
 
 
-def _first_assignment(case: Case, category: Category, team: Team) -> CaseEvent | None:
-    """Nobody on duty in the grid: the community (else the street) takes it, as an
-    escalation would. Nobody anywhere: the case stays submitted and unassigned (None); its
-    response deadline then calls up the chain. A wish has no "assigned" status: it stays
-    submitted, in its approver's hands."""
-    target = _first_target(case, category, team)
+def _first_assignment(
+    case: Case, category: Category, landing: _Landing
+) -> tuple[CaseEvent | None, CaseEvent | None]:
+    """The assignment, and the note for the grid's leaders when nobody on the grid could be
+    reached. Nobody on duty (or reachable) in the grid: the community (else the street)
+    takes it, as an escalation would. Nobody anywhere: the case stays submitted and
+    unassigned (None); its response deadline then calls up the chain. A wish has no
+    "assigned" status: it stays submitted, in its approver's hands."""
+    target, unreachable = _first_target(case, category, landing)
     if target is None:
-        return None
+        return None, unreachable
     level, unit_code, assignee = target
     if case.is_wish:
         assert case.id is not None
@@ -224,7 +250,7 @@ def _first_assignment(case: Case, category: Category, team: Team) -> CaseEvent |
             to_status=case.status,
             level=case.level,
             assignee_id=assignee,
-        )
+        ), unreachable
     return apply(
         case,
         CaseAction.ASSIGN,
@@ -233,20 +259,44 @@ def _first_assignment(case: Case, category: Category, team: Team) -> CaseEvent |
         assignee_id=assignee,
         level=level,
         unit_code=unit_code,
-    )
+    ), unreachable
 
 
-def _first_target(case: Case, category: Category, team: Team) -> Target | None:
+def _first_target(
+    case: Case, category: Category, landing: _Landing
+) -> tuple[Target | None, CaseEvent | None]:
+    team = landing.team
     tree, assignments, people = team.tree, team.assignments, team.people
+    unreachable = None
     try:
-        return case.level, case.grid_code, route_new_case(case, category, tree, assignments, people)
+        chosen = route_new_case(
+            case, category, tree, assignments, people, landing.reachable, landing.loads
+        )
+        return (case.level, case.grid_code, chosen), None
+    except NobodyReachable:
+        unreachable = _unreachable(case)
     except NoAssignee:
         if case.is_wish:
-            return None  # a wish is the grid's own business: it waits for its secretary
+            return None, None  # a wish is the grid's own business: it waits for its secretary
     try:
-        return escalation_target(case, tree, assignments, people)
+        return escalation_target(case, tree, assignments, people), unreachable
     except (NoAssignee, IllegalTransition):
-        return None
+        return None, unreachable
+
+
+def _unreachable(case: Case) -> CaseEvent:
+    """The audit trail's line, and the grid leaders' notice, of a case sent up at once
+    because the bot reaches nobody on duty for it on the grid."""
+    assert case.id is not None
+    return CaseEvent(
+        case_id=case.id,
+        action=GRID_UNREACHABLE,
+        actor_id=None,
+        at=case.created_at,
+        from_status=case.status,
+        to_status=case.status,
+        level=case.level,
+    )
 
 
 async def _check_rate(uow: UnitOfWork, actor: Actor, now: datetime) -> None:

@@ -4,6 +4,7 @@ from gridbot.storage.repositories.bindings import SqlBindingRepository
 from gridbot.storage.repositories.care import SqlCareRepository
 from gridbot.storage.repositories.cases import SqlCaseRepository
 from gridbot.storage.repositories.categories import SqlCategoryRepository
+from gridbot.storage.repositories.conversations import SqlConversationRepository
 from gridbot.storage.repositories.digests import SqlDigestRepository
 from gridbot.storage.repositories.due import SqlDueRepository
 from gridbot.storage.repositories.exports import SqlExportRepository
@@ -22,6 +23,7 @@ __all__ = [
     "SqlCareRepository",
     "SqlCaseRepository",
     "SqlCategoryRepository",
+    "SqlConversationRepository",
     "SqlDigestRepository",
     "SqlDueRepository",
     "SqlExportRepository",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, bindparam, delete, func, select
 
 from gridbot.domain.errors import NotFound
 from gridbot.domain.org import Person, Role, RoleAssignment
 from gridbot.storage.repositories.base import ORG_REVISION, SqlRepository
-from gridbot.storage.rows import OrgUnitRow, PersonRow, RoleAssignmentRow
+from gridbot.storage.rows import GridMoveRow, OrgUnitRow, PersonRow, RoleAssignmentRow
 
 # Read for every update, or every report: built once, so that neither the statement nor
 # its cache key is made again each time.
@@ -106,6 +107,30 @@ class SqlPersonRepository(SqlRepository):
             return []
         rows = await self._session.execute(_STAFF_ON, {"codes": list(unit_codes)})
         return [row.to_domain(unit_code) for row, unit_code in rows]
+
+    async def record_grid_move(self, person_id: int, unit_code: str, at: datetime) -> None:
+        self._session.add(GridMoveRow(person_id=person_id, unit_code=unit_code, at=at))
+        await self._session.flush()
+
+    async def grid_moves_since(self, person_id: int, since: datetime) -> int:
+        count = await self._session.scalar(
+            select(func.count(GridMoveRow.id)).where(
+                GridMoveRow.person_id == person_id, GridMoveRow.at >= since
+            )
+        )
+        return int(count or 0)
+
+    async def names_on(self, unit_codes: Sequence[str]) -> Sequence[str]:
+        if not unit_codes:
+            return []
+        names = await self._session.scalars(
+            select(PersonRow.name)
+            .join(RoleAssignmentRow, RoleAssignmentRow.person_id == PersonRow.id)
+            .join(OrgUnitRow, RoleAssignmentRow.unit_id == OrgUnitRow.id)
+            .where(OrgUnitRow.code.in_(list(unit_codes)))
+            .distinct()
+        )
+        return [name for name in names if name]
 
     async def count_holders(self, role: Role, unit_codes: Sequence[str]) -> int:
         """How many hold ``role`` on one of these units (a grid's residents: counted, never

@@ -9,12 +9,15 @@ from gridbot.storage.rows.case import (
     RatingRow,
     VisitRow,
 )
+from gridbot.storage.rows.conversations import ConversationRow
 from gridbot.storage.rows.digests import DigestRow
+from gridbot.storage.rows.inbox import InboxRow
 from gridbot.storage.rows.invites import StaffInviteRow
 from gridbot.storage.rows.messaging import DueItemRow, LeaseRow, OutboxRow
 from gridbot.storage.rows.org import (
     CategoryRow,
     ChatBindingRow,
+    GridMoveRow,
     OrgRevisionRow,
     OrgUnitRow,
     PersonRow,
@@ -31,8 +34,11 @@ __all__ = [
     "CaseSequenceRow",
     "CategoryRow",
     "ChatBindingRow",
+    "ConversationRow",
     "DigestRow",
     "DueItemRow",
+    "GridMoveRow",
+    "InboxRow",
     "LeaseRow",
     "OrgRevisionRow",
     "OrgUnitRow",

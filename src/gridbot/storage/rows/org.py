@@ -68,6 +68,7 @@ class PersonRow(Base):
     invite_code: Mapped[str | None] = mapped_column(String(64), unique=True)
     department: Mapped[str | None] = mapped_column(String(64))
     blocked_bot: Mapped[bool] = mapped_column(Boolean, default=False)
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def to_domain(self) -> Person:
         return Person(
@@ -79,6 +80,7 @@ class PersonRow(Base):
             department=self.department,
             blocked_bot=self.blocked_bot,
             id=self.id,
+            invited_at=self.invited_at,
         )
 
     def apply(self, person: Person) -> None:
@@ -89,6 +91,7 @@ class PersonRow(Base):
         self.invite_code = person.invite_code
         self.department = person.department
         self.blocked_bot = person.blocked_bot
+        self.invited_at = person.invited_at
 
 
 class RoleAssignmentRow(Base):
@@ -192,3 +195,16 @@ class ChatBindingRow(Base):
         self.bound_by = binding.bound_by
         self.greeted_at = binding.greeted_at
         self.bound_at = binding.bound_at
+
+
+class GridMoveRow(Base):
+    """A resident's move to a grid by the grid picker: how often one person moves is limited
+    (``gridpicker.MAX_MOVES``)."""
+
+    __tablename__ = "grid_moves"
+    __table_args__ = (Index("ix_grid_moves_person_id_at", "person_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    unit_code: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
