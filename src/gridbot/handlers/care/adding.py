@@ -7,12 +7,12 @@ from __future__ import annotations
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 
-from gridbot.domain.care import MAX_ADDRESS, MAX_NAME, check_category, check_interval, check_line
+from gridbot.domain.care import MAX_ADDRESS, MAX_NAME, check_category, check_interval
 from gridbot.domain.care import check_phone as phone_of
 from gridbot.domain.errors import ValidationFailed
 from gridbot.handlers.care import keyboards as kb
 from gridbot.handlers.care.states import AddCare, NewCare
-from gridbot.handlers.care.steps import refuse_line, send, tapped_message
+from gridbot.handlers.care.steps import checked_line, send, tapped_message
 from gridbot.handlers.common import conversation
 from gridbot.handlers.common.callbacks import CareListCallback, CareStepCallback, id_value
 from gridbot.handlers.common.messages import edit_or_answer
@@ -43,11 +43,10 @@ async def on_add(
 async def on_name(
     message: Message, draft: NewCare, state: FSMContext, render: Render, t: Translate
 ) -> None:
-    try:
-        draft.name = check_line(message.text, MAX_NAME)
-    except ValidationFailed as refused:
-        await refuse_line(message, render, refused)
+    name = await checked_line(message, render, MAX_NAME)
+    if name is None:
         return
+    draft.name = name
     await conversation.advance(state, draft, AddCare.category)
     text = render("care/ask_category.html.j2", name=draft.name)
     await message.answer(text, reply_markup=kb.categories(t))
@@ -103,11 +102,10 @@ async def on_worker(
 async def on_address(
     message: Message, draft: NewCare, state: FSMContext, render: Render, t: Translate
 ) -> None:
-    try:
-        draft.address = check_line(message.text, MAX_ADDRESS)
-    except ValidationFailed as refused:
-        await refuse_line(message, render, refused)
+    address = await checked_line(message, render, MAX_ADDRESS)
+    if address is None:
         return
+    draft.address = address
     await conversation.advance(state, draft, AddCare.phone)
     await message.answer(render("care/ask_phone.html.j2", again=False), reply_markup=kb.skip(t))
 

@@ -4,6 +4,7 @@ interval, 移除 off the list (after a confirmation). Each ends with the card as
 from __future__ import annotations
 
 from aiogram.fsm.context import FSMContext
+from aiogram.fsm.state import State
 from aiogram.types import CallbackQuery
 
 from gridbot.handlers.care import keyboards as kb
@@ -14,6 +15,7 @@ from gridbot.handlers.common.messages import edit_or_answer
 from gridbot.handlers.common.types import Render, Translate
 from gridbot.services.care import (
     CareCard,
+    CareTeam,
     CareTeamOf,
     ChangeInterval,
     ReassignCare,
@@ -35,11 +37,8 @@ async def on_change_worker(
     render: Render,
     t: Translate,
 ) -> None:
-    team = await care_team(CareTeamOf(actor, care_id=callback_data.care_id), ctx)
-    await conversation.begin(state, CareChange(callback_data.care_id), ChangeCare.worker)
-    await query.answer()
-    name = team.person.name if team.person else ""
-    text = render("care/ask_worker.html.j2", name=name)
+    team = await _ask_change(query, callback_data.care_id, ChangeCare.worker, state, ctx, actor)
+    text = render("care/ask_worker.html.j2", name=_name(team))
     await edit_or_answer(query, text, kb.workers(team.workers, t))
 
 
@@ -52,11 +51,29 @@ async def on_change_interval(
     render: Render,
     t: Translate,
 ) -> None:
-    team = await care_team(CareTeamOf(actor, care_id=callback_data.care_id), ctx)
-    await conversation.begin(state, CareChange(callback_data.care_id), ChangeCare.interval)
+    team = await _ask_change(query, callback_data.care_id, ChangeCare.interval, state, ctx, actor)
+    text = render("care/ask_interval.html.j2", name=_name(team))
+    await edit_or_answer(query, text, kb.intervals(t))
+
+
+async def _ask_change(
+    query: CallbackQuery,
+    care_id: int,
+    step: State,
+    state: FSMContext,
+    ctx: Context,
+    actor: Actor | None,
+) -> CareTeam:
+    """Before asking for a new worker or interval: may this person manage the care person
+    (refused here, before anything is asked)? Then the conversation begins."""
+    team = await care_team(CareTeamOf(actor, care_id=care_id), ctx)
+    await conversation.begin(state, CareChange(care_id), step)
     await query.answer()
-    name = team.person.name if team.person else ""
-    await edit_or_answer(query, render("care/ask_interval.html.j2", name=name), kb.intervals(t))
+    return team
+
+
+def _name(team: CareTeam) -> str:
+    return team.person.name if team.person else ""
 
 
 async def on_worker_chosen(
@@ -101,8 +118,7 @@ async def on_remove(
 ) -> None:
     team = await care_team(CareTeamOf(actor, care_id=callback_data.care_id), ctx)
     await query.answer()
-    name = team.person.name if team.person else ""
-    text = render("care/confirm_remove.html.j2", name=name)
+    text = render("care/confirm_remove.html.j2", name=_name(team))
     await edit_or_answer(query, text, kb.confirm_remove(callback_data.care_id, t))
 
 

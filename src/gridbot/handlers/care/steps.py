@@ -6,6 +6,7 @@ from __future__ import annotations
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
+from gridbot.domain.care import check_line
 from gridbot.domain.errors import ValidationFailed
 from gridbot.handlers.common.answers import INVALID_TEXT
 from gridbot.handlers.common.messages import edit_or_answer
@@ -25,15 +26,19 @@ async def send(
         await message.answer(text, reply_markup=keyboard)
 
 
-async def refuse_line(message: Message, render: Render, refused: ValidationFailed) -> None:
-    """A name or address that is empty or too long (with its own limit), or no text."""
-    details = refused.details
-    code = details.get("code") if message.text else "not_text"
-    await message.answer(
-        render(
-            INVALID_TEXT, code=code, limit=details.get("limit", 0), length=details.get("length", 0)
+async def checked_line(message: Message, render: Render, limit: int) -> str | None:
+    """A name or address: the message's text checked against ``limit``; None after telling
+    the person what is wrong (empty, too long, or no text at all)."""
+    try:
+        return check_line(message.text, limit)
+    except ValidationFailed as refused:
+        details = refused.details
+        code = details.get("code") if message.text else "not_text"
+        length = details.get("length", 0)
+        await message.answer(
+            render(INVALID_TEXT, code=code, limit=details.get("limit", 0), length=length)
         )
-    )
+        return None
 
 
 async def use_buttons(message: Message, render: Render) -> None:
