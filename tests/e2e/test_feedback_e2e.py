@@ -41,6 +41,20 @@ async def resolve(worker: Persona, note: str) -> None:
     await chat.wait_for(lambda t: "已办结" in t)
 
 
+async def resolved_case(
+    world: World, worker: Persona, text: str, note: str
+) -> tuple[Persona, ChatView, Case]:
+    """The resident reports ``text`` (环境卫生), the worker accepts and resolves it with
+    ``note``, and the resident is asked to rate it: the resident, their chat, the case."""
+    resident = world.persona(RESIDENT)
+    home = resident.private_chat()
+    case = await report(world, resident, text, category="环境卫生")
+    await accept(worker, case)
+    await resolve(worker, note)
+    await home.wait_for(lambda t: f"您的事项 {case.number} 已办结" in t)
+    return resident, home, case
+
+
 async def pending(world: World, kind: DueKind, ref: str) -> list[datetime]:
     async with world.database.reader() as uow:
         return [item.due_at for item in await uow.due.pending(kind, ref)]
@@ -56,11 +70,9 @@ async def test_unsatisfied_reopens_then_satisfied_closes_and_the_follow_up_visit
     world: World,
 ) -> None:
     worker, leader = await open_chats(world, WORKER, GRID_LEADER)
-    resident = world.persona(RESIDENT)
-    home = resident.private_chat()
-    case = await report(world, resident, "12号楼门口垃圾堆了三天", category="环境卫生")
-    await accept(worker, case)
-    await resolve(worker, "已安排清运，垃圾已清走")
+    resident, home, case = await resolved_case(
+        world, worker, "12号楼门口垃圾堆了三天", "已安排清运，垃圾已清走"
+    )
 
     asked = await home.wait_for(lambda t: f"您的事项 {case.number} 已办结" in t)
     assert "已安排清运" in asked
@@ -146,12 +158,7 @@ async def test_unsatisfied_reopens_then_satisfied_closes_and_the_follow_up_visit
 
 async def test_an_unrated_case_is_reminded_once_then_closes_unrated(world: World) -> None:
     (worker,) = await open_chats(world, WORKER)
-    resident = world.persona(RESIDENT)
-    home = resident.private_chat()
-    case = await report(world, resident, "小区路灯不亮", category="环境卫生")
-    await accept(worker, case)
-    await resolve(worker, "已更换灯泡")
-    await home.wait_for(lambda t: f"您的事项 {case.number} 已办结" in t)
+    resident, home, case = await resolved_case(world, worker, "小区路灯不亮", "已更换灯泡")
     resolved_at = (await fresh(world, case)).resolved_at
     assert resolved_at is not None
     remind_at = resolved_at + timedelta(hours=24)
@@ -204,12 +211,7 @@ async def test_the_reason_for_unsatisfied_must_be_text_and_cancel_changes_nothin
     world: World,
 ) -> None:
     (worker,) = await open_chats(world, WORKER)
-    resident = world.persona(RESIDENT)
-    home = resident.private_chat()
-    case = await report(world, resident, "楼道堆放杂物", category="环境卫生")
-    await accept(worker, case)
-    await resolve(worker, "已清理")
-    await home.wait_for(lambda t: f"您的事项 {case.number} 已办结" in t)
+    resident, home, case = await resolved_case(world, worker, "楼道堆放杂物", "已清理")
 
     await resident.tap("不满意")
     await home.wait_for(lambda t: "还有什么问题" in t)
@@ -231,11 +233,7 @@ async def test_the_reason_for_unsatisfied_must_be_text_and_cancel_changes_nothin
 
 async def test_a_follow_up_visit_finds_the_problem_back_and_reopens_the_case(world: World) -> None:
     worker, other = await open_chats(world, WORKER, OTHER_WORKER)
-    resident = world.persona(RESIDENT)
-    home = resident.private_chat()
-    case = await report(world, resident, "小区门口井盖松动", category="环境卫生")
-    await accept(worker, case)
-    await resolve(worker, "已固定井盖")
+    resident, home, case = await resolved_case(world, worker, "小区门口井盖松动", "已固定井盖")
     await resident.tap("满意")
     await home.wait_for(lambda t: "感谢您对事项" in t)
     (due,) = await pending(world, DueKind.FOLLOW_UP, case.number)
@@ -265,12 +263,7 @@ async def test_a_follow_up_visit_finds_the_problem_back_and_reopens_the_case(wor
 
 async def test_a_case_waiting_for_a_rating_can_be_rated_from_my_cases(world: World) -> None:
     (worker,) = await open_chats(world, WORKER)
-    resident = world.persona(RESIDENT)
-    home = resident.private_chat()
-    case = await report(world, resident, "单元门禁坏了", category="环境卫生")
-    await accept(worker, case)
-    await resolve(worker, "已修好门禁")
-    await home.wait_for(lambda t: f"您的事项 {case.number} 已办结" in t)
+    resident, home, case = await resolved_case(world, worker, "单元门禁坏了", "已修好门禁")
 
     await resident.send("/my")
     await home.wait_for(lambda t: "我的诉求和心愿" in t)
