@@ -10,7 +10,7 @@ from gridbot.bot.templating import Renderer
 from gridbot.domain.metrics import Counts, VisitCounts, WishCounts, figures_of, parse_period
 from gridbot.domain.org import OrgUnit, Person, Staff, UnitLevel
 from gridbot.domain.orgtree import OrgTree
-from gridbot.handlers.exports.files import asked
+from gridbot.handlers.common.period_unit import period_and_unit as asked
 from gridbot.services.context import Actor
 from gridbot.services.exports import ChartFile, WorkbookFile
 from gridbot.services.orgcache import Organisation

@@ -7,6 +7,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMar
 
 from gridbot.handlers.common.callbacks import DigestCallback
 from gridbot.handlers.common.messages import edit_or_answer
+from gridbot.handlers.common.period_unit import period_and_unit
 from gridbot.handlers.common.types import Render, Translate
 from gridbot.services.context import Actor, Context
 from gridbot.services.digests import (
@@ -21,16 +22,8 @@ from gridbot.services.digests import (
 def digest_request(actor: Actor | None, args: str | None) -> DigestOf:
     """``/digest [period] [unit]``, in either order: a word that is a unit's code is the
     unit, the rest the period (refused with the forms it may take when it is none)."""
-    words = (args or "").split()
-    tree = actor.tree if actor is not None else None
-    at = next(
-        (i for i, w in enumerate(words) if tree is not None and (w in tree or w.upper() in tree)),
-        None,
-    )
-    if at is None:
-        return DigestOf(actor, " ".join(words) or None)
-    period = " ".join(words[:at] + words[at + 1 :]) or None
-    return DigestOf(actor, period, words[at])
+    period, unit = period_and_unit(actor, args)
+    return DigestOf(actor, period, unit)
 
 
 async def cmd_digest(

@@ -13,6 +13,7 @@ from aiogram.filters import CommandObject
 from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.chat_action import ChatActionSender
 
+from gridbot.handlers.common.period_unit import period_and_unit
 from gridbot.handlers.common.types import Render
 from gridbot.services.context import Actor, Context
 from gridbot.services.exports import (
@@ -29,18 +30,6 @@ logger = logging.getLogger(__name__)
 ACTION_AFTER = 0.3  # seconds
 
 
-def asked(actor: Actor | None, args: str | None) -> tuple[str | None, str | None]:
-    """(period, unit code) from ``[period] [unit]`` in either order: a word that is a
-    unit's code is the unit, the rest the period (refused with its forms when unreadable)."""
-    words = (args or "").split()
-    tree = actor.tree if actor is not None else None
-    for at, word in enumerate(words):
-        code = word if tree is not None and word in tree else word.upper()
-        if tree is not None and code in tree:
-            return " ".join(words[:at] + words[at + 1 :]) or None, code
-    return " ".join(words) or None, None
-
-
 async def cmd_export(
     message: Message,
     command: CommandObject,
@@ -50,7 +39,7 @@ async def cmd_export(
     locale: str,
     bot: Bot,
 ) -> None:
-    period, unit = asked(actor, command.args)
+    period, unit = period_and_unit(actor, command.args)
     async with ChatActionSender.upload_document(
         bot=bot, chat_id=message.chat.id, initial_sleep=ACTION_AFTER
     ):
@@ -69,7 +58,7 @@ async def cmd_chart(
     locale: str,
     bot: Bot,
 ) -> None:
-    period, unit = asked(actor, command.args)
+    period, unit = period_and_unit(actor, command.args)
     async with ChatActionSender.upload_photo(
         bot=bot, chat_id=message.chat.id, initial_sleep=ACTION_AFTER
     ):

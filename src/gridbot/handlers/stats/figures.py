@@ -8,6 +8,7 @@ from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 from gridbot.domain.org import Category
 from gridbot.handlers.common.callbacks import StatsCallback
 from gridbot.handlers.common.messages import edit_or_answer
+from gridbot.handlers.common.period_unit import period_and_unit
 from gridbot.handlers.common.types import Render, Translate
 from gridbot.handlers.stats import keyboards as kb
 from gridbot.services.context import Actor, Context
@@ -18,14 +19,8 @@ def stats_request(actor: Actor | None, args: str | None) -> StatsOf:
     """``/stats [period] [unit]``, in either order: a word that is a unit's code is the
     unit, the other one the period (anything left over is read as the period, and
     refused with the forms it may take)."""
-    words = (args or "").split()
-    tree = actor.tree if actor is not None else None
-    codes = [w if w in tree else w.upper() for w in words] if tree is not None else []
-    at = next((i for i, code in enumerate(codes) if tree is not None and code in tree), None)
-    if at is None:
-        return StatsOf(actor, " ".join(words) or None)
-    period = " ".join(words[:at] + words[at + 1 :]) or None
-    return StatsOf(actor, period, codes[at])
+    period, unit = period_and_unit(actor, args)
+    return StatsOf(actor, period, unit)
 
 
 async def cmd_stats(
