@@ -222,3 +222,56 @@ async def test_an_update_is_marked_handled_in_the_transaction_of_its_change(
     for update in (changing, reading):
         await CommitWatch()(use_case, update, {})
     assert await pending(database) == [6]  # nothing committed: handled again at start-up
+
+
+class CountedWrites:
+    """How many writing units of work ``database`` gave out."""
+
+    def __init__(self, database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.writes = 0
+        writer = database.uow
+
+        def counted() -> Any:
+            self.writes += 1
+            return writer()
+
+        monkeypatch.setattr(database, "uow", counted)
+
+
+async def test_updates_ending_together_are_marked_handled_in_one_write(
+    database: Database, bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen = Seen()
+    inbox = Inbox(database, bot, seen.dispatcher, SystemClock())
+    updates = await inbox.record([text_update(i, f"t{i}") for i in range(1, 11)])
+    counted = CountedWrites(database, monkeypatch)
+    await inbox.dispatch(updates)
+    assert await inbox.settle(5)
+    assert sorted(seen.texts) == sorted(f"t{i}" for i in range(1, 11))
+    assert await pending(database) == []
+    assert counted.writes < 10  # one per update without the grouping
+
+
+async def test_an_update_that_changes_its_conversation_is_marked_in_that_write(
+    database: Database, bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aiogram.fsm.context import FSMContext
+
+    from gridbot.bot.conversations import DatabaseStorage
+
+    storage = DatabaseStorage(database, SystemClock())
+    dispatcher = Dispatcher(storage=storage, events_isolation=storage.create_isolation())
+
+    @dispatcher.message()
+    async def step(message: Message, state: FSMContext) -> None:
+        await state.set_state("Report:describe")
+
+    inbox = Inbox(database, bot, dispatcher, SystemClock())
+    updates = await inbox.record([text_update(3, "/report")])
+    counted = CountedWrites(database, monkeypatch)
+    await inbox.dispatch(updates)
+    assert await inbox.settle(5)
+    assert await pending(database) == []
+    assert counted.writes == 1  # the conversation's upsert and the mark, one commit
+    async with database.reader() as uow:
+        assert await SqlInboxRepository(uow.session).pending() == []

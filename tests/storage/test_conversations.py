@@ -278,3 +278,36 @@ async def test_an_update_on_a_stale_conversation_starts_afresh(
         await storage.set_state(KEY, Report.describe)
     assert await storage.get_data(KEY) == {}
     assert await storage.get_state(KEY) == "Report:describe"
+
+
+async def test_the_next_update_of_a_conversation_reads_nothing_and_a_new_process_reads_it(
+    db: Database, storage: DatabaseStorage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async with storage.create_isolation().lock(KEY):
+        await FSMContext(storage, KEY).set_state(Report.describe)
+    counted = Counted(db, monkeypatch)
+    async with storage.create_isolation().lock(KEY):  # the next update of that chat
+        assert await FSMContext(storage, KEY).get_state() == "Report:describe"
+        await FSMContext(storage, KEY).update_data(DRAFT)
+    async with storage.create_isolation().lock(KEY):
+        assert await FSMContext(storage, KEY).get_data() == DRAFT
+    assert (counted.reads, counted.writes) == (0, 1)
+    again = DatabaseStorage(Database(db.url), Clock())
+    try:
+        async with again.create_isolation().lock(KEY):
+            assert await FSMContext(again, KEY).get_data() == DRAFT
+    finally:
+        await again.database.dispose()
+
+
+async def test_a_remembered_conversation_is_gone_once_stale_and_one_set_outside_is_read_again(
+    db: Database, storage: DatabaseStorage, clock: Clock
+) -> None:
+    async with storage.create_isolation().lock(KEY):
+        await FSMContext(storage, KEY).set_state(Report.describe)
+    await storage.set_state(KEY, Report.confirm)  # outside an update: the database decides
+    async with storage.create_isolation().lock(KEY):
+        assert await storage.get_state(KEY) == "Report:confirm"
+    clock.at = T0 + CONVERSATION_TTL + timedelta(seconds=1)
+    async with storage.create_isolation().lock(KEY):
+        assert await storage.get_state(KEY) is None

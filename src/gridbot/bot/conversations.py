@@ -6,9 +6,17 @@ conversation key; ``DatabaseStorage.create_isolation`` gives one that also keeps
 conversation in memory for the update: it is read once (a reading unit of work, no write
 lock) when first asked for, the handler's changes are kept, and when the update is done
 they are written in one short writing unit of work with one upsert (or a delete), taking
-its turn among the process's writers like any other (``storage/writers.py``). An update that
-changes nothing writes nothing. Data is made JSON when it is set, so a value that is not
+its turn among the process's writers like any other (``storage/writers.py``); an update of
+the inbox is marked handled in that same commit. An update that changes nothing writes
+nothing. Data is made JSON when it is set, so a value that is not
 plain JSON fails in the handler. Outside such a lock each call reads or writes at once.
+
+The process remembers the conversations its updates last read or wrote (up to
+``REMEMBERED``, the least recently used forgotten first), so an update whose conversation
+it knows reads nothing: with the database as the store this process is the only one
+writing them (several processes keep conversations in Redis), and aiogram's lock keeps
+other updates of the same key away meanwhile. Calls outside such a lock read and write the
+database itself and forget what was remembered of their key.
 
 A conversation untouched for ``ttl`` (7 days) is gone: reads no longer see it, and at most
 once an hour a write also deletes such rows by their age (an index range).
@@ -18,6 +26,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import OrderedDict
 from collections.abc import AsyncGenerator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
@@ -28,12 +37,15 @@ from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, StateType, StorageKey
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 
+from gridbot.bot.replies import current_outcome
 from gridbot.services.ports import Clock
 from gridbot.storage.database import Database
 from gridbot.storage.repositories.conversations import Conversation, ConversationKey
+from gridbot.storage.repositories.inbox import SqlInboxRepository
 from gridbot.storage.uow import SqlUnitOfWork
 
 CONVERSATION_TTL = timedelta(days=7)
+REMEMBERED = 20_000  # conversations a process keeps in memory, the least recently used go
 SWEEP_EVERY = timedelta(hours=1)
 
 
@@ -50,12 +62,26 @@ class DatabaseStorage(BaseStorage):
     ``Dispatcher(storage=storage, events_isolation=storage.create_isolation())``; the
     database is the caller's to dispose of (``close`` leaves it open)."""
 
-    def __init__(self, database: Database, clock: Clock, *, ttl: timedelta = CONVERSATION_TTL):
+    def __init__(
+        self,
+        database: Database,
+        clock: Clock,
+        *,
+        ttl: timedelta = CONVERSATION_TTL,
+        remembered: int = REMEMBERED,
+    ):
         self.database = database
         self.clock = clock
         self.ttl = ttl
         self._held: dict[StorageKey, _Held] = {}
         self._swept_at: datetime | None = None
+        # What this process last read or wrote, with when it was written: the process is
+        # the only writer of these rows (several processes share conversations in Redis,
+        # not here), so a remembered conversation is the row's content.
+        self._remembered: OrderedDict[StorageKey, tuple[Conversation, datetime | None]] = (
+            OrderedDict()
+        )
+        self._remember_at_most = remembered
 
     def create_isolation(self) -> BaseEventIsolation:
         return HeldConversations(self)
@@ -86,11 +112,37 @@ class DatabaseStorage(BaseStorage):
         if held is not None and held.conversation is not None:
             return held.conversation
         stale_before = self.clock.now() - self.ttl
-        async with self.database.reader() as uow:
-            found = await uow.conversations.get(conversation_key(key), stale_before=stale_before)
+        # Only an update holding the key uses what is remembered: it excludes the other
+        # readers and writers of its key (aiogram's lock), so nothing changes it meanwhile.
+        found = self._recall(key, stale_before) if held is not None else None
+        if found is None:
+            async with self.database.reader() as uow:
+                found, written_at = await uow.conversations.get_with_age(
+                    conversation_key(key), stale_before=stale_before
+                )
+            if held is not None:
+                self._remember(key, found, written_at)
         if held is not None:
             held.conversation = found
         return found
+
+    def _recall(self, key: StorageKey, stale_before: datetime) -> Conversation | None:
+        remembered = self._remembered.get(key)
+        if remembered is None:
+            return None
+        conversation, written_at = remembered
+        if written_at is not None and written_at < stale_before:
+            return Conversation()  # gone by age, as a read of the row would say
+        self._remembered.move_to_end(key)
+        return conversation
+
+    def _remember(
+        self, key: StorageKey, conversation: Conversation, written_at: datetime | None
+    ) -> None:
+        self._remembered[key] = (conversation, written_at)
+        self._remembered.move_to_end(key)
+        while len(self._remembered) > self._remember_at_most:
+            self._remembered.popitem(last=False)
 
     async def _set(self, key: StorageKey, **part: str | None) -> None:
         held = self._held.get(key)
@@ -99,12 +151,14 @@ class DatabaseStorage(BaseStorage):
             held.changed = True
             return
         now = self.clock.now()
+        self._remembered.pop(key, None)  # the row decides what the other column becomes
         async with self.database.uow() as uow:
             setter = uow.conversations.set_state if "state" in part else uow.conversations.set_data
             (value,) = part.values()
             await setter(conversation_key(key), value, now=now, stale_before=now - self.ttl)
             await self._sweep(uow, now)
             await uow.commit()
+        self._remembered.pop(key, None)
 
     @asynccontextmanager
     async def hold(self, key: StorageKey) -> AsyncGenerator[None, None]:
@@ -120,11 +174,20 @@ class DatabaseStorage(BaseStorage):
                 await asyncio.shield(self._write(key, held.conversation))
 
     async def _write(self, key: StorageKey, conversation: Conversation) -> None:
+        """The conversation's change; for an update of the inbox, its mark rides along (the
+        change is the update's, so a crash after this commit does not handle it again)."""
         now = self.clock.now()
+        outcome = current_outcome()
+        self._remembered.pop(key, None)  # unknown until the write is committed
         async with self.database.uow() as uow:
             await uow.conversations.put(conversation_key(key), conversation, now=now)
             await self._sweep(uow, now)
+            if outcome is not None and outcome.inboxed and outcome.update_id is not None:
+                await SqlInboxRepository(uow.session).mark_handled([outcome.update_id], now)
             await uow.commit()
+        self._remember(key, conversation, now)
+        if outcome is not None and outcome.inboxed:
+            outcome.marked = True
 
     async def _sweep(self, uow: SqlUnitOfWork, now: datetime) -> None:
         if self._swept_at is None or now - self._swept_at >= SWEEP_EVERY:

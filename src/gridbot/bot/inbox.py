@@ -23,6 +23,7 @@ from aiogram.exceptions import TelegramUnauthorizedError
 from aiogram.methods import TelegramMethod
 from aiogram.types import Update
 
+from gridbot.bot.replies import watching
 from gridbot.services.ports import Clock
 from gridbot.storage.database import Database
 from gridbot.storage.repositories.inbox import SqlInboxRepository
@@ -53,6 +54,7 @@ class Inbox:
         self._clock = clock
         self._slots = asyncio.Semaphore(limit)
         self._tasks: set[asyncio.Task[None]] = set()
+        self._marks = GroupMarks(database, clock)
 
     async def record(self, updates: Sequence[Update]) -> list[Update]:
         """Write the updates in one transaction; those not recorded before, in order."""
@@ -89,18 +91,18 @@ class Inbox:
     async def handle(self, update: Update) -> None:
         """Feed one update to the Dispatcher and mark it handled, even when a handler failed
         (the error handler has answered; handling it again would fail again). A handling
-        cut off by cancellation is not marked: the next start handles it."""
-        try:
-            response = await self._dispatcher.feed_update(self._bot, update)
-            if isinstance(response, TelegramMethod):
-                await self._dispatcher.silent_call_request(self._bot, response)
-        except Exception:
-            log.exception("update %s failed", update.update_id)
-        async with self._database.uow() as uow:
-            await SqlInboxRepository(uow.session).mark_handled(
-                [update.update_id], self._clock.now()
-            )
-            await uow.commit()
+        cut off by cancellation is not marked: the next start handles it. An update whose
+        change was committed is marked already, in that commit (``bot/replies.py``); the
+        others are marked together with whatever else ended meanwhile (``GroupMarks``)."""
+        with watching(update.update_id) as outcome:
+            try:
+                response = await self._dispatcher.feed_update(self._bot, update)
+                if isinstance(response, TelegramMethod):
+                    await self._dispatcher.silent_call_request(self._bot, response)
+            except Exception:
+                log.exception("update %s failed", update.update_id)
+        if not outcome.marked:
+            await self._marks.mark(update.update_id)
 
     async def settle(self, timeout: float) -> bool:  # noqa: ASYNC109
         """Wait up to ``timeout`` seconds for the updates being handled; False if some still
@@ -120,6 +122,54 @@ class Inbox:
             await self.handle(update)
         finally:
             self._slots.release()
+
+
+class GroupMarks:
+    """Marks updates handled in batches: the first waiter starts a writer task that marks
+    every update waiting, in one transaction, and again for those that came meanwhile, so
+    that under load ten updates ending together cost one write, not ten. ``mark`` returns
+    once its update's batch is committed (and raises if that commit failed)."""
+
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self._database = database
+        self._clock = clock
+        self._waiting: list[tuple[int, asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def mark(self, update_id: int) -> None:
+        done = asyncio.get_running_loop().create_future()
+        self._waiting.append((update_id, done))
+        if self._writer is None:
+            self._writer = asyncio.create_task(self._write(), name="inbox-marks")
+        await done
+
+    async def _write(self) -> None:
+        try:
+            while self._waiting:
+                batch, self._waiting = self._waiting, []
+                try:
+                    async with self._database.uow() as uow:
+                        await SqlInboxRepository(uow.session).mark_handled(
+                            [update_id for update_id, _ in batch], self._clock.now()
+                        )
+                        await uow.commit()
+                except Exception as error:  # each waiter raises it; the next batch tries anew
+                    for _, done in batch:
+                        if not done.done():
+                            done.set_exception(error)
+                    continue
+                except BaseException:
+                    self._waiting = batch + self._waiting
+                    raise
+                for _, done in batch:
+                    if not done.done():
+                        done.set_result(None)
+        finally:
+            self._writer = None
+            for _, done in self._waiting:  # only when the writer itself was cut off
+                if not done.done():
+                    done.cancel()
+            self._waiting = []
 
 
 async def poll(inbox: Inbox, bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event) -> None:

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import contextvars
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, cast
@@ -56,8 +58,14 @@ PASSING = (
 
 @dataclass
 class UpdateOutcome:
+    """What became of the update being handled: a writing unit of work committed; the
+    update was marked handled in the inbox within a commit (so no separate mark is due);
+    it came through the inbox (``Inbox.handle``), so it has a row there to mark."""
+
     update_id: int | None = None
     committed: bool = False
+    marked: bool = False
+    inboxed: bool = False
 
 
 _outcome: contextvars.ContextVar[UpdateOutcome | None] = contextvars.ContextVar(
@@ -71,11 +79,32 @@ class CommitWatch(BaseMiddleware):
 
     async def __call__(self, handler: Handler, event: TelegramObject, data: dict[str, Any]) -> Any:
         update_id = event.update_id if isinstance(event, Update) else None
+        outer = _outcome.get()
+        if outer is not None and outer.update_id == update_id:
+            return await handler(event, data)  # the inbox is watching this update already
         token = _outcome.set(UpdateOutcome(update_id))
         try:
             return await handler(event, data)
         finally:
             _outcome.reset(token)
+
+
+def current_outcome() -> UpdateOutcome | None:
+    """The outcome of the update this task is handling, if any."""
+    return _outcome.get()
+
+
+@contextmanager
+def watching(update_id: int) -> Iterator[UpdateOutcome]:
+    """Watch an update the inbox hands to the Dispatcher, from outside its middlewares (so
+    that what runs after ``CommitWatch``, such as the conversation's write when aiogram
+    releases its lock, still sees it)."""
+    outcome = UpdateOutcome(update_id, inboxed=True)
+    token = _outcome.set(outcome)
+    try:
+        yield outcome
+    finally:
+        _outcome.reset(token)
 
 
 class WatchedUnitOfWork:
@@ -108,6 +137,9 @@ class WatchedUnitOfWork:
         if outcome is not None and outcome.update_id is not None and self._inbox:
             inbox = SqlInboxRepository(self._inner.session)  # type: ignore[attr-defined]
             await inbox.mark_handled([outcome.update_id], self._clock.now())
+            await self._inner.commit()
+            outcome.committed = outcome.marked = True
+            return
         await self._inner.commit()
         if outcome is not None:
             outcome.committed = True

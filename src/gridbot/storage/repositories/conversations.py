@@ -75,6 +75,21 @@ class SqlConversationRepository(SqlRepository):
         ).one_or_none()
         return Conversation() if found is None else Conversation(found.state, found.data)
 
+    async def get_with_age(
+        self, key: ConversationKey, *, stale_before: datetime
+    ) -> tuple[Conversation, datetime | None]:
+        """The conversation of ``key`` and when it was last written (``None``: no row)."""
+        found = (
+            await self._session.execute(
+                select(
+                    ConversationRow.state, ConversationRow.data, ConversationRow.updated_at
+                ).where(_is(key), ConversationRow.updated_at >= stale_before)
+            )
+        ).one_or_none()
+        if found is None:
+            return Conversation(), None
+        return Conversation(found.state, found.data), found.updated_at
+
     async def set_state(
         self, key: ConversationKey, state: str | None, *, now: datetime, stale_before: datetime
     ) -> None:
