@@ -14,13 +14,17 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Debian's chromium for the browser test (Playwright drives it; no browser download)
+# Debian's chromium for the browser test (Playwright drives it; no browser download), and
+# a colour emoji font so the web chat's emoji are not boxes
 browser:
 	scripts/ensure-chromium
+	scripts/ensure-emoji-font
 
-# a font with Chinese glyphs for /chart (Debian's WenQuanYi Micro Hei, when root)
+# a font with Chinese glyphs for /chart (Debian's WenQuanYi Micro Hei, when root), and
+# Debian's Noto Color Emoji for the web chat
 fonts:
 	scripts/ensure-cjk-font
+	scripts/ensure-emoji-font
 
 demo: install fonts
 	$(VENV)/bin/gridbot demo $(DEMO_ARGS)
@@ -35,6 +39,7 @@ test: install browser fonts
 bench: install
 	$(PY) -m bench.report_flow $(BENCH_ARGS)
 	$(PY) -m bench.stats $(STATS_ARGS)
+	$(PY) -m bench.org_import $(ORG_BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check src tests

@@ -275,3 +275,29 @@ async def test_an_update_that_changes_its_conversation_is_marked_in_that_write(
     assert counted.writes == 1  # the conversation's upsert and the mark, one commit
     async with database.reader() as uow:
         assert await SqlInboxRepository(uow.session).pending() == []
+
+
+async def test_next_to_running_processes_only_older_updates_are_replayed(
+    database: Database, bot: Bot
+) -> None:
+    from datetime import timedelta
+
+    from gridbot.bot.inbox import REPLAY_AGE
+
+    class Clock:
+        at = datetime(2026, 11, 30, 2, 0, tzinfo=UTC)
+
+        def now(self) -> datetime:
+            return self.at
+
+    clock = Clock()
+    stopped = Inbox(database, bot, Seen().dispatcher, clock)
+    await stopped.record([text_update(1, "old")])  # its process was killed
+    clock.at += REPLAY_AGE + timedelta(seconds=1)
+    await stopped.record([text_update(2, "new")])  # another live process is on it
+    seen = Seen()
+    joining = Inbox(database, bot, seen.dispatcher, clock)
+    assert await joining.replay(others_running=True) == 1
+    assert seen.texts == ["old"] and await pending(database) == [2]
+    assert await joining.replay() == 1  # alone, everything unfinished
+    assert seen.texts == ["old", "new"]

@@ -11,6 +11,8 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 
+from gridbot.bot.problems import StartupProblem, tell
+
 # sub-command -> "module:function"; each function takes the parsed args and returns an exit code
 COMMANDS: dict[str, str] = {
     "demo": "gridbot.bot.demo:main",
@@ -18,6 +20,7 @@ COMMANDS: dict[str, str] = {
     "webhook": "gridbot.bot.runner:run_webhook_command",
     "sandbox": "gridbot.sandbox.server:main",
     "db upgrade": "gridbot.bot.cli_db:upgrade_command",
+    "db backup": "gridbot.bot.cli_db:backup_command",
     "org import": "gridbot.bot.cli_org:import_command",
     "org show": "gridbot.bot.cli_org:show_command",
     "org link": "gridbot.bot.cli_org:link_command",
@@ -29,36 +32,72 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = commands.add_parser("demo", help="stand + demo data + bot, with a web chat")
-    demo.add_argument("--port", type=int, default=8080)
+    demo.add_argument(
+        "--port", type=int, default=8080, help="where the stand and its web chat listen (8080)"
+    )
     demo.add_argument("--db", default="gridbot-demo.db", help="SQLite file for the demo")
-    demo.add_argument("--no-browser", action="store_true")
+    demo.add_argument("--no-browser", action="store_true", help="only print the web chat's address")
     demo.set_defaults(handler="demo")
 
-    commands.add_parser("run", help="the bot on long polling").set_defaults(handler="run")
-    commands.add_parser("webhook", help="the bot as a webhook server").set_defaults(
-        handler="webhook"
-    )
+    for name, summary in (
+        ("run", "the bot on long polling"),
+        ("webhook", "the bot as a webhook server"),
+    ):
+        command = commands.add_parser(name, help=summary, description=summary, add_help=False)
+        command.add_argument("-h", "--help", action=SettingsHelp)
+        command.set_defaults(handler=name)
 
     sandbox = commands.add_parser("sandbox", help="the local Bot API stand alone")
-    sandbox.add_argument("--port", type=int, default=8080)
+    sandbox.add_argument("--port", type=int, default=8080, help="where the stand listens (8080)")
     sandbox.set_defaults(handler="sandbox")
 
-    db = commands.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
+    db = command_group(commands, "db", "database")
     db.add_parser("upgrade", help="run migrations to head").set_defaults(handler="db upgrade")
-
-    org = commands.add_parser("org", help="the organisation tree").add_subparsers(
-        dest="org_command", required=True
+    backup = db.add_parser(
+        "backup", help="a consistent copy of the live SQLite database (PostgreSQL: pg_dump)"
     )
+    backup.add_argument("file", help="where the copy goes (a new file)")
+    backup.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    backup.set_defaults(handler="db backup")
+
+    org = command_group(commands, "org", "the organisation tree")
     org_import = org.add_parser("import", help="load or update the org from a YAML file")
-    org_import.add_argument("file")
+    org_import.add_argument("file", help="the org file (docs/org-file.md)")
     org_import.set_defaults(handler="org import")
     org_show = org.add_parser("show", help="the tree, with people and roles")
-    org_show.add_argument("code", nargs="?")
+    org_show.add_argument("code", nargs="?", help="only this unit and those under it")
     org_show.set_defaults(handler="org show")
     org_link = org.add_parser("link", help="deep links to join a unit or bind a group")
-    org_link.add_argument("code")
+    org_link.add_argument("code", help="the unit's code")
     org_link.set_defaults(handler="org link")
     return parser
+
+
+def command_group(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], name: str, summary: str
+) -> argparse._SubParsersAction[argparse.ArgumentParser]:
+    """``gridbot NAME SUBCOMMAND``; ``gridbot NAME`` alone prints the sub-commands (exit 2)."""
+    group = commands.add_parser(name, help=summary, description=summary)
+    group.set_defaults(handler=name, group=group)
+    return group.add_subparsers(dest=f"{name}_command", metavar="COMMAND")
+
+
+class SettingsHelp(argparse.Action):
+    """``-h`` of a command that reads settings: the usual help, then the settings (made
+    from the Settings model only when asked, so other commands do not load it)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: object) -> None:
+        super().__init__(
+            option_strings, dest, nargs=0, default=argparse.SUPPRESS, help="show this help"
+        )
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object) -> None:
+        from gridbot.bot.settings_help import settings_help
+
+        parser.epilog = settings_help(parser.prog.split()[-1])
+        parser.formatter_class = argparse.RawDescriptionHelpFormatter
+        parser.print_help()
+        parser.exit()
 
 
 def resolve(name: str) -> Callable[[argparse.Namespace], int]:
@@ -71,7 +110,13 @@ def resolve(name: str) -> Callable[[argparse.Namespace], int]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return resolve(args.handler)(args)
+    if args.handler not in COMMANDS:  # a group alone: `gridbot db`
+        args.group.print_help(sys.stderr)
+        return 2
+    try:
+        return resolve(args.handler)(args)
+    except StartupProblem as problem:  # bad settings, an unreachable database: no traceback
+        return tell(problem)
 
 
 if __name__ == "__main__":

@@ -7,14 +7,14 @@ import asyncio
 import os
 import secrets
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TypeVar
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from gridbot.bot.app import build_context
-from gridbot.bot.config import Settings
 from gridbot.bot.orgfile import OrgFileError, read_org_file
+from gridbot.bot.startup import load_settings, migrate
 from gridbot.domain.errors import DomainError
 from gridbot.domain.org import OrgUnit, Person, Role
 from gridbot.domain.orgtree import OrgTree
@@ -22,7 +22,6 @@ from gridbot.services.context import Context
 from gridbot.services.orgimport import ImportOrg, ImportReport, OrgSpec, Tally, import_org
 from gridbot.services.ports import UnitOfWork
 from gridbot.storage.database import Database
-from gridbot.storage.migrate import upgrade
 
 T = TypeVar("T")
 SHOWN_RESIDENTS = 10  # per unit; a real grid has hundreds
@@ -48,8 +47,8 @@ def _with_context(work: Callable[[Context], Awaitable[T]]) -> T:
     """Run ``work`` on the database of the settings, migrated to the latest schema."""
 
     async def main() -> T:
-        settings = Settings()
-        await asyncio.to_thread(upgrade, settings.database_url)
+        settings = load_settings()
+        await asyncio.to_thread(migrate, settings.database_url)
         db = Database(settings.database_url)
         try:
             return await work(build_context(settings, db))
@@ -118,11 +117,17 @@ def show_command(args: argparse.Namespace) -> int:
         if args.code is not None and args.code not in tree:
             return None
         roots = [tree.get(args.code)] if args.code else [u for u in tree if u.parent_code is None]
+        shown = [(root, [root, *tree.descendants(root.code)]) for root in roots]
+        codes = {unit.code for _, units in shown for unit in units} if args.code else None
+        holders, residents = await uow.orgfile.holders(codes, SHOWN_RESIDENTS)
+        by_unit: dict[str, dict[Role, list[Person]]] = {}
+        for code, role, person in holders:
+            by_unit.setdefault(code, {}).setdefault(role, []).append(person)
         lines: list[str] = []
-        for root in roots:
-            for unit in [root, *tree.descendants(root.code)]:
+        for root, units in shown:
+            for unit in units:
                 depth = len(tree.ancestors(unit.code)) - len(tree.ancestors(root.code))
-                lines += await _unit_lines(unit, depth, uow)
+                lines += _unit_lines(unit, depth, by_unit.get(unit.code, {}), residents)
         return lines
 
     lines = _reading(work)
@@ -133,16 +138,18 @@ def show_command(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _unit_lines(unit: OrgUnit, depth: int, uow: UnitOfWork) -> list[str]:
+def _unit_lines(
+    unit: OrgUnit, depth: int, holders: dict[Role, list[Person]], residents: Mapping[str, int]
+) -> list[str]:
     indent = "  " * depth
     kind = f", {unit.kind}" if unit.kind else ""
     lines = [f"{indent}{unit.code} {unit.name} ({unit.level}{kind})"]
     for role in [*(r for r in Role if r != Role.RESIDENT), Role.RESIDENT]:
-        holders = await uow.people.holders(role, unit.code)
-        shown = holders[:SHOWN_RESIDENTS] if role == Role.RESIDENT else holders
+        shown = holders.get(role, [])
         lines += [f"{indent}  · {role}: {_person(p)}" for p in shown]
-        if len(holders) > len(shown):
-            lines.append(f"{indent}  · {role}: … and {len(holders) - len(shown)} more")
+        more = residents.get(unit.code, 0) - len(shown) if role == Role.RESIDENT else 0
+        if more > 0:
+            lines.append(f"{indent}  · {role}: … and {more} more")
     return lines
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import time
+import re
+from datetime import time, timedelta
 from functools import cached_property
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 
 from gridbot.domain.deadlines import RESIDENT_QUIET_HOURS, QuietHours, parse_quiet_hours
 from gridbot.domain.digests import SCHEDULES, DigestSource, format_digests, parse_digests
@@ -19,6 +22,13 @@ from gridbot.domain.patrol import (
 
 TELEGRAM_API = "https://api.telegram.org"
 LOCALES = ("zh", "en")
+# The async drivers gridbot runs on, by backend (DATABASE_URL).
+DRIVERS = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg"}
+GOOD_DATABASE_URLS = (
+    "sqlite+aiosqlite:///gridbot.db or postgresql+asyncpg://user:password@host:5432/gridbot"
+)
+TOKEN_SHAPE = re.compile(r"\d+:[A-Za-z0-9_-]+")  # as @BotFather gives it: 123456:AAF…
+REDIS_SCHEMES = ("redis", "rediss", "unix")
 
 
 class Settings(BaseSettings):
@@ -58,6 +68,9 @@ class Settings(BaseSettings):
     )
     # The public digests (向群众汇报) published on a schedule: weekly, monthly, or off.
     digests_text: str = Field(default=format_digests(SCHEDULES), validation_alias="GRIDBOT_DIGESTS")
+    # Retention: delivered or given-up messages, done due items and handled updates older
+    # than this many days are dropped every night (services/retention); 0 keeps everything.
+    retention_days: int = Field(default=30, validation_alias="GRIDBOT_RETENTION_DAYS")
 
     @field_validator("tz_name")
     @classmethod
@@ -65,7 +78,9 @@ class Settings(BaseSettings):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as error:
-            raise ValueError(f"GRIDBOT_TZ: unknown time zone {value!r}") from error
+            raise ValueError(
+                f"GRIDBOT_TZ: unknown time zone {value!r}, e.g. Asia/Shanghai"
+            ) from error
         return value
 
     @field_validator("locale")
@@ -110,10 +125,68 @@ class Settings(BaseSettings):
         except ValueError as error:
             raise ValueError(f"GRIDBOT_DIGESTS: {error}, e.g. weekly,monthly") from error
 
+    @field_validator("retention_days")
+    @classmethod
+    def _retention_days(cls, value: int) -> int:
+        # Whole days: under one, an update Telegram may still send again would be forgotten.
+        if value < 0:
+            raise ValueError("GRIDBOT_RETENTION_DAYS: 0 (keep everything) or a number of days")
+        return value
+
     @field_validator("telegram_api_base")
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @field_validator("telegram_api_base")
+    @classmethod
+    def _web_address(cls, value: str) -> str:
+        scheme, _, rest = value.partition("://")
+        if scheme not in ("http", "https") or not rest:
+            raise ValueError("TELEGRAM_API_BASE: not a web address, e.g. https://api.telegram.org")
+        return value
+
+    @field_validator("bot_token", mode="before")
+    @classmethod
+    def _token_shape(cls, value: object) -> object:
+        token = value.get_secret_value() if isinstance(value, SecretStr) else value
+        if not isinstance(token, str):
+            return value
+        if not token.strip():
+            return None  # set but empty: as if unset
+        if not TOKEN_SHAPE.fullmatch(token.strip()):
+            raise ValueError(
+                "BOT_TOKEN: not a bot token; @BotFather gives one like 123456789:AAHdqTcv..."
+            )
+        return token.strip()
+
+    @field_validator("database_url")
+    @classmethod
+    def _async_database(cls, value: str) -> str:
+        problem = database_url_problem(value)
+        if problem:
+            raise ValueError(f"DATABASE_URL: {problem}")
+        return value
+
+    @field_validator("redis_url", mode="before")
+    @classmethod
+    def _redis_scheme(cls, value: object) -> object:
+        if isinstance(value, str) and not value.strip():
+            return None  # set but empty: as if unset
+        if isinstance(value, str) and value.partition("://")[0] not in REDIS_SCHEMES:
+            raise ValueError(
+                "REDIS_URL: not a Redis address; it starts with redis://, rediss:// or "
+                "unix://, e.g. redis://localhost:6379/0"
+            )
+        return value
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        _, colon, port = value.rpartition(":")
+        if not colon or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError("WEBHOOK_LISTEN: host:port, e.g. 127.0.0.1:8081")
+        return value
 
     @cached_property
     def tz(self) -> ZoneInfo:
@@ -141,6 +214,35 @@ class Settings(BaseSettings):
         return parse_digests(self.digests_text)
 
     @property
+    def retention(self) -> timedelta | None:
+        """How long finished rows are kept; None: for ever (GRIDBOT_RETENTION_DAYS=0)."""
+        return timedelta(days=self.retention_days) if self.retention_days else None
+
+    @property
     def webhook_host_port(self) -> tuple[str, int]:
         host, _, port = self.webhook_listen.rpartition(":")
         return host or "0.0.0.0", int(port)
+
+
+def database_url_problem(url: str) -> str | None:
+    """What is wrong with ``url`` as a DATABASE_URL (None: nothing), with a good value.
+    Synchronous drivers are refused, not converted: the URL shown is the one to set."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        return f"not a database URL; use e.g. {GOOD_DATABASE_URLS}"
+    backend = "postgresql" if parsed.get_backend_name() == "postgres" else parsed.get_backend_name()
+    driver = DRIVERS.get(backend)
+    if driver is None:
+        return f"{parsed.drivername} is not supported; use e.g. {GOOD_DATABASE_URLS}"
+    if parsed.drivername != driver:
+        return f"gridbot needs the async driver: {shown_url(parsed.set(drivername=driver))}"
+    return None
+
+
+def shown_url(url: str | URL) -> str:
+    """``url`` with its password hidden, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(not a URL)"

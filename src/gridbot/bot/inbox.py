@@ -34,6 +34,7 @@ POLL_SECONDS = 10  # the long poll of getUpdates, as aiogram's default
 MAX_IN_FLIGHT = 64  # updates handled at once; the next one waits for a free slot
 RETRY_SECONDS = (0.5, 1.0, 2.0, 5.0)  # after a failed getUpdates or a failed record
 KEEP_HANDLED = timedelta(days=1)  # handled updates kept this long, then dropped at start-up
+REPLAY_AGE = timedelta(minutes=1)  # next to running processes, replay only what is older
 
 
 class Inbox:
@@ -64,13 +65,18 @@ class Inbox:
             await uow.commit()
         return [u for u in updates if u.update_id in fresh]
 
-    async def replay(self) -> int:
+    async def replay(self, *, others_running: bool = False) -> int:
         """At start-up: drop old handled updates, then handle, one by one and in order, the
-        ones a stopped process recorded and did not finish. Returns how many."""
+        ones a stopped process recorded and did not finish. Returns how many. Next to
+        other running processes (webhook), only those recorded ``REPLAY_AGE`` ago or
+        earlier: the newer ones are probably being handled by the process that got them."""
+        now = self._clock.now()
         async with self._database.uow() as uow:
             inbox = SqlInboxRepository(uow.session)
-            await inbox.forget_handled(self._clock.now() - KEEP_HANDLED)
-            pending = await inbox.pending()
+            await inbox.forget_handled(now - KEEP_HANDLED)
+            pending = await inbox.pending(
+                received_before=now - REPLAY_AGE if others_running else None
+            )
             await uow.commit()
         if pending:
             log.info("handling %s update(s) recorded before the last stop", len(pending))

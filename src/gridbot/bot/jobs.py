@@ -2,7 +2,8 @@
 the assignee, then calls up the chain (逐级呼叫); a claim on a micro-wish lapses; the daily
 patrol reminders (一日双巡) go out; a care visit (走访) falls due; a resolved case waits for
 its rating, then closes; a follow-up visit (回访) falls due; the morning brief goes out; the
-weekly and monthly public digests (向群众汇报) are published."""
+weekly and monthly public digests (向群众汇报) are published; finished rows older than
+GRIDBOT_RETENTION_DAYS are dropped every night."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from gridbot.services.digests import ensure_digests, on_digest
 from gridbot.services.feedback import ensure_rating_polls, on_follow_up, on_rating_poll
 from gridbot.services.patrol import ensure_patrol_reminders, on_patrol_reminder
 from gridbot.services.ports import UnitOfWork
+from gridbot.services.retention import ensure_purge, on_purge
 from gridbot.services.wishes import on_claim_expiry
 from gridbot.services.workflow import on_resolve_deadline, on_respond_deadline
 
@@ -55,6 +57,18 @@ def register_jobs(scheduler: DueScheduler, ctx: Context, settings: Settings) -> 
     async def digest(item: DueItem, uow: UnitOfWork) -> None:
         await on_digest(item, uow, ctx)
 
+    async def purge(item: DueItem, uow: UnitOfWork) -> None:
+        purged = await on_purge(item, uow, ctx, settings.retention)
+        if purged is not None and purged.total:
+            log.info(
+                "retention: dropped %s messages, %s due items, %s updates older than %s%s",
+                purged.outbox,
+                purged.due_items,
+                purged.inbox,
+                purged.before.isoformat(timespec="seconds"),
+                "" if purged.done else " (more to go)",
+            )
+
     handlers: dict[DueKind, DueHandler] = {
         DueKind.RESPOND_DEADLINE: respond_deadline,
         DueKind.RESOLVE_DEADLINE: resolve_deadline,
@@ -65,6 +79,7 @@ def register_jobs(scheduler: DueScheduler, ctx: Context, settings: Settings) -> 
         DueKind.FOLLOW_UP: follow_up,
         DueKind.MORNING_BRIEF: morning_brief,
         DueKind.DIGEST: digest,
+        DueKind.PURGE: purge,
     }
     for kind, handler in handlers.items():
         scheduler.register(kind, handler)
@@ -100,3 +115,12 @@ async def start_loop_chains(ctx: Context) -> None:
     else:
         if polled:
             log.info("scheduled rating polls for %s cases resolved without one", polled)
+
+
+async def start_retention(ctx: Context, settings: Settings) -> None:
+    """At start-up: the nightly purge of old finished rows (or none, with retention off).
+    A failure is logged, not fatal: the next start-up schedules it."""
+    try:
+        await ensure_purge(ctx, settings.retention)
+    except Exception:
+        log.exception("could not schedule the nightly purge")

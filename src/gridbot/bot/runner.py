@@ -20,7 +20,6 @@ from urllib.parse import urlsplit
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramUnauthorizedError
 from aiohttp import web
-from pydantic import ValidationError
 
 from gridbot.bot.app import (
     Store,
@@ -34,17 +33,25 @@ from gridbot.bot.config import Settings
 from gridbot.bot.group_hooks import GroupHooks
 from gridbot.bot.i18n import Translator
 from gridbot.bot.inbox import Inbox, poll
-from gridbot.bot.jobs import register_jobs, start_loop_chains, start_patrol_reminders
+from gridbot.bot.jobs import (
+    register_jobs,
+    start_loop_chains,
+    start_patrol_reminders,
+    start_retention,
+)
 from gridbot.bot.menus import set_default_menus
 from gridbot.bot.middlewares import UpdatesInFlight
 from gridbot.bot.outbox_sender import OutboxSender
+from gridbot.bot.problems import StartupProblem, tell
+from gridbot.bot.processes import Presence, ProcessRegistry, refusal, url_digest
+from gridbot.bot.reach import ends_when_stopped_while_starting, until_answered
 from gridbot.bot.replies import CommitWatch, QueueFailedReplies, WatchedStore
-from gridbot.bot.scheduler import DueScheduler
+from gridbot.bot.scheduler import DueScheduler, make_worker_id
+from gridbot.bot.startup import load_settings, migrate
 from gridbot.bot.templating import Renderer
-from gridbot.bot.webhook import webhook_handler
+from gridbot.bot.webhook import register_webhook, webhook_handler
 from gridbot.services.ports import Clock
 from gridbot.storage.database import Database
-from gridbot.storage.migrate import upgrade
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +67,9 @@ async def bot_services(
     store: Store | None = None,
     clock: Clock | None = None,
     in_flight: UpdatesInFlight | None = None,
-) -> AsyncIterator[tuple[Bot, Dispatcher, Inbox | None]]:
+    *,
+    mode: str = "polling",
+) -> AsyncIterator[tuple[Bot, Dispatcher, Inbox | None, bool]]:
     """Database, Bot, Dispatcher, inbox, outbox sender and due scheduler; all closed on
     exit, in reverse order: the updates being handled finish (up to ``DRAIN_SECONDS``),
     then stop, scheduler, sender, Bot session, database. ``clock`` (the system's by
@@ -69,14 +78,17 @@ async def bot_services(
     store gets None."""
     async with contextlib.AsyncExitStack() as stack:
         if store is None:
-            await asyncio.to_thread(upgrade, settings.database_url)
+            await asyncio.to_thread(migrate, settings.database_url)
             database = Database(settings.database_url)
             stack.push_async_callback(database.dispose)
             store = database
+        alone = True  # no other process on the database
+        if isinstance(store, Database):  # may this process run next to the others?
+            alone = await _join_the_others(store, settings, mode, stop, stack)
         renderer = Renderer(Translator(settings.locale))
         bot = build_bot(settings)
         stack.push_async_callback(bot.session.close)
-        username = await _bot_username(bot)
+        username = await _bot_username(bot, settings, stop)
         clock = clock or SystemClock()
         ctx = build_context(
             settings,
@@ -113,6 +125,7 @@ async def bot_services(
         register_jobs(scheduler, ctx, settings)
         await start_patrol_reminders(ctx, settings)
         await start_loop_chains(ctx)
+        await start_retention(ctx, settings)
         scheduler.start()
         stack.push_async_callback(scheduler.shutdown)
         stack.callback(stop.set)
@@ -125,7 +138,33 @@ async def bot_services(
         await set_default_menus(bot, renderer.translator)
         settle_the_heap()
         stack.callback(gc.unfreeze)
-        yield bot, dispatcher, inbox
+        yield bot, dispatcher, inbox, alone
+
+
+async def _join_the_others(
+    database: Database,
+    settings: Settings,
+    mode: str,
+    stop: asyncio.Event,
+    stack: contextlib.AsyncExitStack,
+) -> bool:
+    """Mark this process present on the database (bot/processes.py) and refuse to start
+    next to processes it would lose or duplicate state with; whether it is alone."""
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
+    webhook = url_digest(f"{settings.webhook_url}|{secret}") if mode == "webhook" else ""
+    me = Presence(make_worker_id(), mode, webhook)
+    registry = ProcessRegistry(database.uow, SystemClock(), me)
+    others = await registry.join()
+    stack.push_async_callback(registry.leave)
+    problem = refusal(
+        registry.me, others, backend=database.backend, shared_state=bool(settings.redis_url)
+    )
+    if problem is not None:
+        raise StartupProblem(problem)
+    keeping = asyncio.create_task(registry.keep(stop), name="presence")
+    stack.push_async_callback(asyncio.wait_for, keeping, None)
+    stack.callback(stop.set)  # a start that fails later (a rejected token) ends it too
+    return not others
 
 
 async def keep_checkpointing(
@@ -151,6 +190,7 @@ def settle_the_heap() -> None:
     gc.freeze()
 
 
+@ends_when_stopped_while_starting
 async def run_bot(
     settings: Settings,
     *,
@@ -166,7 +206,7 @@ async def run_bot(
     test's fake store is polled by aiogram.
     """
     services = bot_services(settings, stop, store, clock, in_flight)
-    async with services as (bot, dispatcher, inbox):
+    async with services as (bot, dispatcher, inbox, _):
         await _drop_webhook(bot)
         if inbox is not None:
             await dispatcher.emit_startup(bot=bot, dispatcher=dispatcher)
@@ -191,13 +231,15 @@ async def run_bot(
         await polling  # re-raises what ended polling, e.g. a rejected token
 
 
+@ends_when_stopped_while_starting
 async def run_webhook(settings: Settings, *, stop: asyncio.Event) -> None:
     """A webhook server on WEBHOOK_LISTEN at the path of WEBHOOK_URL, until ``stop`` is set."""
     assert settings.webhook_url and settings.webhook_secret
     secret = settings.webhook_secret.get_secret_value()
-    async with bot_services(settings, stop) as (bot, dispatcher, inbox):
+    async with bot_services(settings, stop, mode="webhook") as (bot, dispatcher, inbox, alone):
         assert inbox is not None
-        await inbox.replay()  # what a stopped process recorded and did not finish
+        # What a stopped process recorded and did not finish (bot/inbox.py).
+        await inbox.replay(others_running=not alone)
         await dispatcher.emit_startup(bot=bot, dispatcher=dispatcher)
         app = web.Application()
         path = urlsplit(settings.webhook_url).path or "/"
@@ -207,10 +249,17 @@ async def run_webhook(settings: Settings, *, stop: asyncio.Event) -> None:
         try:
             host, port = settings.webhook_host_port
             await web.TCPSite(runner, host, port).start()
-            await bot.set_webhook(
-                settings.webhook_url,
-                secret_token=secret,
-                allowed_updates=dispatcher.resolve_used_update_types(),
+            await until_answered(
+                lambda: register_webhook(
+                    bot,
+                    settings.webhook_url,  # type: ignore[arg-type]  # checked above
+                    secret,
+                    dispatcher.resolve_used_update_types(),
+                    alone=alone,
+                ),
+                "setWebhook",
+                settings.telegram_api_base,
+                stop,
             )
             log.info("webhook server on %s:%s%s", host, port, path)
             await stop.wait()
@@ -244,18 +293,10 @@ def run_webhook_command(args: argparse.Namespace) -> int:
 def _load_settings() -> Settings | None:
     """Settings with a bot token, or None after telling the operator what is wrong."""
     try:
-        settings = Settings()
-    except ValidationError as error:
-        print(f"gridbot: invalid settings:\n{error}", file=sys.stderr)
+        return load_settings(token_required=True)
+    except StartupProblem as problem:
+        tell(problem)
         return None
-    if settings.bot_token is None:
-        print(
-            "gridbot: BOT_TOKEN is not set. Put the token from @BotFather into the "
-            "environment or .env (BOT_TOKEN=123456:ABC...).",
-            file=sys.stderr,
-        )
-        return None
-    return settings
 
 
 def configure_logging() -> None:
@@ -277,6 +318,8 @@ def run_until_signalled(main: Callable[[asyncio.Event], Awaitable[int | None]]) 
             loop.add_signal_handler(sig, stop.set)
         try:
             code = await main(stop)
+        except StartupProblem as problem:  # an unreachable database, a rejected token
+            return tell(problem)
         except TelegramUnauthorizedError:
             print("gridbot: the Bot API rejected BOT_TOKEN (401 Unauthorized).", file=sys.stderr)
             return EXIT_FAILED
@@ -294,13 +337,11 @@ def run_until_signalled(main: Callable[[asyncio.Event], Awaitable[int | None]]) 
         return EXIT_OK
 
 
-async def _bot_username(bot: Bot) -> str | None:
-    """For deep links in queued messages; without it they are left out, not broken."""
-    try:
-        return (await bot.me()).username
-    except Exception as error:
-        log.warning("getMe failed, deep-link buttons are left out: %s", error)
-        return None
+async def _bot_username(bot: Bot, settings: Settings, stop: asyncio.Event) -> str | None:
+    """For deep links in queued messages. getMe is the first call to the Bot API: it is
+    tried until it answers (bot/reach.py), so the bot starts only once the API is there."""
+    me = await until_answered(bot.me, "getMe", settings.telegram_api_base, stop)
+    return me.username
 
 
 async def _drop_webhook(bot: Bot) -> None:

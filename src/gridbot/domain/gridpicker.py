@@ -48,9 +48,9 @@ def picker_step(tree: OrgTree, code: str, current: OrgUnit | None) -> PickerStep
 
 def _with_grids(tree: OrgTree, units: list[OrgUnit]) -> tuple[OrgUnit, ...]:
     def has_grid(unit: OrgUnit) -> bool:
-        return unit.level == UnitLevel.GRID or any(
-            d.level == UnitLevel.GRID for d in tree.descendants(unit.code)
-        )
+        # Depth first, stopping at the first grid: the streets' screen walked all ~1,300
+        # units of a district (0.5 ms a tap) to show eleven buttons.
+        return unit.level == UnitLevel.GRID or any(map(has_grid, tree.children(unit.code)))
 
     return tuple(sorted((u for u in units if has_grid(u)), key=lambda u: u.code))
 

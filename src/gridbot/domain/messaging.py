@@ -51,6 +51,7 @@ class DueKind(StrEnum):
     PATROL_REMINDER = "patrol_reminder"
     DRAFT_EXPIRY = "draft_expiry"
     MORNING_BRIEF = "morning_brief"
+    PURGE = "purge"  # retention: old finished rows dropped (services/retention)
 
 
 @dataclass

@@ -22,8 +22,12 @@ from gridbot.sandbox.webhook import WebhookDeliverer
 log = logging.getLogger(__name__)
 
 
-def create_app(state: SandboxState | None = None, *, token: str | None = None) -> web.Application:
-    """The whole stand; ``token`` (when given) is the only one accepted."""
+def create_app(
+    state: SandboxState | None = None, *, token: str | None = None, tz_name: str | None = None
+) -> web.Application:
+    """The whole stand; ``token`` (when given) is the only one accepted; ``tz_name`` is the
+    bot's time zone, for the web chat's message times (default: ``GRIDBOT_TZ``, else
+    Asia/Shanghai, as the bot reads it)."""
     state = state or SandboxState(token, strict_token=token is not None)
     # A 50 MB document and the rest of its form; a larger body is refused with a 413.
     app = web.Application(client_max_size=DOCUMENT_BYTES + 1024 * 1024)
@@ -32,7 +36,7 @@ def create_app(state: SandboxState | None = None, *, token: str | None = None) -
     sim.add_routes(app)
     sim_world.add_routes(app)
     sim_inspect.add_routes(app)
-    setup_webchat(app)  # the web chat page at "/"
+    setup_webchat(app, tz_name)  # the web chat page at "/"
 
     async def webhook_delivery(app: web.Application) -> AsyncIterator[None]:
         deliverer = WebhookDeliverer(state)
@@ -58,6 +62,7 @@ class SandboxServer:
         strict_token: bool = False,
         bot_first_name: str = BOT_FIRST_NAME,
         bot_username: str = BOT_USERNAME,
+        tz_name: str | None = None,
     ) -> None:
         self.state = SandboxState(
             token,
@@ -65,7 +70,7 @@ class SandboxServer:
             bot_first_name=bot_first_name,
             bot_username=bot_username,
         )
-        self.app = create_app(self.state)
+        self.app = create_app(self.state, tz_name=tz_name)
         self._runner: web.AppRunner | None = None
         self.url = ""
 

@@ -181,6 +181,9 @@ class SandboxState:
         self.invite_links: list[Json] = []
         self.webhook: Webhook | None = None
         self.polls: dict[str, Json] = {}
+        # Names this transcript: message ids start again at 1 after a reset, so a page that
+        # remembers what it has read keys its counts by the epoch.
+        self.epoch = secrets.token_hex(4)
         self.updates.clear()
         self._call_seq = itertools.count(1)
         self._supergroup_ids = itertools.count(1001000000001)

@@ -2,15 +2,19 @@
 
 ``setup_webchat(app)`` adds ``GET /`` (the page), ``/static/...``, ``GET/POST /sim/personas``
 (who the page can play: the demo registers the org's people) and ``GET /webchat/file/{id}``
-(a file by file_id, so the page can show photos without knowing the bot's token). The page
-itself only talks to the person's side (``/sim/...``), like any other client of the stand.
+(a file by file_id, so the page can show photos without knowing the bot's token),
+``GET /webchat/info`` (the bot's time zone for message times, whether the transcript was
+kept or reset, and the demo's guide) and ``/favicon.ico``. The page itself only talks to
+the person's side (``/sim/...``), like any other client of the stand.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
@@ -21,7 +25,35 @@ from gridbot.sandbox.state import SandboxState
 Json = dict[str, Any]
 STATIC_DIR = Path(__file__).parent / "static"
 PERSONAS_KEY: web.AppKey[dict[int, Json]] = web.AppKey("webchat_personas", dict)
+INFO_KEY: web.AppKey[Json] = web.AppKey("webchat_info", dict)
 PERSONA_FIELDS = ("first_name", "last_name", "username", "language_code", "label")
+DEFAULT_TZ = "Asia/Shanghai"
+TranscriptStatus = Literal["new", "restored", "reset"]
+
+
+def default_time_zone() -> str:
+    """The bot's zone as the bot reads it (``GRIDBOT_TZ``), else the bot's default."""
+    return os.environ.get("GRIDBOT_TZ") or DEFAULT_TZ
+
+
+def set_time_zone(app: web.Application, tz_name: str) -> None:
+    """Message times on the page are shown in this zone (the bot's), on a 24-hour clock."""
+    ZoneInfo(tz_name)  # an unknown zone fails here, not in the browser
+    app[INFO_KEY]["tz"] = tz_name
+
+
+def set_transcript_status(app: web.Application, status: TranscriptStatus) -> None:
+    """``restored``: the chats of an earlier run are back; ``reset``: they could not be."""
+    app[INFO_KEY]["transcript"] = status
+
+
+def register_guide(app: web.Application, steps: Iterable[Json]) -> None:
+    """What to try as whom: ``{"user_id", "zh", "en"}`` per step, shown by the page until
+    dismissed (the demo registers one; a bare stand has none)."""
+    app[INFO_KEY]["guide"] = [
+        {"user_id": int(step["user_id"]), "zh": str(step["zh"]), "en": str(step["en"])}
+        for step in steps
+    ]
 
 
 def persona_of(body: Any) -> Json:
@@ -92,10 +124,23 @@ async def index(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC_DIR / "index.html", headers={"Cache-Control": "no-cache"})
 
 
-def setup_webchat(app: web.Application) -> None:
+async def favicon(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC_DIR / "favicon.svg", headers={"Content-Type": "image/svg+xml"})
+
+
+async def info(request: web.Request) -> web.Response:
+    about = request.app[INFO_KEY]
+    return reply({**about, "epoch": request.app[STATE_KEY].epoch})
+
+
+def setup_webchat(app: web.Application, tz_name: str | None = None) -> None:
     """The page at ``/`` and its helpers; replaces nothing else of the stand."""
     app[PERSONAS_KEY] = {}
+    app[INFO_KEY] = {"tz": DEFAULT_TZ, "transcript": "new", "guide": []}
+    set_time_zone(app, tz_name or default_time_zone())
     app.router.add_get("/", index)
+    app.router.add_get("/favicon.ico", favicon)
+    app.router.add_get("/webchat/info", info)
     app.router.add_static("/static", STATIC_DIR)
     app.router.add_get("/sim/personas", list_personas)
     app.router.add_post("/sim/personas", add_personas)

@@ -4,18 +4,25 @@ from an org file.
 The file has already been read and validated (``gridbot.bot.orgfile``); this use case only
 merges it into storage, in one transaction and idempotently: everything is matched by a
 stable key and updated in place, so importing the same file twice changes nothing the
-second time.
+second time (nor moves the org revision). What exists is read in a few queries and the
+differences written in batches: a district's file is thousands of rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
 
 from gridbot.domain.org import Category, OrgUnit, Person, Role, RoleAssignment
 from gridbot.services.care.imports import CareSpec, import_care
 from gridbot.services.context import Context
+from gridbot.services.orgimport_people import (
+    InviteIssue,
+    RoleChanges,
+    match_people,
+    merge_person,
+    save_people,
+)
 from gridbot.services.ports import UnitOfWork
 
 TokenFactory = Callable[[], str]
@@ -92,7 +99,7 @@ async def import_org(cmd: ImportOrg, ctx: Context) -> ImportReport:
     kept.
     """
     async with ctx.writing() as uow:
-        issue = _InviteIssue(cmd.new_token, ctx.clock.now(), ctx.timing.invite_valid)
+        issue = InviteIssue(cmd.new_token, ctx.clock.now(), ctx.timing.invite_valid)
         report = await _merge(cmd.spec, uow, issue)
         for created, changed in await import_care(cmd.spec.care, report.people_ids, uow, ctx):
             report.care.count(created=created, changed=changed)
@@ -100,142 +107,61 @@ async def import_org(cmd: ImportOrg, ctx: Context) -> ImportReport:
     return report
 
 
-@dataclass(frozen=True)
-class _InviteIssue:
-    """How invite codes are made at this import: by ``new_token``, dated ``now``, and made
-    anew once ``valid`` has passed without anyone accepting them."""
-
-    new_token: TokenFactory
-    now: datetime
-    valid: timedelta
-
-
-async def _merge(spec: OrgSpec, uow: UnitOfWork, issue: _InviteIssue) -> ImportReport:
-    token_factory = issue.new_token
+async def _merge(spec: OrgSpec, uow: UnitOfWork, issue: InviteIssue) -> ImportReport:
     report = ImportReport()
-    for unit in spec.units:
-        await _import_unit(unit, uow, token_factory, report.units)
-    for category in spec.categories:
-        await _import_category(category, uow, report.categories)
-    matches = await _match_people(spec.people, uow)
-    for entry, existing in zip(spec.people, matches, strict=True):
-        person = await _import_person(entry, existing, uow, issue, report)
-        assert person.id is not None
-        report.people_ids.append(person.id)
-        if person.telegram_id is None and person.invite_code:
-            report.invites.append(Invite(person.name, person.invite_code))
+    await _import_units(spec.units, uow, issue.new_token, report.units)
+    await _import_categories(spec.categories, uow, report.categories)
+    await _import_people(spec.people, uow, issue, report)
     return report
 
 
-async def _import_unit(
-    unit: OrgUnit, uow: UnitOfWork, token_factory: TokenFactory, tally: Tally
+async def _import_units(
+    units: Sequence[OrgUnit], uow: UnitOfWork, token_factory: TokenFactory, tally: Tally
 ) -> None:
-    existing = await uow.org.get_unit(unit.code)
-    merged = replace(
-        unit,
-        join_token=existing.join_token if existing and existing.join_token else token_factory(),
-        bind_token=existing.bind_token if existing and existing.bind_token else token_factory(),
-        id=existing.id if existing else None,
-    )
-    changed = merged != existing
+    stored = {unit.code: unit for unit in await uow.org.list_units()}
+    changed: list[OrgUnit] = []
+    for unit in units:
+        existing = stored.get(unit.code)
+        merged = replace(
+            unit,
+            join_token=existing.join_token if existing and existing.join_token else token_factory(),
+            bind_token=existing.bind_token if existing and existing.bind_token else token_factory(),
+            id=existing.id if existing else None,
+        )
+        if merged != existing:
+            changed.append(merged)
+        tally.count(created=existing is None, changed=merged != existing)
     if changed:
-        await uow.org.save_unit(merged)
-    tally.count(created=existing is None, changed=changed)
+        await uow.orgfile.save_units(changed)
 
 
-async def _import_category(category: Category, uow: UnitOfWork, tally: Tally) -> None:
-    existing = await uow.categories.get(category.code)
-    merged = replace(category, id=existing.id if existing else None)
-    changed = merged != existing
-    if changed:
-        await uow.categories.save(merged)
-    tally.count(created=existing is None, changed=changed)
+async def _import_categories(categories: Sequence[Category], uow: UnitOfWork, tally: Tally) -> None:
+    stored = {category.code: category for category in await uow.categories.list_all()}
+    for category in categories:
+        existing = stored.get(category.code)
+        merged = replace(category, id=existing.id if existing else None)
+        changed = merged != existing
+        if changed:
+            await uow.categories.save(merged)
+        tally.count(created=existing is None, changed=changed)
 
 
-async def _match_people(entries: Sequence[PersonSpec], uow: UnitOfWork) -> list[Person | None]:
-    """Match strongest identities first, so a name never claims someone a telegram_id owns."""
-    matches: list[Person | None] = [None] * len(entries)
-    claimed: set[int | None] = {None}
-
-    def claim(index: int, found: Person | None) -> None:
-        if found is not None and found.id not in claimed:
-            matches[index] = found
-            claimed.add(found.id)
-
-    for i, entry in enumerate(entries):
-        if entry.person.telegram_id is not None:
-            claim(i, await uow.people.by_telegram_id(entry.person.telegram_id))
-    for i, entry in enumerate(entries):
-        phone = entry.person.phone
-        if matches[i] is None and phone:
-            found = await uow.people.find(entry.person.name, phone)
-            claim(i, found if found and found.phone == phone else None)
-    for i, entry in enumerate(entries):
-        if matches[i] is None:
-            namesakes = await uow.people.named(entry.person.name)
-            candidates = [p for p in namesakes if p.id not in claimed]
-            claim(i, next((p for p in candidates if _may_match_by_name(entry.person, p)), None))
-    return matches
-
-
-def _may_match_by_name(wanted: Person, found: Person) -> bool:
-    # A same-named person who joined in the bot (telegram_id, no invite) is somebody else.
-    if found.name != wanted.name:
-        return False
-    if found.telegram_id is None or found.telegram_id == wanted.telegram_id:
-        return True
-    return wanted.telegram_id is None and found.invite_code is not None
-
-
-async def _import_person(
-    entry: PersonSpec,
-    existing: Person | None,
-    uow: UnitOfWork,
-    issue: _InviteIssue,
-    report: ImportReport,
-) -> Person:
-    merged = _merge_person(entry.person, existing)
-    lapsed = merged.invite_lapsed(issue.now, issue.valid)
-    if merged.telegram_id is None and (not merged.invite_code or lapsed):
-        merged.invite_code = issue.new_token()
-        merged.invited_at = issue.now
-    changed = merged != existing
-    person = await uow.people.save(merged) if changed else merged
-    assert person.id is not None, "saving a person gives it an id"
-    roles_changed = await _replace_roles(person.id, entry.roles, uow)
-    report.people.count(created=existing is None, changed=changed or roles_changed)
-    return person
-
-
-def _merge_person(wanted: Person, existing: Person | None) -> Person:
-    if existing is None:
-        return replace(wanted)
-    # The bot owns the telegram_id once an invite is accepted, and the language choice.
-    return replace(
-        existing,
-        name=wanted.name,
-        phone=wanted.phone,
-        department=wanted.department,
-        telegram_id=wanted.telegram_id if wanted.telegram_id is not None else existing.telegram_id,
-    )
-
-
-async def _replace_roles(person_id: int, roles: Sequence[RoleSpec], uow: UnitOfWork) -> bool:
-    current = set(await uow.people.roles_of(person_id))
-    wanted = {RoleAssignment(person_id, r.role, r.unit_code, r.on_duty) for r in roles}
-    staff = {a for a in wanted if a.role != Role.RESIDENT}
-    current_staff = {a for a in current if a.role != Role.RESIDENT}
-    changed = False
-    if staff != current_staff:
-        await uow.people.set_roles(person_id, sorted(staff, key=_role_order))
-        changed = True
-    bound = {(a.role, a.unit_code) for a in current if a.role == Role.RESIDENT}
-    for binding in sorted(wanted - staff, key=_role_order):
-        if (binding.role, binding.unit_code) not in bound:
-            await uow.people.add_role(binding)
-            changed = True
-    return changed
-
-
-def _role_order(assignment: RoleAssignment) -> tuple[str, str]:
-    return assignment.role.value, assignment.unit_code
+async def _import_people(
+    entries: Sequence[PersonSpec], uow: UnitOfWork, issue: InviteIssue, report: ImportReport
+) -> None:
+    matches = await match_people([entry.person for entry in entries], uow)
+    merged = [merge_person(e.person, m, issue) for e, m in zip(entries, matches, strict=True)]
+    people, changed = await save_people(merged, matches, uow)
+    held = await uow.orgfile.roles_of_people([m.id for m in matches if m and m.id is not None])
+    roles = RoleChanges()
+    for entry, person, existing, person_changed in zip(
+        entries, people, matches, changed, strict=True
+    ):
+        assert person.id is not None, "saving a person gives it an id"
+        wanted = {RoleAssignment(person.id, r.role, r.unit_code, r.on_duty) for r in entry.roles}
+        roles_changed = roles.diff(person.id, held.get(person.id, ()), wanted)
+        report.people.count(created=existing is None, changed=person_changed or roles_changed)
+        report.people_ids.append(person.id)
+        if person.telegram_id is None and person.invite_code:
+            report.invites.append(Invite(person.name, person.invite_code))
+    await roles.write(uow)

@@ -63,6 +63,48 @@ class OrgRepository(Protocol):
         ...
 
 
+class OrgFileRepository(Protocol):
+    """The organisation in bulk, for the org file import and ``gridbot org show``: a few
+    queries to read what exists, one batched statement per kind of change."""
+
+    async def save_units(self, units: Sequence[OrgUnit]) -> None:
+        """Insert the units without an id, update those with one; parents (by code) come
+        first or are stored already. The org revision moves once."""
+        ...
+
+    async def people_matching(
+        self, telegram_ids: Collection[int], phones: Collection[str], names: Collection[str]
+    ) -> Sequence[Person]:
+        """Everyone with one of these Telegram ids, phones or names, by id."""
+        ...
+
+    async def roles_of_people(
+        self, person_ids: Collection[int]
+    ) -> Mapping[int, Sequence[RoleAssignment]]:
+        """Every role each of these people holds."""
+        ...
+
+    async def add_people(self, people: Sequence[Person]) -> list[int]:
+        """Insert; the new ids in the order of ``people``."""
+        ...
+
+    async def update_people(self, people: Sequence[Person]) -> None:
+        """Update by id."""
+        ...
+
+    async def add_roles(self, roles: Sequence[RoleAssignment]) -> None: ...
+
+    async def remove_roles(self, roles: Sequence[RoleAssignment]) -> None: ...
+
+    async def holders(
+        self, unit_codes: Collection[str] | None, residents_shown: int
+    ) -> tuple[Sequence[tuple[str, Role, Person]], Mapping[str, int]]:
+        """(unit code, role, person) on these units (None: every unit), by unit, role and
+        person id, at most ``residents_shown`` residents a unit; and each unit's number of
+        residents."""
+        ...
+
+
 class PersonRepository(Protocol):
     async def get(self, person_id: int) -> Person | None: ...
 
@@ -470,6 +512,27 @@ class DueRepository(Protocol):
         ...
 
 
+class RetentionRepository(Protocol):
+    """Old finished rows dropped, a bounded batch per call (never a pending, claimed or
+    unhandled one)."""
+
+    async def purge_outbox(
+        self, before: datetime, after_id: int, window: int
+    ) -> tuple[int, int | None]:
+        """Messages delivered or given up created before ``before``, among the ``window``
+        rows after ``after_id`` (the last one delivered to each chat stays): how many were
+        dropped, and the id to go on after (None: nothing older is left)."""
+        ...
+
+    async def purge_due_items(self, before: datetime, limit: int) -> int:
+        """Up to ``limit`` due items done before ``before``; how many."""
+        ...
+
+    async def purge_inbox(self, before: datetime, limit: int) -> int:
+        """Up to ``limit`` updates handled before ``before``; how many."""
+        ...
+
+
 class DigestRepository(Protocol):
     """Public digests (向群众汇报): what was published, and to whom a unit's digest goes."""
 
@@ -526,6 +589,11 @@ class LeaseRepository(Protocol):
         """Give the lease up if ``holder`` holds it (anyone may take it at once)."""
         ...
 
+    async def held(self, prefix: str, now: datetime) -> Sequence[tuple[str, str]]:
+        """``(name, holder)`` of every lease whose name starts with ``prefix`` and that has
+        not expired at ``now``."""
+        ...
+
 
 class PatrolRepository(Protocol):
     async def add(self, patrol: Patrol) -> Patrol:
@@ -577,6 +645,9 @@ class UnitOfWork(Protocol):
     def org(self) -> OrgRepository: ...
 
     @property
+    def orgfile(self) -> OrgFileRepository: ...
+
+    @property
     def people(self) -> PersonRepository: ...
 
     @property
@@ -620,6 +691,9 @@ class UnitOfWork(Protocol):
 
     @property
     def digests(self) -> DigestRepository: ...
+
+    @property
+    def retention(self) -> RetentionRepository: ...
 
     async def __aenter__(self) -> UnitOfWork: ...
 

@@ -30,12 +30,14 @@ from gridbot.storage.repositories import (
     SqlExportRepository,
     SqlInviteRepository,
     SqlLeaseRepository,
+    SqlOrgFileRepository,
     SqlOrgRepository,
     SqlOutboxRepository,
     SqlOverdueRepository,
     SqlPatrolRepository,
     SqlPersonRepository,
     SqlRankingRepository,
+    SqlRetentionRepository,
     SqlStatsRepository,
 )
 from gridbot.storage.writers import WriterLock, WriterTurn
@@ -55,6 +57,7 @@ class SqlUnitOfWork:
     """
 
     org: SqlOrgRepository
+    orgfile: SqlOrgFileRepository
     people: SqlPersonRepository
     categories: SqlCategoryRepository
     cases: SqlCaseRepository
@@ -70,6 +73,7 @@ class SqlUnitOfWork:
     ranking: SqlRankingRepository
     invites: SqlInviteRepository
     digests: SqlDigestRepository
+    retention: SqlRetentionRepository
     conversations: SqlConversationRepository
 
     def __init__(
@@ -106,6 +110,7 @@ class SqlUnitOfWork:
                 self._entering = False
         session = self._session = self._session_factory()
         self.org = SqlOrgRepository(session)
+        self.orgfile = SqlOrgFileRepository(session)
         self.people = SqlPersonRepository(session)
         self.categories = SqlCategoryRepository(session)
         self.cases = SqlCaseRepository(session)
@@ -121,6 +126,7 @@ class SqlUnitOfWork:
         self.ranking = SqlRankingRepository(session)
         self.invites = SqlInviteRepository(session)
         self.digests = SqlDigestRepository(session)
+        self.retention = SqlRetentionRepository(session)
         self.conversations = SqlConversationRepository(session)
         return self
 

@@ -16,6 +16,13 @@ const ui = {
   title: document.getElementById("chat-title"),
   sub: document.getElementById("chat-sub"),
   messages: document.getElementById("messages"),
+  list: document.getElementById("message-list"),
+  newMessages: document.getElementById("new-messages"),
+  personaQuick: document.getElementById("persona-quick"),
+  notice: document.getElementById("notice"),
+  guide: document.getElementById("guide"),
+  guideSteps: document.getElementById("guide-steps"),
+  showGuide: document.getElementById("show-guide"),
   replyKeyboard: document.getElementById("reply-keyboard"),
   composer: document.getElementById("composer"),
   text: document.getElementById("text"),
@@ -32,7 +39,59 @@ const app = {
   world: null, // the last /sim/state
   renderedKey: "",
   replyKey: "",
+  info: { tz: "Asia/Shanghai", transcript: "new", guide: [], epoch: "" }, // /webchat/info
+  follow: true, // the view follows the newest message (the person has not scrolled up)
+  lastId: 0, // the newest message id rendered in the open chat
+  unread: new Map(), // chat key -> messages from others not seen yet
 };
+
+// ---- the stand's facts: the bot's time zone, the transcript, the guide -----------------
+let clock = null;
+async function loadInfo() {
+  try {
+    app.info = { ...app.info, ...(await call("GET", "/webchat/info")) };
+  } catch (error) {
+    showToast(error.message, true);
+  }
+  // The bot writes times in its zone on a 24-hour clock; so does the page, whatever the
+  // browser's locale and zone are.
+  clock = new Intl.DateTimeFormat("en-GB", {
+    timeZone: app.info.tz, hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  });
+  ui.notice.hidden = app.info.transcript !== "reset";
+  renderGuide();
+}
+
+function clockTime(date) {
+  return clock.format(date);
+}
+
+function renderGuide() {
+  const steps = app.info.guide || [];
+  ui.showGuide.hidden = !steps.length;
+  ui.guide.hidden = !steps.length || localStorage.getItem("webchat.guide.dismissed") === "1";
+  ui.guideSteps.replaceChildren(
+    ...steps.map((step) => {
+      const li = document.createElement("li");
+      const zh = document.createElement("div");
+      zh.textContent = step.zh;
+      const play = document.createElement("button");
+      play.type = "button";
+      play.className = "link-button";
+      play.textContent = "扮演 Play";
+      play.addEventListener("click", () => {
+        const persona = app.personas.find((p) => p.user_id === step.user_id);
+        if (persona) choosePersona(persona);
+      });
+      zh.append(play);
+      const en = document.createElement("div");
+      en.className = "en";
+      en.textContent = step.en;
+      li.append(zh, en);
+      return li;
+    }),
+  );
+}
 
 // ---- talking to the stand ---------------------------------------------------------------
 async function call(method, path, body) {
@@ -93,14 +152,15 @@ async function loadPersonas() {
     showToast(error.message, true);
   }
   app.personas = personas.length ? personas : [GUEST];
-  ui.persona.replaceChildren(
-    ...app.personas.map((p) => {
+  const options = (long) =>
+    app.personas.map((p) => {
       const option = document.createElement("option");
       option.value = String(p.user_id);
-      option.textContent = p.label ? `${p.first_name} · ${p.label}` : p.first_name;
+      option.textContent = long && p.label ? `${p.first_name} · ${p.label}` : p.first_name;
       return option;
-    }),
-  );
+    });
+  ui.persona.replaceChildren(...options(true));
+  ui.personaQuick.replaceChildren(...options(false)); // the picker in a phone's header
   const saved = Number(localStorage.getItem("webchat.persona"));
   choosePersona(app.personas.find((p) => p.user_id === saved) || app.personas[0], false);
 }
@@ -108,10 +168,12 @@ async function loadPersonas() {
 function choosePersona(persona, resetChat = true) {
   app.persona = persona;
   ui.persona.value = String(persona.user_id);
+  ui.personaQuick.value = String(persona.user_id);
   ui.personaLabel.textContent = `${persona.label || ""} · id ${persona.user_id}`;
   localStorage.setItem("webchat.persona", String(persona.user_id));
   if (resetChat) app.chatId = null;
   app.renderedKey = "";
+  followAgain();
   refresh(true);
 }
 
@@ -144,6 +206,10 @@ function avatar(text, kind) {
   return div;
 }
 
+function chatKey(id) {
+  return id === null ? "private" : String(id);
+}
+
 function chatItem(id, name, meta, kind) {
   const li = document.createElement("li");
   li.dataset.chatId = id === null ? "private" : String(id);
@@ -158,6 +224,14 @@ function chatItem(id, name, meta, kind) {
   sub.textContent = meta;
   text.append(title, sub);
   li.append(avatar(name, kind), text);
+  const unread = id === app.chatId ? 0 : app.unread.get(chatKey(id)) || 0;
+  if (unread) {
+    const badge = document.createElement("span");
+    badge.className = "badge";
+    badge.title = "未读 Unread";
+    badge.textContent = String(unread);
+    li.append(badge);
+  }
   li.addEventListener("click", () => openChat(id));
   return li;
 }
@@ -172,6 +246,9 @@ function renderChatList() {
     const meta = `${inside ? "已加入 Member" : "未加入 Not a member"}${botIn ? "" : " · 机器人不在 Bot absent"}`;
     items.push(chatItem(group.id, group.title, meta, "group"));
   }
+  // On a phone the list is folded away: the menu button carries the sum.
+  const total = [...app.unread.entries()].reduce((sum, [k, n]) => sum + (k === chatKey(app.chatId) ? 0 : n), 0);
+  document.getElementById("menu").dataset.unread = total ? String(total) : "";
   const key = JSON.stringify(items.map((li) => li.textContent + li.className));
   if (key !== ui.chats.dataset.key) {
     ui.chats.dataset.key = key;
@@ -183,6 +260,7 @@ function openChat(id) {
   app.chatId = id;
   app.renderedKey = "";
   app.replyKey = "";
+  followAgain();
   ui.app.classList.remove("show-sidebar");
   refresh(true);
   ui.text.focus();
@@ -409,7 +487,8 @@ function messageRow(message, isGroup) {
   bubble.append(...bodyOf(message));
   const meta = document.createElement("div");
   meta.className = "meta";
-  const time = new Date(message.date * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const time = clockTime(new Date(message.date * 1000));
+  meta.title = app.info.tz;
   meta.textContent = message.edited ? `已编辑 edited · ${time}` : time;
   bubble.append(meta);
   const stack = document.createElement("div");
@@ -425,19 +504,122 @@ function renderMessages(messages, isGroup) {
   const key = JSON.stringify([app.persona.user_id, messages]);
   if (key === app.renderedKey) return;
   app.renderedKey = key;
-  const box = ui.messages;
-  const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 80;
   if (!messages.length) {
     const empty = document.createElement("div");
     empty.className = "empty";
     empty.textContent = app.chatId === null ? "发送 /start 开始 · Send /start to begin" : "还没有消息 No messages yet";
-    box.replaceChildren(empty);
+    ui.list.replaceChildren(empty);
+    app.lastId = 0;
     return;
   }
-  box.replaceChildren(...messages.map((m) => messageRow(m, isGroup)));
-  if (atBottom || messages[messages.length - 1].from?.id === app.persona.user_id) {
-    box.scrollTop = box.scrollHeight;
+  ui.list.replaceChildren(...messages.map((m) => messageRow(m, isGroup)));
+  const last = messages[messages.length - 1];
+  const arrived = last.message_id > app.lastId;
+  app.lastId = last.message_id;
+  if (arrived && last.from?.id === app.persona.user_id) app.follow = true; // one's own message
+  if (app.follow) scrollToBottom();
+  else if (arrived) showNewMessagesMarker();
+  if (app.follow) markSeen(currentChatId(), app.lastId);
+}
+
+// ---- following the newest message ----------------------------------------------------------
+// The view stays at the bottom unless the person scrolls up; then new messages show a
+// marker instead. Heights change after rendering too (a photo loads, an edit, the reply
+// keyboard appears and the message area shrinks): a ResizeObserver keeps following.
+const NEAR_BOTTOM_PX = 40;
+// Where the area was left (by the person or by following), and how tall it was then.
+const place = { top: 0, height: 0, view: 0 };
+
+function nearBottom() {
+  const box = ui.messages;
+  return box.scrollHeight - box.scrollTop - box.clientHeight < NEAR_BOTTOM_PX;
+}
+
+function remember() {
+  place.top = ui.messages.scrollTop;
+  place.height = ui.messages.scrollHeight;
+  place.view = ui.messages.clientHeight;
+}
+
+function scrollToBottom() {
+  ui.messages.scrollTop = ui.messages.scrollHeight;
+  remember(); // its scroll event comes a frame later and must not read as the person's
+  ui.newMessages.hidden = true;
+}
+
+function followAgain() {
+  app.follow = true;
+  app.lastId = 0;
+  ui.newMessages.hidden = true;
+}
+
+function showNewMessagesMarker() {
+  const main = document.getElementById("main");
+  const below = main.clientHeight - ui.messages.offsetTop - ui.messages.clientHeight;
+  ui.newMessages.style.bottom = `${below + 12}px`;
+  ui.newMessages.hidden = false;
+}
+
+// A scroll event comes a frame after the scroll. Only the person scrolling up stops the
+// following: a scroll up while the content or the area changed size (the browser moving
+// the view to fit a shorter transcript, a reply keyboard appearing) is not theirs.
+ui.messages.addEventListener("scroll", () => {
+  const box = ui.messages;
+  const resized = box.scrollHeight !== place.height || box.clientHeight !== place.view;
+  if (box.scrollTop < place.top - 1 && !resized && !nearBottom()) app.follow = false;
+  if (nearBottom()) app.follow = true;
+  if (app.follow && resized) scrollToBottom();
+  remember();
+  if (app.follow) {
+    ui.newMessages.hidden = true;
+    if (app.persona && app.lastId) markSeen(currentChatId(), app.lastId);
   }
+});
+new ResizeObserver(() => {
+  if (app.follow) scrollToBottom();
+}).observe(ui.list);
+new ResizeObserver(() => {
+  if (app.follow) scrollToBottom();
+  else if (!ui.newMessages.hidden) showNewMessagesMarker();
+}).observe(ui.messages);
+ui.newMessages.addEventListener("click", () => {
+  app.follow = true;
+  scrollToBottom();
+});
+
+// ---- unread counts ---------------------------------------------------------------------
+// What a persona has seen is kept per transcript (the stand's epoch: ids start again at 1
+// after a reset) in localStorage, as the newest message id seen in each chat.
+function seenKey(chatId) {
+  return `webchat.seen.${app.info.epoch}.${app.persona.user_id}.${chatId}`;
+}
+
+function markSeen(chatId, messageId) {
+  if (messageId > Number(localStorage.getItem(seenKey(chatId)) || 0)) {
+    localStorage.setItem(seenKey(chatId), String(messageId));
+  }
+}
+
+function unreadIn(chatId, messages) {
+  const seen = Number(localStorage.getItem(seenKey(chatId)) || 0);
+  return messages.filter((m) => m.message_id > seen && m.from?.id !== app.persona.user_id).length;
+}
+
+async function countUnread() {
+  const me = app.persona.user_id;
+  const chats = [[null, me]];
+  for (const group of groupsOf(app.world)) {
+    const status = group.members[String(me)];
+    if (status && !["left", "kicked"].includes(status)) chats.push([group.id, group.id]);
+  }
+  const counts = await Promise.all(
+    chats.map(async ([id, chatId]) => {
+      if (id === app.chatId || !chatInfo(chatId)) return [chatKey(id), 0];
+      const response = await fetch(`/sim/chat/${chatId}`);
+      return [chatKey(id), response.ok ? unreadIn(chatId, await response.json()) : 0];
+    }),
+  );
+  app.unread = new Map(counts);
 }
 
 function renderReplyKeyboard(rows) {
@@ -485,6 +667,7 @@ async function refresh(force) {
       app.world = await call("GET", "/sim/state");
       const migrated = app.chatId !== null && chatInfo(app.chatId)?.migrated_to;
       if (migrated) app.chatId = migrated;
+      await countUnread();
       renderChatList();
       renderHeader();
       const chatId = currentChatId();
@@ -571,7 +754,7 @@ function samplePhoto() {
   g.fill();
   g.fillStyle = "#222";
   g.font = "bold 22px sans-serif";
-  g.fillText(`示例照片 Sample · ${new Date().toLocaleTimeString()}`, 24, 40);
+  g.fillText(`示例照片 Sample · ${clockTime(new Date())}`, 24, 40);
   return canvas.toDataURL("image/png").split(",")[1];
 }
 
@@ -618,8 +801,22 @@ ui.text.addEventListener("keydown", (event) => {
     ui.composer.requestSubmit();
   }
 });
-ui.persona.addEventListener("change", () => {
-  choosePersona(app.personas.find((p) => String(p.user_id) === ui.persona.value));
+for (const picker of [ui.persona, ui.personaQuick]) {
+  picker.addEventListener("change", () => {
+    choosePersona(app.personas.find((p) => String(p.user_id) === picker.value));
+  });
+}
+document.getElementById("guide-close").addEventListener("click", () => {
+  localStorage.setItem("webchat.guide.dismissed", "1");
+  ui.guide.hidden = true;
+});
+ui.showGuide.addEventListener("click", () => {
+  localStorage.removeItem("webchat.guide.dismissed");
+  renderGuide();
+  ui.app.classList.remove("show-sidebar");
+});
+document.getElementById("notice-close").addEventListener("click", () => {
+  ui.notice.hidden = true;
 });
 document.getElementById("new-persona").addEventListener("click", newPersona);
 document.getElementById("new-group").addEventListener("click", newGroup);
@@ -650,4 +847,6 @@ document.addEventListener("click", (event) => {
   if (!event.target.closest(".attach-wrap")) ui.attachMenu.hidden = true;
 });
 
-loadPersonas().then(() => setInterval(() => refresh(false), POLL_MS));
+loadInfo()
+  .then(loadPersonas)
+  .then(() => setInterval(() => refresh(false), POLL_MS));

@@ -11,11 +11,13 @@ from gridbot.storage.repositories.exports import SqlExportRepository
 from gridbot.storage.repositories.invites import SqlInviteRepository
 from gridbot.storage.repositories.leases import SqlLeaseRepository
 from gridbot.storage.repositories.org import SqlOrgRepository
+from gridbot.storage.repositories.orgfile import SqlOrgFileRepository
 from gridbot.storage.repositories.outbox import SqlOutboxRepository
 from gridbot.storage.repositories.overdue import SqlOverdueRepository
 from gridbot.storage.repositories.patrols import SqlPatrolRepository
 from gridbot.storage.repositories.people import SqlPersonRepository
 from gridbot.storage.repositories.ranking import SqlRankingRepository
+from gridbot.storage.repositories.retention import SqlRetentionRepository
 from gridbot.storage.repositories.stats import SqlStatsRepository
 
 __all__ = [
@@ -29,11 +31,13 @@ __all__ = [
     "SqlExportRepository",
     "SqlInviteRepository",
     "SqlLeaseRepository",
+    "SqlOrgFileRepository",
     "SqlOrgRepository",
     "SqlOutboxRepository",
     "SqlOverdueRepository",
     "SqlPatrolRepository",
     "SqlPersonRepository",
     "SqlRankingRepository",
+    "SqlRetentionRepository",
     "SqlStatsRepository",
 ]

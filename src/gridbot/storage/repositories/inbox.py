@@ -30,13 +30,13 @@ class SqlInboxRepository(SqlRepository):
         )
         return set((await self._session.execute(statement)).scalars())
 
-    async def pending(self) -> list[tuple[int, str]]:
-        """Updates recorded and not handled, oldest first."""
-        result = await self._session.execute(
-            select(InboxRow.update_id, InboxRow.payload)
-            .where(InboxRow.handled_at.is_(None))
-            .order_by(InboxRow.update_id)
-        )
+    async def pending(self, *, received_before: datetime | None = None) -> list[tuple[int, str]]:
+        """Updates recorded and not handled (recorded before ``received_before``, if given),
+        oldest first."""
+        query = select(InboxRow.update_id, InboxRow.payload).where(InboxRow.handled_at.is_(None))
+        if received_before is not None:
+            query = query.where(InboxRow.received_at < received_before)
+        result = await self._session.execute(query.order_by(InboxRow.update_id))
         return [(update_id, payload) for update_id, payload in result]
 
     async def last_update_id(self) -> int | None:

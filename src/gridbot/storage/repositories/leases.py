@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_
+from sqlalchemy import delete, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from gridbot.storage.repositories.base import SqlRepository
@@ -30,3 +31,12 @@ class SqlLeaseRepository(SqlRepository):
         await self._session.execute(
             delete(LeaseRow).where(LeaseRow.name == name, LeaseRow.holder == holder)
         )
+
+    async def held(self, prefix: str, now: datetime) -> Sequence[tuple[str, str]]:
+        found = await self._session.execute(
+            select(LeaseRow.name, LeaseRow.holder)
+            .where(LeaseRow.name.startswith(prefix, autoescape=True))
+            .where(LeaseRow.expires_at >= now)
+            .order_by(LeaseRow.name)
+        )
+        return [(name, holder) for name, holder in found]
