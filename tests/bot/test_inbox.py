@@ -301,3 +301,43 @@ async def test_next_to_running_processes_only_older_updates_are_replayed(
     assert seen.texts == ["old"] and await pending(database) == [2]
     assert await joining.replay() == 1  # alone, everything unfinished
     assert seen.texts == ["old", "new"]
+
+
+async def test_polling_an_unreachable_bot_api_names_it_and_keeps_trying(
+    database: Database, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+    import socket
+
+    import gridbot.bot.inbox as inbox_module
+
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    address = f"http://127.0.0.1:{port}"
+    waits: list[int] = []
+
+    def quick(attempt: int) -> float:
+        waits.append(attempt)
+        return 0.001
+
+    monkeypatch.setattr(inbox_module, "wait_before", quick)
+    caplog.set_level(logging.WARNING, logger="gridbot.bot.inbox")
+    unreachable = Bot(DEMO_TOKEN, session=_session(address))
+    seen = Seen()
+    inbox = Inbox(database, unreachable, seen.dispatcher, SystemClock())
+    stop = asyncio.Event()
+    polling = asyncio.create_task(poll(inbox, unreachable, seen.dispatcher, stop, api_base=address))
+    try:
+        async with asyncio.timeout(30):
+            while len(waits) < 3:
+                assert not polling.done(), polling
+                await asyncio.sleep(0.01)
+    finally:
+        stop.set()
+        await asyncio.wait_for(polling, 10)
+        await unreachable.session.close()
+    assert waits[:3] == [1, 2, 3]  # a growing wait, attempt after attempt
+    lines = [r.getMessage() for r in caplog.records if "getUpdates failed" in r.getMessage()]
+    assert len(lines) >= 3 and all(address in line for line in lines)
+    assert DEMO_TOKEN not in caplog.text

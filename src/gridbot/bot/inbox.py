@@ -23,6 +23,7 @@ from aiogram.exceptions import TelegramUnauthorizedError
 from aiogram.methods import TelegramMethod
 from aiogram.types import Update
 
+from gridbot.bot.reach import wait_before
 from gridbot.bot.replies import watching
 from gridbot.services.ports import Clock
 from gridbot.storage.database import Database
@@ -32,7 +33,6 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 10  # the long poll of getUpdates, as aiogram's default
 MAX_IN_FLIGHT = 64  # updates handled at once; the next one waits for a free slot
-RETRY_SECONDS = (0.5, 1.0, 2.0, 5.0)  # after a failed getUpdates or a failed record
 KEEP_HANDLED = timedelta(days=1)  # handled updates kept this long, then dropped at start-up
 REPLAY_AGE = timedelta(minutes=1)  # next to running processes, replay only what is older
 
@@ -178,9 +178,18 @@ class GroupMarks:
             self._waiting = []
 
 
-async def poll(inbox: Inbox, bot: Bot, dispatcher: Dispatcher, stop: asyncio.Event) -> None:
+async def poll(
+    inbox: Inbox,
+    bot: Bot,
+    dispatcher: Dispatcher,
+    stop: asyncio.Event,
+    *,
+    api_base: str = "the Bot API",
+) -> None:
     """Long polling until ``stop``: replay, then fetch, record, confirm (by the next fetch's
-    offset), handle. A batch that cannot be recorded is not confirmed: it is fetched again."""
+    offset), handle. A batch that cannot be recorded is not confirmed: it is fetched again.
+    A failed fetch (the Bot API at ``api_base`` unreachable, a 5xx) or record is tried
+    again after a growing, jittered wait (bot/reach.py), with one log line per attempt."""
     await inbox.replay()
     allowed = dispatcher.resolve_used_update_types()
     offset: int | None = None
@@ -193,20 +202,43 @@ async def poll(inbox: Inbox, bot: Bot, dispatcher: Dispatcher, stop: asyncio.Eve
             break
         try:
             updates = fetch.result()
-            fresh = await inbox.record(updates) if updates else []
         except TelegramUnauthorizedError:
             raise
         except Exception as error:
-            delay = RETRY_SECONDS[min(failures, len(RETRY_SECONDS) - 1)]
             failures += 1
-            log.warning("updates not fetched or not recorded (%s); again in %s s", error, delay)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(stop.wait(), delay)
+            delay = wait_before(failures)
+            log.warning(
+                "Bot API at %s not reachable: getUpdates failed (%s); attempt %s, next in %.1f s",
+                api_base, _reason(error), failures, delay,
+            )  # fmt: skip
+            await _pause(stop, delay)
             continue
+        try:
+            fresh = await inbox.record(updates) if updates else []
+        except Exception as error:
+            failures += 1
+            delay = wait_before(failures)
+            log.warning(
+                "%s update(s) not recorded (%s); fetched again in %.1f s",
+                len(updates), _reason(error), delay,
+            )  # fmt: skip
+            await _pause(stop, delay)
+            continue
+        if failures:
+            log.info("Bot API at %s reached again after %s failed attempt(s)", api_base, failures)
         failures = 0
         if updates:
             offset = updates[-1].update_id + 1
             await inbox.dispatch(fresh)
+
+
+def _reason(error: BaseException) -> str:
+    return " ".join(str(error).split()) or type(error).__name__
+
+
+async def _pause(stop: asyncio.Event, seconds: float) -> None:
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(stop.wait(), seconds)
 
 
 async def _before_stop(task: asyncio.Future[list[Update]], stop: asyncio.Event) -> bool:

@@ -211,7 +211,7 @@ async def run_bot(
         if inbox is not None:
             await dispatcher.emit_startup(bot=bot, dispatcher=dispatcher)
             try:
-                await poll(inbox, bot, dispatcher, stop)
+                await poll(inbox, bot, dispatcher, stop, api_base=settings.telegram_api_base)
             finally:
                 await inbox.settle(DRAIN_SECONDS)  # before the FSM storage closes
                 await dispatcher.emit_shutdown(bot=bot, dispatcher=dispatcher)
