@@ -40,6 +40,7 @@ bench: install
 	$(PY) -m bench.report_flow $(BENCH_ARGS)
 	$(PY) -m bench.stats $(STATS_ARGS)
 	$(PY) -m bench.org_import $(ORG_BENCH_ARGS)
+	$(PY) -m bench.delivery $(DELIVERY_BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check src tests

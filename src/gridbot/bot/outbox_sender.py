@@ -17,8 +17,10 @@ crash may), never lose it.
 Each chat gets a lane (a task draining that chat's queue in order), so a chat that waits
 on its own limit or on a backoff never holds up the others. Per-chat limits are exact
 sliding windows (``ChatLimits``); the global ~30/s is a leaky bucket with a capacity of a
-tenth of the rate. A message in backoff holds its chat's later messages in this process;
-after a restart its stored ``not_before`` lets later ones of the same chat go first.
+tenth of the rate, under a strict window (``GlobalWindow``: never more than 30 calls in any
+second, as Telegram could have seen them). A message in backoff holds its chat's later
+messages in this process; after a restart its stored ``not_before`` lets later ones of the
+same chat go first.
 
 Lanes are cancelled when the sender stops or loses the lease, but their writes to the
 database are not: each runs as its own shielded task and is awaited before the lease is
@@ -144,6 +146,51 @@ class ChatLimits:
             del self._paused_until[chat_id]
 
 
+class GlobalWindow:
+    """At most ``limit`` calls in any ``window`` seconds, wherever Telegram's clock put them.
+
+    A call counts from the moment it is admitted until ``window`` seconds after its answer
+    arrived: Telegram saw it somewhere in between, so any ``window`` seconds of Telegram's
+    time hold only calls that were counted together here. (A bucket leaking ``limit`` a
+    second lets ``limit + 1`` in through a second at full speed, and network jitter moves
+    calls closer together.) It costs a call's latency per ``window``: 30 calls a second
+    at 10 ms is 29.7 a second.
+    """
+
+    def __init__(
+        self, limit: int, window: float = 1.0, now: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.limit = max(1, limit)
+        self.window = window
+        self._now = now
+        self._in_flight = 0
+        self._answered: deque[float] = deque()  # answer times, oldest first
+        self._changed = asyncio.Event()
+
+    def _counted(self) -> int:
+        horizon = self._now() - self.window
+        while self._answered and self._answered[0] <= horizon:
+            self._answered.popleft()
+        return self._in_flight + len(self._answered)
+
+    async def ready(self) -> None:
+        """Until one more call fits; only one caller at a time (the admission lock)."""
+        while self._counted() >= self.limit:
+            if self._answered:
+                await asyncio.sleep(self._answered[0] + self.window - self._now())
+            else:  # all in flight: the first answer starts its window
+                self._changed.clear()
+                await self._changed.wait()
+
+    def start(self) -> None:
+        self._in_flight += 1
+
+    def answered(self) -> None:
+        self._in_flight = max(0, self._in_flight - 1)
+        self._answered.append(self._now())
+        self._changed.set()
+
+
 @dataclass(eq=False)
 class _Lane:
     queue: deque[OutboxMessage] = field(default_factory=deque)
@@ -192,6 +239,7 @@ class OutboxSender:
         # would turn into lost throughput whenever the event loop is busy.
         burst = max(1, round(global_rate / 10))
         self._global = AsyncLimiter(burst, burst / global_rate)
+        self._window = GlobalWindow(int(global_rate))
         self._admission = asyncio.Lock()
         self.limits = ChatLimits(private_interval, group_per_minute, group_window)
         self._batch = batch
@@ -381,6 +429,7 @@ class OutboxSender:
                     result = await self._bot(method, request_timeout=self._request_timeout)
                 finally:
                     self.limits.record(message.chat_id)
+                    self._window.answered()
             except TelegramRetryAfter as exc:
                 self._flood(message, exc.retry_after)
             except TelegramMigrateToChat as exc:
@@ -414,9 +463,11 @@ class OutboxSender:
                 if delay > 0:
                     await asyncio.sleep(delay)
                     continue
+                await self._window.ready()
                 await self._global.acquire()
                 # A global flood may have started while this lane waited for the bucket.
                 if self._global_ready <= time.monotonic():
+                    self._window.start()  # nothing else is admitted until the call
                     return
 
     def _flood(self, message: OutboxMessage, retry_after: float) -> None:

@@ -100,7 +100,8 @@ async def sim_outbox(state: SandboxState, body: Json, request: web.Request) -> l
 
 @sim_route
 async def sim_fault(state: SandboxState, body: Json, request: web.Request) -> Json:
-    """Make the next ``times`` calls of ``method`` ("*": any) fail or answer slowly."""
+    """Make the next ``times`` calls of ``method`` ("*": any) fail or answer slowly; with
+    ``rate`` (0..1) instead, that share of its calls (drawn from ``seed``) until cleared."""
     if request.method == "DELETE":
         state.faults.clear()
         return {"ok": True}
@@ -108,6 +109,9 @@ async def sim_fault(state: SandboxState, body: Json, request: web.Request) -> Js
     delay = float(body.get("delay") or 0)
     if code is None and not delay:
         raise SimError("a fault needs a code or a delay")
+    rate = float(body["rate"]) if body.get("rate") is not None else None
+    if rate is not None and not 0 <= rate <= 1:
+        raise SimError("rate is a share of the calls, from 0 to 1")
     fault = Fault(
         method=str(body.get("method") or "*"),
         code=code,
@@ -115,6 +119,8 @@ async def sim_fault(state: SandboxState, body: Json, request: web.Request) -> Js
         times=int(body.get("times") or 1),
         delay=delay,
         description=body.get("description"),
+        rate=rate,
+        seed=int(body["seed"]) if body.get("seed") is not None else None,
     )
     state.faults.append(fault)
     return {"ok": True, "faults": len(state.faults)}
@@ -155,7 +161,7 @@ async def sim_state(state: SandboxState, body: Json, request: web.Request) -> Js
             {"scope": scope, "language_code": language, "commands": commands}
             for (scope, language), commands in state.commands.items()
         ],
-        "faults": [vars(fault) for fault in state.faults],
+        "faults": [fault.to_api() for fault in state.faults],
         "calls": len(state.calls),
     }
 

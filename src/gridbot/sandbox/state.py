@@ -8,6 +8,7 @@ but keeps the bot identity.
 from __future__ import annotations
 
 import itertools
+import random
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -97,6 +98,22 @@ class Fault:
     times: int
     delay: float
     description: str | None = None
+    # A share of calls instead of a count: fires on each matching call with this
+    # probability (drawn from ``seed``, so a run repeats) until the faults are cleared.
+    rate: float | None = None
+    seed: int | None = None
+    _draws: random.Random | None = field(default=None, repr=False, compare=False)
+
+    def fires(self) -> bool:
+        """Whether this fault takes the call now (a counted one always does)."""
+        if self.rate is None:
+            return True
+        if self._draws is None:
+            self._draws = random.Random(self.seed)
+        return self._draws.random() < self.rate
+
+    def to_api(self) -> dict[str, Any]:
+        return {name: value for name, value in vars(self).items() if not name.startswith("_")}
 
 
 @dataclass
@@ -285,6 +302,10 @@ class SandboxState:
 
     def take_fault(self, method: str) -> Fault | None:
         for fault in self.faults:
+            if fault.rate is not None:
+                if fault.method in (method, "*") and fault.fires():
+                    return fault
+                continue
             if fault.times > 0 and fault.method in (method, "*"):
                 fault.times -= 1
                 if fault.times == 0:
