@@ -79,7 +79,7 @@ def test_an_empty_list_says_nothing_is_overdue() -> None:
         (
             "urged_recently",
             {"number": "2026-000001", "hours": 2, "minutes": 30},
-            "您刚督办过案件 2026-000001。同一事项 2 小时内督办一次即可，本次未重复发送；30 分钟后",
+            "您刚督办过事项 2026-000001。同一事项 2 小时内督办一次即可，本次未重复发送；30 分钟后",
             "again in 30 minutes",
         ),
         ("not_overdue", {"number": "2026-000001"}, "已不再超时", "no longer overdue"),

@@ -124,7 +124,7 @@ async def test_a_report_in_the_browser_keeps_the_newest_message_in_view_and_bot_
     await check_step(page, world, RESIDENT, "照片")
     await page.click("#attach")
     await page.click("#attach-menu [data-action=sample]")
-    await check_step(page, world, RESIDENT, "已收到第 1 张照片")
+    await check_step(page, world, RESIDENT, "已收到 1 张照片")
     await page.get_by_role("button", name="完成").click()
     await check_step(page, world, RESIDENT, "问题在哪里")
     await expect(page.locator("#reply-keyboard")).to_be_visible()  # the location button

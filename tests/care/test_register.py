@@ -178,7 +178,7 @@ async def test_who_sees_which_list(town: Town) -> None:
     mine = await town.board(WORKER)
     assert mine.grid is None and not mine.can_manage
     assert [e.person.name for e in mine.entries] == [GRANNY, CHILD]
-    assert mine.grid_names == {GRID: "临月里第一网格"}
+    assert {code: grid.name for code, grid in mine.entry_grids.items()} == {GRID: "临月里第一网格"}
     assert (await town.board(SUPERVISOR)).ask_code
     seen = await town.board(SUPERVISOR, GRID)
     assert len(seen.entries) == 2 and not seen.can_manage

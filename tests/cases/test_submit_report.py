@@ -58,7 +58,7 @@ async def test_the_reporter_gets_the_number_and_the_worker_a_card_without_the_re
     assert card.method == "sendPhoto" and card.params["photo"] == "photo-1"
     caption = card.params["caption"]
     assert case.number in caption and "环境卫生" in caption and "垃圾" in caption
-    assert "紧急" in caption and "照片：2 张" in caption and "2026-03-02 11:00" in caption
+    assert "紧急" in caption and "2 张照片" in caption and "2026-03-02 11:00" in caption
     assert "13900002001" not in caption and "李桂兰" not in caption
     buttons = card.params["reply_markup"]["inline_keyboard"]
     assert [[b["text"] for b in row] for row in buttons] == [["接单"], ["转派", "上报", "退回"]]

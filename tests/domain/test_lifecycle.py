@@ -100,7 +100,7 @@ def test_terminal_statuses_have_no_way_out_but_a_follow_up(kind: CaseKind) -> No
 
 def test_next_status_names_the_status_and_the_action_when_refusing() -> None:
     assert next_status(CaseKind.ISSUE, S.ASSIGNED, A.ACCEPT) == S.IN_PROGRESS
-    with pytest.raises(IllegalTransition, match="cannot resolve a issue that is submitted"):
+    with pytest.raises(IllegalTransition, match="cannot resolve an issue that is submitted"):
         next_status(CaseKind.ISSUE, S.SUBMITTED, A.RESOLVE)
 
 

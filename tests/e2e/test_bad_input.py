@@ -203,7 +203,7 @@ async def test_a_sixth_photo_is_not_added(world: World) -> None:
         await resident.photo()
         await world.settle()
 
-    assert "最多只能添加 5 张照片" in await chat.last_text()
+    assert "最多 5 张照片，这张未添加" in await chat.last_text()
     await resident.sticker()
     await chat.wait_for(lambda t: "请发送照片" in t)
     await resident.tap("完成")

@@ -43,8 +43,8 @@ async def test_an_unaccepted_case_reminds_the_worker_then_calls_up_the_chain_onc
     assert case.respond_by is not None
 
     world.advance(daytime_after(case.respond_by) - world.clock.now())
-    await worker.private_chat().wait_for(lambda t: f"提醒：案件 {case.number}" in t, timeout=10)
-    overdue = f"超时：案件 {case.number} 尚未接单"
+    await worker.private_chat().wait_for(lambda t: f"提醒：事项 {case.number}" in t, timeout=10)
+    overdue = f"超时：事项 {case.number} 尚未接单"
     for chat in (leader, community, street):
         world.advance(STEP)
         called = await chat.private_chat().wait_for(lambda t: overdue in t, timeout=10)
@@ -52,7 +52,7 @@ async def test_an_unaccepted_case_reminds_the_worker_then_calls_up_the_chain_onc
     world.advance(STEP * 3)  # the chain is done: nothing more comes
     await world.settle()
 
-    assert await count(worker.private_chat(), f"提醒：案件 {case.number}") == 1
+    assert await count(worker.private_chat(), f"提醒：事项 {case.number}") == 1
     for chat in (leader, community, street):
         assert await count(chat.private_chat(), overdue) == 1
     actions = await actions_of(world, case)

@@ -55,8 +55,8 @@ async def test_a_supervisor_gets_the_months_workbook_and_opens_it(world: World) 
     document = message["document"]
     assert document["file_name"] == f"gridbot-万新街道-{month}.xlsx"
     book = load_workbook(io.BytesIO(await downloaded(world, document["file_id"])), read_only=True)
-    assert book.sheetnames == ["汇总", "案件"]
-    cases = [row for row in book["案件"].iter_rows(values_only=True)][2:]
+    assert book.sheetnames == ["汇总", "事项"]
+    cases = [row for row in book["事项"].iter_rows(values_only=True)][2:]
     assert len(cases) == 3 and {row[4] for row in cases} == {"临月里第一网格", "詹滨里第一网格"}
     cells = [str(v) for name in book.sheetnames for r in book[name].iter_rows(values_only=True)
              for v in r if v is not None]  # fmt: skip

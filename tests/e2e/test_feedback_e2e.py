@@ -79,7 +79,7 @@ async def test_unsatisfied_reopens_then_satisfied_closes_and_the_follow_up_visit
     assert await home.buttons() == ["满意", "基本满意", "不满意"]
     # The branch secretary (王芳 leads the grid and is its secretary): one line, no names.
     line = await leader.private_chat().wait_for(
-        lambda t: f"案件 {case.number}（环境卫生）已办结" in t
+        lambda t: f"事项 {case.number}（环境卫生）已办结" in t
     )
     assert "李桂兰" not in line and "13900002001" not in line
 
@@ -95,9 +95,9 @@ async def test_unsatisfied_reopens_then_satisfied_closes_and_the_follow_up_visit
     await home.wait_for(lambda t: "还有什么问题" in t)
     await resident.send("门口还剩几袋没清走，有异味")
     await home.wait_for(lambda t: "已转回重新办理" in t)
-    reopened = await worker.private_chat().wait_for(lambda t: f"案件 {case.number} 重办" in t)
+    reopened = await worker.private_chat().wait_for(lambda t: f"事项 {case.number} 重办" in t)
     assert "还剩几袋" in reopened
-    await leader.private_chat().wait_for(lambda t: f"案件 {case.number}" in t and "不满意" in t)
+    await leader.private_chat().wait_for(lambda t: f"事项 {case.number}" in t and "不满意" in t)
     case = await fresh(world, case)
     assert case.status == CaseStatus.IN_PROGRESS and case.resolve_by is not None
     assert await ratings(world, case) == ["unsatisfied"]
@@ -128,15 +128,15 @@ async def test_unsatisfied_reopens_then_satisfied_closes_and_the_follow_up_visit
     await world.restart()
     world.advance(due - timedelta(minutes=1) - world.clock.now())
     await world.settle(quiet=1.5)  # more than a scheduler tick
-    assert await count(worker.private_chat(), f"回访提醒：案件 {case.number}") == 0
+    assert await count(worker.private_chat(), f"回访提醒：事项 {case.number}") == 0
     world.advance(timedelta(minutes=2))
     card = await worker.private_chat().wait_for(
-        lambda t: f"回访提醒：案件 {case.number}" in t, timeout=10
+        lambda t: f"回访提醒：事项 {case.number}" in t, timeout=10
     )
     assert "李桂兰" in card  # the visitor needs to know whom to visit (a private chat)
     await world.restart()  # right after the reminder: it is not sent again
     await world.settle(quiet=1.5)
-    assert await count(worker.private_chat(), f"回访提醒：案件 {case.number}") == 1
+    assert await count(worker.private_chat(), f"回访提醒：事项 {case.number}") == 1
 
     await worker.tap("回访正常")
     await worker.private_chat().wait_for(lambda t: "回访情况" in t)
@@ -238,7 +238,7 @@ async def test_a_follow_up_visit_finds_the_problem_back_and_reopens_the_case(wor
     await home.wait_for(lambda t: "感谢您对事项" in t)
     (due,) = await pending(world, DueKind.FOLLOW_UP, case.number)
     world.advance(due - world.clock.now())
-    await worker.private_chat().wait_for(lambda t: f"回访提醒：案件 {case.number}" in t, timeout=10)
+    await worker.private_chat().wait_for(lambda t: f"回访提醒：事项 {case.number}" in t, timeout=10)
 
     assert case.id is not None
     forged = CaseCallback(action="follow_up_ok", case_id=case.id).pack()
@@ -247,7 +247,7 @@ async def test_a_follow_up_visit_finds_the_problem_back_and_reopens_the_case(wor
     await worker.tap("问题反复")
     await worker.private_chat().wait_for(lambda t: "问题如何反复" in t)
     await worker.photo()
-    await worker.private_chat().wait_for(lambda t: "已收到照片" in t)
+    await worker.private_chat().wait_for(lambda t: "已收到 1 张照片" in t)
     await worker.send("井盖又松了，踩上去晃动")
     await worker.private_chat().wait_for(lambda t: "问题反复，已转回重新办理" in t)
     await home.wait_for(lambda t: case.number in t and "重新办理" in t)

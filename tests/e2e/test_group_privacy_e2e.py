@@ -112,7 +112,7 @@ async def test_before_choosing_public_the_resident_sees_the_groups_exact_line(
     await reporter.tap("跳过")
     await chat.wait_for(lambda t: "问题在哪里" in t)
     await reporter.send("跳过")
-    asked = await chat.wait_for(lambda t: "群里只会看到下面这一行" in t)
+    asked = await chat.wait_for(lambda t: "的居民群只会看到下面这一行" in t)
     line = asked.split("不会看到您的其他原话：")[1].strip()
 
     await reporter.tap("邻居可在群里看到进展")

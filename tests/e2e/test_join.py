@@ -62,7 +62,7 @@ async def test_an_english_newcomer_joins_in_english(world: World) -> None:
     await alice.send(f"/start j_{await join_token(world, GRID_2)}")
 
     text = await alice.private_chat().wait_for(lambda t: "Welcome" in t)
-    assert "Welcome! You joined 临月里第二网格." in text
+    assert "Welcome! You joined Linyueli Grid 2." in text
     assert "Your grid worker: 李娜" in text
     await world.settle()
     [menu] = await menus_for(world, 9002)

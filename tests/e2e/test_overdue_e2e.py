@@ -64,7 +64,7 @@ async def test_a_supervisor_lists_the_overdue_longest_first_and_urges_once(
     assert await home.buttons() == [f"督办 {first.number}", f"督办 {second.number}"]
 
     tapped = await supervisor.tap(f"督办 {first.number}")
-    assert f"已督办案件 {first.number}" in (await toast(world, tapped))["text"]
+    assert f"已督办事项 {first.number}" in (await toast(world, tapped))["text"]
     pressed = await worker.private_chat().wait_for(lambda t: f"{PRESSED} {first.number}" in t)
     assert "宋涛" in pressed
     board = await home.wait_for(lambda t: "超时事项" in t)
@@ -72,7 +72,7 @@ async def test_a_supervisor_lists_the_overdue_longest_first_and_urges_once(
 
     again = await supervisor.tap(f"督办 {first.number}")
     refused = (await toast(world, again))["text"]
-    assert f"您刚督办过案件 {first.number}" in refused and "2 小时" in refused
+    assert f"您刚督办过事项 {first.number}" in refused and "2 小时" in refused
     assert "未重复发送" in await home.last_text()
 
     # 张伟 accepts the second case meanwhile: it is not overdue any more.

@@ -83,8 +83,8 @@ async def test_a_supervisor_ranks_the_grids_pages_ranks_workers_and_opens_a_card
     assert "1. 临月里第一网格 DL-WX-LY-01 — 50.0 分\n" in first
     assert "响应率 16.7% · 解决率 16.7% · 满意率 100.0% · 按期办结率 100.0% · 受理 6" in first
     assert "2. 詹滨里第一网格 DL-WX-ZB-01 — 0.0 分" in first
-    assert "案件太少，不参与排名（少于 5 件）\n· 临月里第二网格 DL-WX-LY-02 — 受理 0" in first
-    assert "第 1/2 页 · 参与排名 2 个，案件太少 8 个" in first
+    assert "事项太少，不参与排名（少于 5 件）\n· 临月里第二网格 DL-WX-LY-02 — 受理 0" in first
+    assert "第 1/2 页 · 参与排名 2 个，事项太少 8 个" in first
     assert "詹滨里第7网格" not in first
     assert await chat.buttons() == ["今天", "本周", "本月", "本季度", "下一页 »"]
 
@@ -92,7 +92,7 @@ async def test_a_supervisor_ranks_the_grids_pages_ranks_workers_and_opens_a_card
     second = await chat.wait_for(lambda t: "第 2/2 页" in t)
     assert "· 詹滨里第7网格 DL-WX-ZB-07 — 受理 0" in second
     assert "· 詹滨里第8网格 DL-WX-ZB-08 — 受理 0" in second
-    assert "临月里第一网格" not in second and "案件太少，不参与排名" in second
+    assert "临月里第一网格" not in second and "事项太少，不参与排名" in second
     await supervisor.tap("« 上一页")
     await chat.wait_for(lambda t: "第 1/2 页" in t and "1. 临月里第一网格" in t)
 

@@ -22,7 +22,7 @@ async def test_a_resident_reports_with_a_photo_and_a_location_and_gets_the_numbe
     assert "环境卫生" in await chat.buttons()
     await describe(resident, "环境卫生", "3号楼东侧垃圾桶满了，三天没人清运")
     await resident.photo()
-    await chat.wait_for(lambda t: "已收到第 1 张照片" in t)
+    await chat.wait_for(lambda t: "已收到 1 张照片" in t)
     await resident.tap("完成")
     await chat.wait_for(lambda t: "问题在哪里" in t)
     assert await chat.reply_keyboard()  # the "send my location" button

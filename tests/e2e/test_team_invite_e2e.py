@@ -42,7 +42,7 @@ async def test_the_leader_sees_her_team_with_its_load_and_who_the_bot_reaches(
 ) -> None:
     worker, leader = await open_chats(world, WORKER, GRID_LEADER)
     await report(world, world.persona(RESIDENT), "3号楼门口垃圾堆了三天", category="环境卫生")
-    await worker.private_chat().wait_for(lambda t: "接单" in t or "案件" in t)
+    await worker.private_chat().wait_for(lambda t: "接单" in t or "事项" in t)
     await world.settle()
     world.advance(timedelta(hours=3))  # past the 2 hours to accept it
 

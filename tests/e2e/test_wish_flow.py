@@ -24,7 +24,9 @@ async def test_a_wish_with_a_photo_reaches_the_branch_secretary(world: World) ->
     await resident.send("想请人帮忙把旧衣柜搬下楼")
     await chat.wait_for(lambda t: "照片" in t)
     await resident.photo()
-    await chat.wait_for(lambda t: "希望什么时候前完成" in t)
+    asked = await chat.wait_for(lambda t: "您希望在哪天之前完成" in t)
+    ahead = world.clock.now().astimezone(SHANGHAI).date() + timedelta(days=30)
+    assert f"例如 {ahead.isoformat()}" in asked
     await resident.tap("一周内")
     await chat.wait_for(lambda t: "微心愿" in t and "邻居" in t)
     await resident.tap("不公开：仅本人和网格团队可见")
@@ -57,11 +59,14 @@ async def test_an_english_wish_with_a_typed_date_and_a_wrong_one_first(world: Wo
     await chat.wait_for(lambda t: "What do you wish for?" in t)
     await resident.send("Someone to walk my dog while I am in hospital")
     await resident.tap("Skip")
-    await chat.wait_for(lambda t: "By when" in t)
+    asked = await chat.wait_for(lambda t: "By when would you like it done?" in t)
+    ahead = (world.clock.now().astimezone(SHANGHAI).date() + timedelta(days=30)).isoformat()
+    assert f"for example {ahead}." in asked
     await resident.send("2020-13-45")
-    await chat.wait_for(lambda t: "Please type a date like" in t)
+    refused = f"Please type a date from today up to a year ahead, for example {ahead},"
+    await chat.wait_for(lambda t: refused in t)
     await resident.send("1999-01-01")
-    await chat.wait_for(lambda t: "Please type a date like" in t)
+    await chat.wait_for(lambda t: refused in t)
     await resident.send(wanted.isoformat())
     await resident.tap("Neighbours may see its progress in the group")
     summary = await chat.wait_for(lambda t: "Please check your micro-wish" in t)

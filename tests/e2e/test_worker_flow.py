@@ -61,7 +61,7 @@ async def test_a_report_is_accepted_progressed_escalated_and_resolved_with_a_pho
     await staff.private_chat().wait_for(lambda t: "至少上传一张结果照片" in t)
     assert (await fresh(world, case)).status == CaseStatus.IN_PROGRESS  # refused: no photo
     await staff.photo()
-    await staff.private_chat().wait_for(lambda t: "已收到照片 1 张" in t)
+    await staff.private_chat().wait_for(lambda t: "已收到 1 张照片" in t)
     await staff.tap("完成")
     await staff.private_chat().wait_for(lambda t: "已办结" in t)
     resolved = await home.wait_for(lambda t: "已办结" in t)

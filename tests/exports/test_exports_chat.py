@@ -68,5 +68,5 @@ def test_captions_stay_within_1024_characters_and_say_the_cap(locale: str) -> No
     assert "123,456" in capped and "100,000" in capped and "123,456" not in plain
     if locale == "zh":
         assert plain.startswith("📊 <b>万新街道</b> · 2026-10-01 至 2026-10-15")
-        assert "受理 12 · 办结 7 · 超期 2" in plain and "本时段共有 123,456 件案件" in capped
+        assert "受理 12 · 办结 7 · 超期 2" in plain and "本时段共有 123,456 件事项" in capped
         assert "本时段共受理 12 件" in chart

@@ -16,7 +16,7 @@ from gridbot.services.exports import fonts
 from gridbot.services.exports.chart import CHART_SIZE, CategoryBar, ChartWords, draw_chart
 
 WORDS = ChartWords("万新街道 · 2026-11", "截至", "每日受理与办结", "按类别", "受理数", "办结数",
-                   "件数", "本时段没有案件", "本时段没有受理的案件")  # fmt: skip
+                   "件数", "本时段没有事项", "本时段没有受理的事项")  # fmt: skip
 WQY = Path("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 
 

@@ -107,7 +107,7 @@ async def test_the_summary_holds_the_figures_of_compute_stats(town: Town) -> Non
 
     assert made.file_name == "gridbot-万新街道-2026-11.xlsx"
     book = opened(made)
-    assert book.sheetnames == ["汇总", "案件"]
+    assert book.sheetnames == ["汇总", "事项"]
     rows = rows_of(book, "汇总")
     assert (
         rows[0][0] == "万新街道 · 2026-11" and rows[1][0] == "截至 2026-12-01 10:00 (Asia/Shanghai)"
@@ -135,7 +135,7 @@ async def test_the_summary_holds_the_figures_of_compute_stats(town: Town) -> Non
 async def test_one_row_per_case_of_the_period_in_local_time(town: Town) -> None:
     made = await export(town, STREET_SUPERVISOR, "2026-11")
 
-    rows = rows_of(opened(made), "案件")
+    rows = rows_of(opened(made), "事项")
     assert rows[0][0] == "2026-11 受理的诉求和隐患，每件一行；时间为 Asia/Shanghai 时间。"
     assert list(rows[1]) == CASE_HEAD
     cases = {row[0]: row for row in rows[2:]}
@@ -151,7 +151,7 @@ async def test_one_row_per_case_of_the_period_in_local_time(town: Town) -> None:
     assert (k[1], k[2], k[6], k[13]) == ("隐患", "安全隐患", "街道", "基本满意")
     assert f[7] == local(11, 30, 23, 59, 59) and f[8:11] == (None, None, None)
     assert cases["2026-000900"][7] == local(11, 18, 0, 30)
-    styled = opened(made, read_only=False)["案件"]
+    styled = opened(made, read_only=False)["事项"]
     assert styled["H3"].is_date and styled["H3"].number_format == "yyyy-mm-dd hh:mm"
 
 
@@ -174,9 +174,9 @@ async def test_the_cases_listed_are_capped_with_a_note_in_the_file(
 
     assert (made.listed, made.received, made.limit, made.capped) == (4, 11, 4, True)
     book = opened(made)
-    cases = rows_of(book, "案件")
+    cases = rows_of(book, "事项")
     assert [row[0] for row in cases[2:]] == NOVEMBER_NUMBERS[:4]
-    note = "案件表只列出按受理时间最早的 4 件（共 11 件）"
+    note = "事项表只列出按受理时间最早的 4 件（共 11 件）"
     assert note in cases[0][0] and note in rows_of(book, "汇总")[2][0]
     assert summary_table(book)[("合计", "DL-WX")][0] == 11  # the figures count them all
 
@@ -199,7 +199,7 @@ async def test_a_district_supervisor_gets_the_district_and_may_name_a_unit_below
     assert district.unit.code == "DL" and district.received == 13
     assert [code for _, code in summary_table(opened(district))][:3] == ["DL", "DL-HP", "DL-WX"]
     assert grid.file_name == "gridbot-詹滨里第一网格-2026-11.xlsx"
-    assert [row[0] for row in rows_of(opened(grid), "案件")[2:]] == [
+    assert [row[0] for row in rows_of(opened(grid), "事项")[2:]] == [
         "2026-000011", "2026-000012", "2026-000013",
     ]  # fmt: skip
 
@@ -248,5 +248,5 @@ async def test_a_range_period_names_the_file(town: Town) -> None:
     made = await export(town, STREET_SUPERVISOR, "2026-11-01..2026-11-05")
 
     assert made.file_name == "gridbot-万新街道-2026-11-01..2026-11-05.xlsx"
-    assert [row[0] for row in rows_of(opened(made), "案件")[2:]] == NOVEMBER_NUMBERS[:3]
+    assert [row[0] for row in rows_of(opened(made), "事项")[2:]] == NOVEMBER_NUMBERS[:3]
     assert made.stats.now == NOW and made.period.end - made.period.start == timedelta(days=5)

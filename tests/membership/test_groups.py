@@ -147,11 +147,8 @@ async def test_newcomers_are_greeted_once_per_five_minutes(
         greeted.append(await greet_newcomers(ctx, CHAT.chat_id))
     assert greeted == [True, False, False, True, False]
     chat_id, template, keyboard, context = notifier.posts[0]
-    assert (chat_id, template, context) == (
-        CHAT.chat_id,
-        "groups/welcome.html.j2",
-        {"unit_name": "临月里3号楼"},
-    )
+    assert (chat_id, template, list(context)) == (CHAT.chat_id, "groups/welcome.html.j2", ["unit"])
+    assert context["unit"].code == "LY1-B3" and context["unit"].name == "临月里3号楼"
     assert keyboard is not None and keyboard.rows[0][0].start_payload == "j_jB3"
 
 

@@ -111,8 +111,8 @@ async def test_a_reimport_changes_a_name_adds_and_removes_a_role_and_moves_a_uni
         ("  - name: 刘洋\n", "  - name: 刘阳\n"),
         ("      - {role: branch_secretary, unit: DL-WX-LY-01}\n  - name: 李娜", "  - name: 李娜"),
         (
-            "A座, level: building, parent: DL-WX-ZB-02}",
-            "A座, level: building, parent: DL-WX-ZB-01}",
+            "Block A, level: building, parent: DL-WX-ZB-02}",
+            "Block A, level: building, parent: DL-WX-ZB-01}",
         ),
     )
 

@@ -97,9 +97,12 @@ def test_show_prints_the_whole_tree_with_people_and_masked_phones(
     assert main(["org", "show"]) == 0
 
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "DL 东丽区 (district)"
-    assert "  DL-WX 万新街道 (street)" in lines
-    assert "      DL-WX-ZB-02 东丽开发区产业园区网格 (grid, dedicated)" in lines
+    assert lines[0] == "DL 东丽区 / Dongli District (district)"
+    assert "  DL-WX 万新街道 / Wanxin Subdistrict (street)" in lines
+    assert (
+        "      DL-WX-ZB-02 东丽开发区产业园区网格 / Dongli Development Zone Industrial Park Grid"
+        " (grid, dedicated)"
+    ) in lines
     assert "        · grid_worker: 张伟 [tg 1001, 138****1001]" in lines
     assert lines.count("        · grid_guide: 徐强 (police) [tg 1011, 138****1011]") == 3
     assert "        · grid_worker: 许文 [invite pending, 138****1025]" in lines
@@ -115,11 +118,11 @@ def test_show_code_limits_the_tree_to_a_subtree(
     assert main(["org", "show", "DL-WX-LY-02"]) == 0
 
     assert capsys.readouterr().out.splitlines() == [
-        "DL-WX-LY-02 临月里第二网格 (grid, residential)",
+        "DL-WX-LY-02 临月里第二网格 / Linyueli Grid 2 (grid, residential)",
         "  · grid_worker: 李娜 [tg 1003]",
         "  · grid_leader: 刘洋 [tg 1004]",
         "  · grid_guide: 徐强 (police) [tg 1011, 138****1011]",
-        "  DL-WX-LY-02-B12 临月里12号楼 (building)",
+        "  DL-WX-LY-02-B12 临月里12号楼 / Linyueli Building 12 (building)",
         "    · resident: 张秀梅 [tg 2003]",
     ]
 

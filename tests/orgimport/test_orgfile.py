@@ -85,7 +85,8 @@ def test_entries_must_be_mappings() -> None:
 def test_missing_and_unknown_keys_are_named() -> None:
     found = problems("units:\n  - {code: DL, level: district, colour: red}\n")
     assert found == [
-        "org.yaml:2: unit DL: unknown key 'colour' (known: code, name, level, parent, kind)",
+        "org.yaml:2: unit DL: unknown key 'colour'"
+        " (known: code, name, name_en, level, parent, kind)",
         "org.yaml:2: unit DL: missing name",
     ]
 

@@ -51,7 +51,7 @@ async def test_the_leader_sees_the_grid_team_with_roles_duty_phones_and_resident
     assert member(board, "徐强").roles == (R.GRID_GUIDE,)
     building_leader = member(board, "郭志刚")
     assert building_leader.roles == (R.PARTY_MEMBER, R.BUILDING_LEADER)
-    assert building_leader.buildings == ("临月里3号楼",)
+    assert [b.name for b in building_leader.buildings] == ["临月里3号楼"]
     assert not building_leader.handles_cases and member(board, "张伟").handles_cases
     assert all(m.on_duty for m in board.members)
     assert board.phones and member(board, "张伟").phone == "13800001001"

@@ -54,10 +54,10 @@ async def test_the_ranking_shows_the_formula_the_places_and_the_too_few(league: 
     assert "2. <b>临月里第二网格</b> DL-WX-LY-02 — <b>90.0 分</b>" in zh
     assert "3. <b>詹滨里第一网格</b> DL-WX-ZB-01 — <b>90.0 分</b>" in zh
     assert (
-        "<b>案件太少，不参与排名（少于 5 件）</b>\n· 东丽开发区产业园区网格 DL-WX-ZB-02 — 受理 4"
+        "<b>事项太少，不参与排名（少于 5 件）</b>\n· 东丽开发区产业园区网格 DL-WX-ZB-02 — 受理 4"
         in zh
     )
-    assert "得分相同时，受理案件多者在前，再按网格编码排序" in zh
+    assert "得分相同时，受理事项多者在前，再按网格编码排序" in zh
     assert "/rank DL-WX-LY" in zh
 
     en = await ranking_text(league, "en", "2026-02")
@@ -65,7 +65,7 @@ async def test_the_ranking_shows_the_formula_the_places_and_the_too_few(league: 
         "Score (out of 100) = 30% × Response rate + 30% × Resolution rate"
         " + 30% × Satisfaction rate + 10% × On-time rate"
     ) in en
-    assert "1. <b>临月里第一网格</b> DL-WX-LY-01 — <b>95.0 points</b>" in en
+    assert "1. <b>Linyueli Grid 1</b> DL-WX-LY-01 — <b>95.0 points</b>" in en
     assert "Too few cases to rank (fewer than 5)" in en
 
 

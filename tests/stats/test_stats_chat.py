@@ -74,7 +74,7 @@ def test_a_row_of_periods_then_a_page_of_child_units_and_paging() -> None:
     shown = stats()
     assert pages_of(shown) == 2 and PAGE_SIZE == 8
 
-    first = buttons(stats_keyboard(shown, 0, 2, t))
+    first = buttons(stats_keyboard(shown, 0, 2, t, "zh"))
     assert [(label, data.period) for label, data in first[0]] == [
         ("Today", "today"),
         ("This week", "week"),
@@ -87,20 +87,20 @@ def test_a_row_of_periods_then_a_page_of_child_units_and_paging() -> None:
     assert [(label, data.page) for label, data in first[5]] == [("Next »", 1)]
     assert len(first) == 6  # no way up from the district
 
-    second = buttons(stats_keyboard(shown, 1, 2, t))
+    second = buttons(stats_keyboard(shown, 1, 2, t, "zh"))
     assert [data.unit for row in second[1:3] for _, data in row] == [s.id for s in STREETS[8:]]
     assert [(label, data.page) for label, data in second[-1]] == [("« Previous", 0)]
 
 
 def test_the_way_up_is_offered_only_when_the_use_case_offers_it() -> None:
     shown = stats(parent=OrgUnit("XX", "上级", UnitLevel.DISTRICT, id=99))
-    label, data = buttons(stats_keyboard(shown, 1, 2, t))[-1][0]
+    label, data = buttons(stats_keyboard(shown, 1, 2, t, "zh"))[-1][0]
     assert label == "⬆ Back to 上级" and data.unit == 99 and data.page == 0
 
 
 def test_the_longest_callback_data_fits_in_64_bytes() -> None:
     longest = StatsCallback(period="2026-10-01..2026-10-15", unit=2**31 - 1, page=999).pack()
     assert len(longest.encode()) <= 64
-    for row in stats_keyboard(stats(), 1, 2, t).inline_keyboard:
+    for row in stats_keyboard(stats(), 1, 2, t, "zh").inline_keyboard:
         for button in row:
             assert button.callback_data is not None and len(button.callback_data.encode()) <= 64

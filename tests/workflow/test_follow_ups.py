@@ -47,18 +47,18 @@ async def test_a_due_visit_is_told_then_reminded_then_the_leader_hears(desk: Des
     desk.clock.at = case.closed_at + timedelta(days=3)  # env: follow_up_days 3
     assert await desk.tick() == 1
     told = (await desk.outbox(WORKER))[-1]
-    assert f"回访提醒：案件 {case.number}" in told.params["text"]
+    assert f"回访提醒：事项 {case.number}" in told.params["text"]
     assert "李桂兰" in told.params["text"]  # whom to visit, in the visitor's private chat
     labels = [b["text"] for row in told.params["reply_markup"]["inline_keyboard"] for b in row]
     assert labels == ["回访正常", "问题反复"]
 
     desk.clock.advance(days=1)
     assert await desk.tick() == 1
-    assert f"提醒：案件 {case.number} 的回访已逾期" in (await desk.texts(WORKER))[-1]
+    assert f"提醒：事项 {case.number} 的回访已逾期" in (await desk.texts(WORKER))[-1]
     desk.clock.advance(days=1)
     assert await desk.tick() == 1
     late = (await desk.texts(LEADER))[-1]
-    assert f"回访逾期：案件 {case.number}" in late and "张伟" in late
+    assert f"回访逾期：事项 {case.number}" in late and "张伟" in late
 
     desk.clock.advance(days=3)
     assert await desk.tick() == 0  # that was the last of it
@@ -99,7 +99,7 @@ async def test_a_recurrence_reopens_the_case_to_its_handler(desk: Desk) -> None:
     assert after.assignee_id == await desk.person_id(WORKER)
     assert "重新办理" in (await desk.texts(RESIDENT))[-1]
     lines = (await desk.texts(LEADER))[leader_before:]
-    assert lines == [f"📌 案件 {case.number}（环境卫生）：回访发现问题反复，已重办。"]
+    assert lines == [f"📌 事项 {case.number}（环境卫生）：回访发现问题反复，已重办。"]
 
 
 async def test_a_visit_is_recorded_once_by_whoever_handles_the_case(desk: Desk) -> None:
@@ -150,7 +150,7 @@ async def test_follow_ups_scheduled_before_visits_existed_do_not_burst(desk: Des
     assert await desk.tick() == 3  # the fresh one's visit is told at once
 
     told = (await desk.texts(WORKER))[before:]
-    assert len(told) == 1 and f"案件 {fresh.number}" in told[0]
+    assert len(told) == 1 and f"事项 {fresh.number}" in told[0]
     # The stale one is recorded as due then, overdue, without a message (/visits and the
     # morning brief list it); the one not closed yet gets its visit when it closes.
     assert await visits(desk, old) == [(None, None, False)]

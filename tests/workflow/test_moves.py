@@ -135,7 +135,7 @@ async def test_the_ladder_goes_grid_community_street_department_and_is_on_record
         "urban_management",
     )
     assert "report_for_duty" in await desk.actions(case.id)
-    assert any("梁晨 已就案件" in t for t in await desk.texts(DISPATCHER))
+    assert any("梁晨 已就事项" in t for t in await desk.texts(DISPATCHER))
 
 
 async def test_a_department_reports_for_duty_within_two_hours(desk: Desk) -> None:

@@ -86,10 +86,10 @@ async def test_unsatisfied_needs_what_is_wrong_then_reopens_to_the_handler(desk:
     assert deadline.due_at == reopened.resolve_by
     assert await ratings(desk, case.id) == [("unsatisfied", "垃圾又堆起来了")]
     worker = (await desk.texts(WORKER))[-1]
-    assert f"案件 {case.number} 重办：居民评价不满意" in worker and "垃圾又堆起来了" in worker
+    assert f"事项 {case.number} 重办：居民评价不满意" in worker and "垃圾又堆起来了" in worker
     # The leader, who is also the grid's branch secretary, gets one short line.
     lines = (await desk.texts(LEADER))[leader_before:]
-    assert lines == [f"📌 案件 {case.number}（环境卫生）：居民不满意，已重办。"]
+    assert lines == [f"📌 事项 {case.number}（环境卫生）：居民不满意，已重办。"]
 
 
 async def test_a_reopened_case_is_rated_again_once_it_is_resolved_again(desk: Desk) -> None:

@@ -143,7 +143,8 @@ def _unit_lines(
 ) -> list[str]:
     indent = "  " * depth
     kind = f", {unit.kind}" if unit.kind else ""
-    lines = [f"{indent}{unit.code} {unit.name} ({unit.level}{kind})"]
+    english = f" / {unit.name_en}" if unit.name_en else ""
+    lines = [f"{indent}{unit.code} {unit.name}{english} ({unit.level}{kind})"]
     for role in [*(r for r in Role if r != Role.RESIDENT), Role.RESIDENT]:
         shown = holders.get(role, [])
         lines += [f"{indent}  · {role}: {_person(p)}" for p in shown]

@@ -128,11 +128,16 @@ def next_status(kind: CaseKind, status: CaseStatus, action: CaseAction) -> CaseS
         return transitions_for(kind)[(status, action)]
     except KeyError:
         raise IllegalTransition(
-            f"cannot {action} a {kind} that is {status}",
+            f"cannot {action} {_article(kind.value)} {kind} that is {status}",
             kind=kind.value,
             status=status.value,
             action=action.value,
         ) from None
+
+
+def _article(word: str) -> str:
+    """The indefinite article of ``word`` in a log message ("an issue", "a wish")."""
+    return "an" if word[:1] in "aeiou" else "a"
 
 
 def allowed_actions(case: Case) -> list[CaseAction]:

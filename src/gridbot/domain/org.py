@@ -55,6 +55,12 @@ class OrgUnit:
     join_token: str = ""  # /start j_<token>
     bind_token: str = ""  # startgroup=b_<token>
     id: int | None = None
+    name_en: str | None = None  # the name English speakers read, when the org file gives one
+
+    def name_in(self, locale: str) -> str:
+        """The unit's name as a person of ``locale`` reads it: the English name in English
+        when there is one, else the (Chinese) name."""
+        return self.name_en if locale == "en" and self.name_en else self.name
 
 
 @dataclass
@@ -71,7 +77,7 @@ class Person:
 
     def invite_lapsed(self, now: datetime, valid: timedelta) -> bool:
         """An org file's invite is accepted once, within ``valid`` of being made; one with
-        no date (made before invites had one, then dated by migration 0016) never lapses."""
+        no date (made before invites had one, then dated by migration 0015) never lapses."""
         return self.invited_at is not None and now >= self.invited_at + valid
 
 

@@ -27,9 +27,13 @@ from gridbot.services.membership import (
 JOIN_PREFIX, INVITE_PREFIX = "j_", "inv_"
 
 
-def picker_keyboard(step: PickerStep, t: Translate) -> InlineKeyboardMarkup:
+def picker_keyboard(step: PickerStep, t: Translate, locale: str) -> InlineKeyboardMarkup:
     rows = [
-        [InlineKeyboardButton(text=u.name, callback_data=UnitPickCallback(code=u.code).pack())]
+        [
+            InlineKeyboardButton(
+                text=u.name_in(locale), callback_data=UnitPickCallback(code=u.code).pack()
+            )
+        ]
         for u in step.options
     ]
     if step.grid is not None:
@@ -74,12 +78,13 @@ async def on_pick(
     ctx: Context,
     actor: Actor | None,
     t: Translate,
+    locale: str,
     render: Render,
 ) -> None:
     step = await pick_step(PickGrid(actor, callback_data.code), ctx)
     if isinstance(query.message, Message):
         text = render("join/picker.html.j2", step=step)
-        await query.message.edit_text(text, reply_markup=picker_keyboard(step, t))
+        await query.message.edit_text(text, reply_markup=picker_keyboard(step, t, locale))
     await query.answer()
 
 

@@ -1,5 +1,5 @@
 """/start in the private chat: who gridbot is and what this person can do now, with a button
-into the grid picker (find one's grid, or move to another one).
+into the grid picker (find one's grid, or move to another one) for residents and strangers.
 
 Payloads have their own routers, included before this one: ``j_`` and ``inv_`` (join.py),
 ``c_`` and ``r_`` (the case flows), ``b_`` in groups (groups.py). A payload nobody knows gets
@@ -21,7 +21,11 @@ from gridbot.services.context import Actor, Context
 from gridbot.services.membership import PersonView, RefreshMenu, describe_person, refresh_menu
 
 
-def start_keyboard(view: PersonView, t: Translate) -> InlineKeyboardMarkup:
+def start_keyboard(view: PersonView, t: Translate) -> InlineKeyboardMarkup | None:
+    """The grid picker is the resident's way in; staff hold their units by role, so their
+    /start offers none (a worker moving their own home asks the administrator)."""
+    if view.is_staff:
+        return None
     label = t("Move to another grid") if view.is_bound else t("Find my grid")
     data = UnitPickCallback(code=ROOT).pack()
     return InlineKeyboardMarkup(

@@ -18,6 +18,7 @@ PHONE = re.compile(r"\d{5,20}")
 LANGUAGES = ("zh", "en")
 NEEDS_DEPARTMENT = (Role.GRID_GUIDE, Role.DEPARTMENT_LIAISON)
 RESIDENT_LEVELS = (UnitLevel.GRID, UnitLevel.BUILDING)
+MAX_UNIT_NAME = 200  # org_units.name and name_en
 
 
 def _names(values: Any) -> str:
@@ -50,6 +51,7 @@ class _Checker:
                 self.problem(unit.line, label, "a code is 1-40 letters, digits, - or _")
             self.check_parent(unit, label, seen, lines)
             self.check_kind(unit, label)
+            self.check_names(unit, label)
             seen[unit.code] = unit
 
     def check_parent(
@@ -93,6 +95,13 @@ class _Checker:
             self.problem(unit.at("kind"), label, "only grids have a kind")
         elif unit.kind not in set(GridKind):
             self.problem(unit.at("kind"), label, f"unknown kind {unit.kind} ({_names(GridKind)})")
+
+    def check_names(self, unit: UnitEntry, label: str) -> None:
+        for key, name in (("name", unit.name), ("name_en", unit.name_en)):
+            if name is not None and len(name) > MAX_UNIT_NAME:
+                self.problem(
+                    unit.at(key), label, f"{key} is longer than {MAX_UNIT_NAME} characters"
+                )
 
     def check_categories(self) -> None:
         first: dict[str, int] = {}

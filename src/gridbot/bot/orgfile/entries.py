@@ -29,6 +29,7 @@ class UnitEntry:
     parent: str | None = None
     kind: str | None = None
     lines: dict[str, int] = field(default_factory=dict)  # where each key is
+    name_en: str | None = None
 
     def at(self, key: str) -> int:
         return self.lines.get(key, self.line)
@@ -122,7 +123,7 @@ def find_worker(value: Any, people: list[PersonEntry]) -> list[int]:
 def _unit(entry: UnitEntry) -> OrgUnit:
     level = UnitLevel(entry.level)
     kind = GridKind(entry.kind or GridKind.RESIDENTIAL) if level == UnitLevel.GRID else None
-    return OrgUnit(entry.code, entry.name, level, entry.parent, kind)
+    return OrgUnit(entry.code, entry.name, level, entry.parent, kind, name_en=entry.name_en)
 
 
 def _category(entry: CategoryEntry) -> Category:

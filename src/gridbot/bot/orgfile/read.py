@@ -26,7 +26,14 @@ from gridbot.bot.orgfile.entries import (
 )
 
 SECTIONS = ("units", "categories", "people", "care")
-UNIT_KEYS = {"code": True, "name": True, "level": True, "parent": False, "kind": False}
+UNIT_KEYS = {
+    "code": True,
+    "name": True,
+    "name_en": False,
+    "level": True,
+    "parent": False,
+    "kind": False,
+}
 CATEGORY_KEYS = {
     "code": True,
     "name": True,
@@ -229,7 +236,8 @@ class _Reader:
         if not (code and name and level):
             return None
         parent, kind = self.text(m, "parent", label), self.text(m, "kind", label)
-        return UnitEntry(m.line, code, name, level, parent, kind, dict(m.key_lines))
+        name_en = self.text(m, "name_en", label)
+        return UnitEntry(m.line, code, name, level, parent, kind, dict(m.key_lines), name_en)
 
     def category(self, m: _Mapping) -> CategoryEntry | None:
         label = f"category {m.get('code', '')}".rstrip()

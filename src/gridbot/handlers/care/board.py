@@ -21,11 +21,12 @@ async def cmd_care(
     actor: Actor | None,
     render: Render,
     t: Translate,
+    locale: str,
 ) -> None:
     code = (command.args or "").strip() or None
     board = await care_board(CareBoardOf(actor, code), ctx)
     text = render("care/board.html.j2", board=board, tz=ctx.tz)
-    await message.answer(text, reply_markup=kb.board(board, t))
+    await message.answer(text, reply_markup=kb.board(board, t, locale))
 
 
 async def on_list(
@@ -35,12 +36,13 @@ async def on_list(
     actor: Actor | None,
     render: Render,
     t: Translate,
+    locale: str,
 ) -> None:
     grid = callback_data.grid or None
     board = await care_board(CareBoardOf(actor, grid, callback_data.page), ctx)
     await query.answer()
     text = render("care/board.html.j2", board=board, tz=ctx.tz)
-    await edit_or_answer(query, text, kb.board(board, t))
+    await edit_or_answer(query, text, kb.board(board, t, locale))
 
 
 async def on_open(

@@ -55,11 +55,11 @@ def cancel_row(t: Translate) -> list[InlineKeyboardButton]:
     return [step(t("Cancel"), "cancel")]
 
 
-def board(found: CareBoard, t: Translate) -> InlineKeyboardMarkup | None:
+def board(found: CareBoard, t: Translate, locale: str) -> InlineKeyboardMarkup | None:
     """A button per person (⚠️ when overdue), paging, and 添加 Add for the grid leader; or
     a button per grid to choose from."""
     if found.grids:
-        return _markup([[on_list(g.name, "list", g.code)] for g in found.grids])
+        return _markup([[on_list(g.name_in(locale), "list", g.code)] for g in found.grids])
     names = [
         on_person(f"{'⚠️ ' if e.overdue else ''}{e.person.name}", "open", e.person.id or 0)
         for e in found.entries

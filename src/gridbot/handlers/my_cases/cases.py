@@ -3,20 +3,22 @@ information, withdrawing with a confirmation."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 
+from aiogram.exceptions import TelegramBadRequest
 from aiogram.filters import CommandObject
 from aiogram.fsm.context import FSMContext
 from aiogram.fsm.state import State, StatesGroup
 from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
 
-from gridbot.domain.errors import ValidationFailed
+from gridbot.domain.errors import IllegalTransition, ValidationFailed
 from gridbot.domain.lifecycle import CaseAction
 from gridbot.domain.texts import public_summary
 from gridbot.handlers.common import conversation
 from gridbot.handlers.common.answers import INVALID_TEXT, text_problem
 from gridbot.handlers.common.callbacks import CaseCallback, PageCallback
-from gridbot.handlers.common.private import answer_privately
+from gridbot.handlers.common.private import answer_privately, own_chat_message
 from gridbot.handlers.common.types import Render, Translate
 from gridbot.handlers.my_cases import keyboards as kb
 from gridbot.services.cases import (
@@ -115,6 +117,18 @@ async def answer_case(
     render: Render,
     t: Translate,
 ) -> None:
+    text, keyboard = await case_card(actor, case_ref, ctx, render, t)
+    if isinstance(event, CallbackQuery):
+        # Tapped in a group (or forged so): the case goes to the tapper's private chat only.
+        await answer_privately(event, t, text, keyboard)
+        return
+    await event.answer(text, reply_markup=keyboard)
+
+
+async def case_card(
+    actor: Actor | None, case_ref: int | str, ctx: Context, render: Render, t: Translate
+) -> tuple[str, InlineKeyboardMarkup]:
+    """A case's card as it is now, with only the buttons that apply to it now."""
     view = await case_view(ViewCase(actor, case_ref), ctx)
     assert view.case.id is not None
     can_add = view.is_reporter and CaseAction.ADD_INFO in view.actions
@@ -122,12 +136,28 @@ async def answer_case(
     can_rate = view.is_reporter and CaseAction.RATE_SATISFIED in view.actions
     keyboard = kb.case_actions(view.case.id, can_add, can_withdraw, t, can_rate=can_rate)
     summary = public_summary(view.case.text)
-    text = render("my/case.html.j2", view=view, tz=ctx.tz, summary=summary)
-    if isinstance(event, CallbackQuery):
-        # Tapped in a group (or forged so): the case goes to the tapper's private chat only.
-        await answer_privately(event, t, text, keyboard)
-        return
-    await event.answer(text, reply_markup=keyboard)
+    return render("my/case.html.j2", view=view, tz=ctx.tz, summary=summary), keyboard
+
+
+async def check_before_asking(
+    query: CallbackQuery,
+    check: CheckOwnCase,
+    ctx: Context,
+    render: Render,
+    t: Translate,
+) -> None:
+    """Refuse at the tap what the case no longer allows (it moved on since its card was
+    sent), before any "are you sure?"; the tapped card turns into the case as it is now,
+    without the buttons that no longer apply, and the error handler says what happened."""
+    try:
+        await check_own_case(check, ctx)
+    except IllegalTransition:
+        message = own_chat_message(query)
+        if message is not None:
+            text, keyboard = await case_card(check.actor, check.case_id, ctx, render, t)
+            with suppress(TelegramBadRequest):  # a card that is not text, or unchanged
+                await message.edit_text(text, reply_markup=keyboard)
+        raise
 
 
 async def on_add_info(
@@ -140,7 +170,8 @@ async def on_add_info(
     t: Translate,
 ) -> None:
     # Checked before asking: someone else's (or a closed) case is refused at the tap.
-    await check_own_case(CheckOwnCase(actor, callback_data.case_id, CaseAction.ADD_INFO), ctx)
+    check = CheckOwnCase(actor, callback_data.case_id, CaseAction.ADD_INFO)
+    await check_before_asking(query, check, ctx, render, t)
     await conversation.begin(state, AddingInfo(callback_data.case_id), CaseFlow.add_info)
     await query.answer()
     if isinstance(query.message, Message):
@@ -180,7 +211,8 @@ async def on_withdraw(
     t: Translate,
 ) -> None:
     # Checked before "are you sure?": someone else's (or a closed) case is refused now.
-    await check_own_case(CheckOwnCase(actor, callback_data.case_id, CaseAction.CANCEL), ctx)
+    check = CheckOwnCase(actor, callback_data.case_id, CaseAction.CANCEL)
+    await check_before_asking(query, check, ctx, render, t)
     await query.answer()
     if isinstance(query.message, Message):
         text = render("my/confirm_withdraw.html.j2")
@@ -196,7 +228,15 @@ async def on_withdraw_confirmed(
     actor: Actor | None,
     render: Render,
 ) -> None:
-    case = await withdraw(Withdraw(actor, callback_data.case_id), ctx)
+    try:
+        case = await withdraw(Withdraw(actor, callback_data.case_id), ctx)
+    except IllegalTransition:
+        # The case moved on while "are you sure?" waited: its buttons go, the error says why.
+        message = own_chat_message(query)
+        if message is not None:
+            with suppress(TelegramBadRequest):
+                await message.edit_reply_markup(reply_markup=None)
+        raise
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_text(render("my/withdrawn.html.j2", case=case))

@@ -144,13 +144,9 @@ async def ask_public(
     render: Render,
     t: Translate,
 ) -> None:
-    """Public or not, showing the line the group would get (only a group's report has one)."""
-    line = None
-    if draft.source_chat_id is not None:
-        asked = PreviewPublicLine(
-            actor, draft.category or "", draft.text or "", draft.source_chat_id
-        )
-        line = await preview_public_line(asked, ctx)
+    """Public or not, showing which group would see it and the very line it would get."""
+    asked = PreviewPublicLine(actor, draft.category or "", draft.text or "", draft.source_chat_id)
+    line = await preview_public_line(asked, ctx)
     await conversation.advance(state, draft, ReportFlow.public)
     await message.answer(
         render("report/location_noted.html.j2", draft=draft), reply_markup=ReplyKeyboardRemove()

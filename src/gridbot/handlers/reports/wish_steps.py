@@ -35,6 +35,7 @@ NOT_COMMAND = ~F.text.startswith("/")
 TYPED_DATE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 WITHIN = {"week": timedelta(days=7), "month": timedelta(days=30)}
 LATEST = timedelta(days=366)
+EXAMPLE_AHEAD = timedelta(days=30)
 
 
 async def cmd_wish(
@@ -62,29 +63,55 @@ async def on_text(
 
 
 async def on_photo(
-    message: Message, draft: Draft, state: FSMContext, render: Render, t: Translate
+    message: Message,
+    draft: Draft,
+    state: FSMContext,
+    ctx: Context,
+    render: Render,
+    t: Translate,
 ) -> None:
     assert message.photo
     draft.photos = [message.photo[-1].file_id]
-    await ask_wanted_by(message, draft, state, render, t)
+    await ask_wanted_by(message, draft, state, ctx, render, t)
 
 
 async def on_photo_skipped(
-    query: CallbackQuery, draft: Draft, state: FSMContext, render: Render, t: Translate
+    query: CallbackQuery,
+    draft: Draft,
+    state: FSMContext,
+    ctx: Context,
+    render: Render,
+    t: Translate,
 ) -> None:
     await query.answer()
     if isinstance(query.message, Message):
         await query.message.edit_reply_markup(reply_markup=None)
-        await ask_wanted_by(query.message, draft, state, render, t)
+        await ask_wanted_by(query.message, draft, state, ctx, render, t)
 
 
 async def ask_wanted_by(
-    message: Message, draft: Draft, state: FSMContext, render: Render, t: Translate
+    message: Message,
+    draft: Draft,
+    state: FSMContext,
+    ctx: Context,
+    render: Render,
+    t: Translate,
 ) -> None:
     await conversation.advance(state, draft, WishFlow.wanted_by)
-    await message.answer(
-        render("wish/ask_wanted_by.html.j2"), reply_markup=kb.wanted_by(draft.id, t)
-    )
+    text = render("wish/ask_wanted_by.html.j2", example=example_date(ctx))
+    await message.answer(text, reply_markup=kb.wanted_by(draft.id, t))
+
+
+def example_date(ctx: Context) -> str:
+    """A date to show as the example of a typed one: always ahead, in the bot's zone."""
+    return (ctx.clock.now().astimezone(ctx.tz).date() + EXAMPLE_AHEAD).isoformat()
+
+
+async def answer_invalid_date(
+    message: Message, draft: Draft, ctx: Context, render: Render, t: Translate
+) -> None:
+    text = render("wish/invalid_date.html.j2", example=example_date(ctx))
+    await message.answer(text, reply_markup=kb.wanted_by(draft.id, t))
 
 
 async def on_not_photo(message: Message, draft: Draft, render: Render, t: Translate) -> None:
@@ -122,18 +149,16 @@ async def on_wanted_by_typed(
     today = ctx.clock.now().astimezone(ctx.tz).date()
     wanted = typed_date(message.text or "")
     if wanted is None or not today <= wanted <= today + LATEST:
-        await message.answer(
-            render("wish/invalid_date.html.j2"), reply_markup=kb.wanted_by(draft.id, t)
-        )
+        await answer_invalid_date(message, draft, ctx, render, t)
         return
     draft.wanted_by = wanted.isoformat()
     await ask_public(message, draft, state, render, t)
 
 
-async def on_not_date(message: Message, draft: Draft, render: Render, t: Translate) -> None:
-    await message.answer(
-        render("wish/invalid_date.html.j2"), reply_markup=kb.wanted_by(draft.id, t)
-    )
+async def on_not_date(
+    message: Message, draft: Draft, ctx: Context, render: Render, t: Translate
+) -> None:
+    await answer_invalid_date(message, draft, ctx, render, t)
 
 
 def typed_date(text: str) -> date | None:

@@ -68,13 +68,14 @@ async def on_role(
     actor: Actor | None,
     render: Render,
     t: Translate,
+    locale: str,
 ) -> None:
     step = await pick_invite_unit(PickInviteUnit(actor, callback_data.value, ROOT), ctx)
     draft.role = callback_data.value
     await conversation.advance(state, draft, InviteFlow.unit)
     await query.answer()
     text = render("invite/ask_unit.html.j2", role=draft.role, step=step)
-    await edit_or_answer(query, text, kb.units(step, t))
+    await edit_or_answer(query, text, kb.units(step, t, locale))
 
 
 async def on_open(
@@ -85,11 +86,12 @@ async def on_open(
     actor: Actor | None,
     render: Render,
     t: Translate,
+    locale: str,
 ) -> None:
     step = await pick_invite_unit(PickInviteUnit(actor, draft.role, callback_data.value), ctx)
     await query.answer()
     text = render("invite/ask_unit.html.j2", role=draft.role, step=step)
-    await edit_or_answer(query, text, kb.units(step, t))
+    await edit_or_answer(query, text, kb.units(step, t, locale))
 
 
 async def on_unit(

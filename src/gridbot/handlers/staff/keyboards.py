@@ -38,9 +38,13 @@ def _pairs(buttons: list[InlineKeyboardButton]) -> list[list[InlineKeyboardButto
     return [buttons[i : i + PER_ROW] for i in range(0, len(buttons), PER_ROW)]
 
 
-def grids(found: Sequence[OrgUnit]) -> InlineKeyboardMarkup:
+def grids(found: Sequence[OrgUnit], locale: str) -> InlineKeyboardMarkup:
     rows = [
-        [InlineKeyboardButton(text=g.name, callback_data=TeamCallback(grid=g.code).pack())]
+        [
+            InlineKeyboardButton(
+                text=g.name_in(locale), callback_data=TeamCallback(grid=g.code).pack()
+            )
+        ]
         for g in found
     ]
     return InlineKeyboardMarkup(inline_keyboard=rows)
@@ -51,11 +55,11 @@ def roles(offered: Sequence[Role], t: Translate) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[*_pairs(buttons), [_step(t("Cancel"), "cancel")]])
 
 
-def units(step: InviteStep, t: Translate) -> InlineKeyboardMarkup:
+def units(step: InviteStep, t: Translate, locale: str) -> InlineKeyboardMarkup:
     """The units below to tap into, 邀请到这里 for the unit shown, « Back and Cancel."""
-    rows = _pairs([_step(unit.name, "open", unit.code) for unit in step.options])
+    rows = _pairs([_step(unit.name_in(locale), "open", unit.code) for unit in step.options])
     if step.here and step.unit is not None:
-        label = t("Invite to %(unit)s", unit=step.unit.name)
+        label = t("Invite to %(unit)s", unit=step.unit.name_in(locale))
         rows.append([_step(label, "to", step.unit.code)])
     last = [_step(t("Cancel"), "cancel")]
     if step.back is not None:

@@ -17,11 +17,16 @@ TEMPLATE = "team/board.html.j2"
 
 
 async def cmd_team(
-    message: Message, command: CommandObject, ctx: Context, actor: Actor | None, render: Render
+    message: Message,
+    command: CommandObject,
+    ctx: Context,
+    actor: Actor | None,
+    render: Render,
+    locale: str,
 ) -> None:
     code = (command.args or "").strip() or None
     board = await team_board(TeamOf(actor, code), ctx)
-    keyboard = kb.grids(board.grids) if board.grids else None
+    keyboard = kb.grids(board.grids, locale) if board.grids else None
     await message.answer(render(TEMPLATE, board=board), reply_markup=keyboard)
 
 

@@ -30,9 +30,10 @@ async def cmd_stats(
     actor: Actor | None,
     render: Render,
     t: Translate,
+    locale: str,
 ) -> None:
     stats = await unit_stats(stats_request(actor, command.args), ctx)
-    text, keyboard = shown(stats, 0, ctx, actor, render, t)
+    text, keyboard = shown(stats, 0, ctx, actor, render, t, locale)
     await message.answer(text, reply_markup=keyboard)
 
 
@@ -43,11 +44,12 @@ async def on_stats(
     actor: Actor | None,
     render: Render,
     t: Translate,
+    locale: str,
 ) -> None:
     request = StatsOf(actor, callback_data.period, unit_id=callback_data.unit)
     stats = await unit_stats(request, ctx)
     await query.answer()
-    text, keyboard = shown(stats, callback_data.page, ctx, actor, render, t)
+    text, keyboard = shown(stats, callback_data.page, ctx, actor, render, t, locale)
     await edit_or_answer(query, text, keyboard)
 
 
@@ -58,6 +60,7 @@ def shown(
     actor: Actor | None,
     render: Render,
     t: Translate,
+    locale: str,
 ) -> tuple[str, InlineKeyboardMarkup]:
     pages = kb.pages_of(stats)
     page = min(max(page, 0), pages - 1)
@@ -70,7 +73,7 @@ def shown(
         categories=categories_of(actor),
         tz=ctx.tz,
     )
-    return text, kb.stats_keyboard(stats, page, pages, t)
+    return text, kb.stats_keyboard(stats, page, pages, t, locale)
 
 
 def categories_of(actor: Actor | None) -> dict[str, Category]:

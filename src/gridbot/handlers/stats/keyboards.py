@@ -34,10 +34,12 @@ def _button(label: str, period: str, unit_id: int | None, page: int = 0) -> Inli
     return InlineKeyboardButton(text=label, callback_data=data)
 
 
-def stats_keyboard(stats: UnitStats, page: int, pages: int, t: Translate) -> InlineKeyboardMarkup:
+def stats_keyboard(
+    stats: UnitStats, page: int, pages: int, t: Translate, locale: str
+) -> InlineKeyboardMarkup:
     unit, label = stats.unit, stats.period.label
     periods = [_button(t(name), word, unit.id) for word, name in PERIODS]
-    children = [_button(c.unit.name, label, c.unit.id) for c in page_of(stats, page)]
+    children = [_button(c.unit.name_in(locale), label, c.unit.id) for c in page_of(stats, page)]
     rows = [periods]
     rows += [children[i : i + PER_ROW] for i in range(0, len(children), PER_ROW)]
     paging = []
@@ -47,6 +49,6 @@ def stats_keyboard(stats: UnitStats, page: int, pages: int, t: Translate) -> Inl
         paging.append(_button(t("Next »"), label, unit.id, page + 1))
     rows.append(paging)
     if stats.parent is not None:
-        up = t("⬆ Back to %(unit)s", unit=stats.parent.name)
+        up = t("⬆ Back to %(unit)s", unit=stats.parent.name_in(locale))
         rows.append([_button(up, label, stats.parent.id)])
     return InlineKeyboardMarkup(inline_keyboard=[row for row in rows if row])

@@ -138,12 +138,14 @@ async def on_transfer_tap(
     actor: Actor | None,
     render: Render,
     t: Translate,
+    locale: str,
 ) -> None:
     case_id = tapped_case(query)
     targets = await transfer_options(CaseCommand(actor, case_id), ctx)
     await begin(state, query, ctx, actor, CaseAction.TRANSFER, CaseNotes.choosing)
     rows = [
-        [step_button(f"{x.name} · {x.unit_name}", "to", case_id, str(x.person_id))] for x in targets
+        [step_button(f"{x.name} · {x.unit_name_in(locale)}", "to", case_id, str(x.person_id))]
+        for x in targets
     ]
     text = render("worker/ask_transfer_target.html.j2", found=bool(targets))
     await _prompt(query, state, text, [*rows, cancel_row(case_id, t)])

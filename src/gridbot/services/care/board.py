@@ -45,7 +45,7 @@ class CareBoard:
     pages: int = 1
     can_manage: bool = False
     grids: tuple[OrgUnit, ...] = ()
-    grid_names: dict[str, str] = field(default_factory=dict)  # of the entries' grids
+    entry_grids: dict[str, OrgUnit] = field(default_factory=dict)  # of the entries' grids
     ask_code: bool = False
 
 
@@ -91,8 +91,8 @@ async def care_board(cmd: CareBoardOf, ctx: Context) -> CareBoard:
             )
         board = await _page(uow, ctx, list(mine), cmd.page)
         codes = {entry.person.grid_code for entry in board.entries}
-        names = {code: actor.tree.get(code).name for code in codes if code in actor.tree}
-        return replace(board, grid_names=names)
+        grids = {code: actor.tree.get(code) for code in codes if code in actor.tree}
+        return replace(board, entry_grids=grids)
 
 
 def visits_on_a_grid(actor: Actor) -> bool:

@@ -36,7 +36,7 @@ async def remind_worker(
         REMINDER,
         keyboard=visit_keyboard(person),
         care=person,
-        grid_name=grid.name if grid else person.grid_code,
+        grid=grid,
         tz=ctx.tz,
     )
 
@@ -52,7 +52,7 @@ async def tell_assigned(
         ASSIGNED,
         keyboard=visit_keyboard(person),
         care=person,
-        grid_name=grid.name,
+        grid=grid,
         by=by.name,
         tz=ctx.tz,
     )

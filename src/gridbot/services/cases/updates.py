@@ -68,19 +68,27 @@ async def check_own_case(cmd: CheckOwnCase, ctx: Context) -> Case:
     (someone else's case: PermissionDenied; a case no longer open: IllegalTransition)."""
     async with ctx.reading() as uow:
         acting = await acting_on(uow, known(cmd.actor), cmd.case_id, cmd.action, lock=False)
-    if cmd.action not in allowed_actions(acting.case):
-        raise IllegalTransition(
-            f"cannot {cmd.action} case {acting.case.number} now",
-            status=acting.case.status.value,
-            action=cmd.action.value,
-        )
+    still_allowed(acting.case, cmd.action)
     return acting.case
+
+
+def still_allowed(case: Case, action: CaseAction) -> None:
+    """IllegalTransition naming the case and where it now is, when ``action`` no longer
+    applies to it (a tap on a card sent before the case moved on)."""
+    if action not in allowed_actions(case):
+        raise IllegalTransition(
+            f"cannot {action} case {case.number} now",
+            number=case.number,
+            status=case.status.value,
+            action=action.value,
+        )
 
 
 async def add_info(cmd: AddInfo, ctx: Context) -> Case:
     """The reporter adds a note (and photos) to their open case; whoever handles it is told."""
     async with ctx.writing() as uow:
         acting = await acting_on(uow, known(cmd.actor), cmd.case_id, CaseAction.ADD_INFO)
+        still_allowed(acting.case, CaseAction.ADD_INFO)
         note, attachments = check_text(cmd.text), check_photos(cmd.photos)
         case = acting.case
         event = apply(
@@ -102,6 +110,7 @@ async def withdraw(cmd: Withdraw, ctx: Context) -> Case:
     its pending reminders are dropped."""
     async with ctx.writing() as uow:
         acting = await acting_on(uow, known(cmd.actor), cmd.case_id, CaseAction.CANCEL)
+        still_allowed(acting.case, CaseAction.CANCEL)
         case = acting.case
         event = apply(case, CaseAction.CANCEL, actor_id=acting.person_id, now=ctx.clock.now())
         await record(uow, case, event)

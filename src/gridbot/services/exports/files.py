@@ -127,7 +127,9 @@ def _chart_words(labels: Labels, stats: UnitStats, ctx: Context) -> ChartWords:
     t = labels.t
     at = stats.now.astimezone(ctx.tz).strftime("%Y-%m-%d %H:%M")
     return ChartWords(
-        title=t(N_("%(unit)s · %(period)s"), unit=stats.unit.name, period=stats.period.label),
+        title=t(
+            N_("%(unit)s · %(period)s"), unit=labels.unit(stats.unit), period=stats.period.label
+        ),
         as_of=t(N_("As of %(time)s (%(zone)s)"), time=at, zone=str(ctx.tz)),
         per_day=t(N_("Cases received and resolved per day")),
         by_category=t(N_("By category: received and resolved")),

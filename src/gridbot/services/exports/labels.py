@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gridbot.domain.case import CaseKind, CaseLevel, CaseStatus, RatingValue
-from gridbot.domain.org import Category
+from gridbot.domain.org import Category, OrgUnit
 from gridbot.services.notices import N_
 
 SUMMARY_SHEET = N_("Summary")
@@ -121,3 +121,6 @@ class Labels:
         if self.locale == "en" and category.name_en:
             return category.name_en
         return category.name
+
+    def unit(self, unit: OrgUnit) -> str:
+        return unit.name_in(self.locale)

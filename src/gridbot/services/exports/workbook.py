@@ -65,7 +65,9 @@ class CasesWorkbook:
         the most cases the cases sheet will list."""
         t, sheet = self.labels.t, self._summary
         received = stats.figures.counts.received
-        title = t("%(unit)s · %(period)s", unit=stats.unit.name, period=stats.period.label)
+        title = t(
+            "%(unit)s · %(period)s", unit=self.labels.unit(stats.unit), period=stats.period.label
+        )
         sheet.append([self._cell(sheet, title, font=TITLE)])
         sheet.append([self._as_of(stats.now)])
         note = self.cap_note(received, limit)
@@ -74,12 +76,17 @@ class CasesWorkbook:
         heads = [t(N_("Scope")), t(N_("Code")), t(N_("Name")), *(t(h) for h in FIGURE_HEADS)]
         sheet.append([self._cell(sheet, head, font=BOLD) for head in heads])
         sheet.append(
-            self._figures_row(t(N_("Total")), stats.unit.code, stats.unit.name, stats.figures)
+            self._figures_row(
+                t(N_("Total")), stats.unit.code, self.labels.unit(stats.unit), stats.figures
+            )
         )
         for child in stats.children:
             sheet.append(
                 self._figures_row(
-                    t(N_("Unit below")), child.unit.code, child.unit.name, child.figures
+                    t(N_("Unit below")),
+                    child.unit.code,
+                    self.labels.unit(child.unit),
+                    child.figures,
                 )
             )
         for code, _, figures in stats.by_category:
@@ -97,7 +104,7 @@ class CasesWorkbook:
     def add_cases(self, lines: Sequence[CaseLine]) -> None:
         tree, labels = self.org.tree, self.labels
         for line in lines:
-            grid = tree.get(line.grid_code).name if line.grid_code in tree else ""
+            grid = labels.unit(tree.get(line.grid_code)) if line.grid_code in tree else ""
             stamps = (
                 line.created_at,
                 line.accepted_at,

@@ -135,7 +135,13 @@ async def _tell_inviter(uow: UnitOfWork, ctx: Context, person: Person, invite: S
     if inviter is None:
         return
     unit = await uow.org.get_unit(invite.unit_code)
-    unit_name = unit.name if unit is not None else invite.unit_code
     await ctx.notices.outbox.to_person(
-        uow, ctx.clock.now(), inviter, ACCEPTED, name=person.name, role=invite.role, unit=unit_name
+        uow,
+        ctx.clock.now(),
+        inviter,
+        ACCEPTED,
+        name=person.name,
+        role=invite.role,
+        unit=unit,
+        code=invite.unit_code,
     )

@@ -15,6 +15,10 @@ class RoleView:
     role: Role
     unit_code: str
     unit_name: str
+    unit: OrgUnit | None = None
+
+    def unit_name_in(self, locale: str) -> str:
+        return self.unit.name_in(locale) if self.unit is not None else self.unit_name
 
 
 @dataclass(frozen=True)
@@ -41,9 +45,9 @@ class PersonView:
 def staff_roles(roles: list[RoleAssignment], tree: OrgTree) -> tuple[RoleView, ...]:
     """The person's roles other than resident, with the names of their units."""
     return tuple(
-        RoleView(
-            r.role, r.unit_code, tree.get(r.unit_code).name if r.unit_code in tree else r.unit_code
-        )
+        RoleView(r.role, r.unit_code, tree.get(r.unit_code).name, tree.get(r.unit_code))
+        if r.unit_code in tree
+        else RoleView(r.role, r.unit_code, r.unit_code)
         for r in roles
         if r.role != Role.RESIDENT
     )

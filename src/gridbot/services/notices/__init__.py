@@ -172,9 +172,9 @@ class Notices:
         return told
 
     async def patrol_reminder(
-        self, uow: UnitOfWork, person: Person, slot: str, grids: Sequence[str]
+        self, uow: UnitOfWork, person: Person, slot: str, grids: Sequence[OrgUnit]
     ) -> bool:
-        """一日双巡: time for a grid worker's patrol of ``grids`` (their names)."""
+        """一日双巡: time for a grid worker's patrol of ``grids``."""
         return await self.outbox.to_person(
             uow, self.clock.now(), person, PATROL_REMINDER, slot=slot, grids=list(grids)
         )
@@ -222,7 +222,7 @@ class Notices:
             chat_id,
             WELCOME,
             keyboard=join_keyboard(unit.join_token),
-            unit_name=unit.name,
+            unit=unit,
         )
 
     async def command_menu(

@@ -11,10 +11,11 @@ from typing import Any
 from gridbot.domain.binding import BindingKind, ChatBinding
 from gridbot.domain.case import Case, CaseEvent
 from gridbot.domain.lifecycle import CaseAction
-from gridbot.domain.org import Category, Person, Role, RoleAssignment
+from gridbot.domain.org import Category, OrgUnit, Person, Role, RoleAssignment
 from gridbot.domain.orgtree import OrgTree
 from gridbot.domain.routing import grid_secretary, holders, wish_helpers
 from gridbot.domain.texts import public_summary
+from gridbot.services.notices.public_group import public_group
 from gridbot.services.notices.table import Audience, Notice
 from gridbot.services.ports import UnitOfWork
 
@@ -114,10 +115,10 @@ async def _wish_helpers(scene: Scene) -> list[int | None]:
 
 async def _public_group(scene: Scene) -> list[int | None]:
     case = scene.case
-    if not case.public or case.source_chat_id is None:
+    if not case.public:
         return []
-    binding = await scene.uow.bindings.get(case.source_chat_id)
-    return [case.source_chat_id] if binding is not None and binding.active else []
+    binding = await public_group(scene.uow, case.source_chat_id, case.reporter_id)
+    return [binding.chat_id] if binding is not None else []
 
 
 async def _worker_groups(scene: Scene) -> list[int | None]:
@@ -158,10 +159,12 @@ def private_context(scene: Scene, people: Mapping[int, Person], tz: tzinfo) -> d
     case, event = scene.case, scene.event
     by = people.get(event.actor_id) if event.actor_id is not None else None
     holder = people.get(case.assignee_id) if case.assignee_id is not None else None
+    tree = scene.tree
     context: dict[str, Any] = {
         "case": case,
         "event": event,
         "category": scene.category,
+        "grid": tree.get(case.grid_code) if tree is not None and case.grid_code in tree else None,
         "by": by.name if by else None,
         "assignee": holder.name if holder else None,
         "reporter": people.get(case.reporter_id) if case.reporter_id is not None else None,
@@ -193,12 +196,12 @@ async def grid_names(uow: UnitOfWork, grid_code: str, reporter_id: int | None) -
     return tuple(dict.fromkeys(n for n in names if n))
 
 
-async def group_place(uow: UnitOfWork, chat_id: int | None) -> str | None:
+async def group_place(uow: UnitOfWork, chat_id: int | None) -> OrgUnit | None:
     """The building-level place a group line names: the unit its group is bound to (a
     building, or the grid), never an address or a room."""
     binding = await uow.bindings.get(chat_id) if chat_id is not None else None
     unit = await uow.org.get_unit(binding.unit_code) if binding is not None else None
-    return unit.name if unit is not None else None
+    return unit
 
 
 async def known_names(scene: Scene) -> tuple[str, ...]:
@@ -209,7 +212,7 @@ async def known_names(scene: Scene) -> tuple[str, ...]:
 
 
 def public_context(
-    scene: Scene, tz: tzinfo, names: Sequence[str] = (), place: str | None = None
+    scene: Scene, tz: tzinfo, names: Sequence[str] = (), place: OrgUnit | None = None
 ) -> dict[str, Any]:
     """What a group may see of a case: never who reported it, never their words unmasked
     (``names``: those to mask, ``known_names``); ``place`` is ``group_place``."""

@@ -54,7 +54,7 @@ class Audience(Enum):
     WHISTLER = "whistler"  # the dispatcher who last whistled the case
     CALLED = "called"  # details["called"]: the next person up the chain
     WISH_HELPERS = "wish_helpers"  # party members and volunteers of the grid
-    PUBLIC_GROUP = "public_group"  # the group a public case was posted from
+    PUBLIC_GROUP = "public_group"  # the residents' group of a public case (public_group.py)
     WORKER_GROUPS = "worker_groups"  # the grid's worker groups (案件 lines only)
 
     @property

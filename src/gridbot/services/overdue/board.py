@@ -36,6 +36,7 @@ class OverdueEntry:
     late: timedelta
     urges: int
     may_urge: bool
+    grid: OrgUnit | None = None  # None: a grid no longer in the tree (``grid_name`` its code)
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ async def board_of(
                 case=case,
                 category=actor.org.category(case.category_code),
                 grid_name=_name(actor, case.grid_code),
+                grid=actor.tree.get(case.grid_code) if case.grid_code in actor.tree else None,
                 assignee=holder.name if holder else None,
                 late=lateness(case, now) or timedelta(0),
                 urges=urges.get(case.id or 0, 0),

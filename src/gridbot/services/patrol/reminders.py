@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import time
 
 from gridbot.domain.messaging import DueItem, DueKind
-from gridbot.domain.org import Role, UnitLevel
+from gridbot.domain.org import OrgUnit, Role, UnitLevel
 from gridbot.domain.patrol import (
     DEFAULT_PATROL_TIMES,
     STALE_AFTER,
@@ -58,14 +58,14 @@ async def on_patrol_reminder(
 async def remind_grid_workers(uow: UnitOfWork, ctx: Context, slot: str) -> int:
     """One message per on-duty grid worker of any grid; returns how many were queued."""
     grids = {u.code: u for u in await uow.org.list_units() if u.level == UnitLevel.GRID}
-    by_person: dict[int, list[str]] = {}
+    by_person: dict[int, list[OrgUnit]] = {}
     for role in await uow.people.assignments_on(list(grids)):
         if role.role == Role.GRID_WORKER and role.on_duty:
-            by_person.setdefault(role.person_id, []).append(grids[role.unit_code].name)
+            by_person.setdefault(role.person_id, []).append(grids[role.unit_code])
     people = await uow.people.many(sorted(by_person)) if by_person else {}
     sent = 0
-    for person_id, names in sorted(by_person.items()):
+    for person_id, patrolled in sorted(by_person.items()):
         person = people.get(person_id)
         if person is not None:
-            sent += await ctx.notices.patrol_reminder(uow, person, slot, names)
+            sent += await ctx.notices.patrol_reminder(uow, person, slot, patrolled)
     return sent

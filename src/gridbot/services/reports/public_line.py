@@ -8,10 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gridbot.domain.case import CaseStatus
-from gridbot.domain.org import Category
+from gridbot.domain.org import Category, OrgUnit
 from gridbot.domain.texts import public_summary
 from gridbot.services.context import Actor, Context
 from gridbot.services.notices.audience import grid_names, group_place
+from gridbot.services.notices.public_group import public_group
 from gridbot.services.reports.entry import reporting_grid
 
 
@@ -26,7 +27,7 @@ class PreviewPublicLine:
 @dataclass(frozen=True)
 class PublicLine:
     category: Category | None
-    place: str | None  # the group's building (or grid); None when no group will see it
+    place: OrgUnit | None  # the group's building (or grid); None when no group will see it
     status: str  # a new case is assigned to the grid team when it is posted
     summary: str
 
@@ -37,7 +38,8 @@ async def preview_public_line(cmd: PreviewPublicLine, ctx: Context) -> PublicLin
         grid, _ = await reporting_grid(uow, cmd.actor, cmd.source_chat_id)
         reporter = cmd.actor.id if cmd.actor is not None else None
         names = await grid_names(uow, grid.code, reporter)
-        place = await group_place(uow, cmd.source_chat_id)
+        group = await public_group(uow, cmd.source_chat_id, reporter)
+        place = await group_place(uow, group.chat_id) if group is not None else None
         category = await uow.categories.get(cmd.category_code) if cmd.category_code else None
     summary = public_summary(cmd.text, names=names)
     return PublicLine(category, place, CaseStatus.ASSIGNED.value, summary)

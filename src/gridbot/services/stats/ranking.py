@@ -66,6 +66,11 @@ class RankEntry:
     figures: Figures
     code: str = ""
     load: Load | None = None
+    grid: OrgUnit | None = None
+
+    def name_in(self, locale: str) -> str:
+        """A grid's name in ``locale``; a worker's name as it is."""
+        return self.grid.name_in(locale) if self.grid is not None else self.name
 
 
 @dataclass(frozen=True)
@@ -179,7 +184,7 @@ async def _grids(
 
 def _grid_entry(placed: Placed[tuple[OrgUnit, Figures]]) -> RankEntry:
     grid, figures = placed.item
-    return RankEntry(placed.place, placed.score, grid.name, figures, code=grid.code)
+    return RankEntry(placed.place, placed.score, grid.name, figures, code=grid.code, grid=grid)
 
 
 async def _workers(

@@ -29,7 +29,7 @@ class TeamOf:
 class TeamMember:
     name: str
     roles: tuple[Role, ...]  # held on the grid or its buildings, the leading role first
-    buildings: tuple[str, ...]  # names of the buildings among the units they hold them on
+    buildings: tuple[OrgUnit, ...]  # the buildings among the units they hold them on
     on_duty: bool  # on duty in at least one of them
     handles_cases: bool  # a worker, leader, secretary or guide: cases come to them
     load: Load  # every open case they hold, on this grid or any other
@@ -104,8 +104,8 @@ async def _board(ctx: Context, actor: Actor, grid: OrgUnit) -> TeamBoard:
         delivered = await _delivered(uow, people.values())
         residents = await uow.people.count_holders(Role.RESIDENT, codes)
     phones = may(actor.staff, Action.VIEW_TEAM_PHONES, tree=actor.tree, unit_code=grid.code)
-    names = {unit.code: unit.name for unit in units if unit.level == UnitLevel.BUILDING}
-    members = _members(assignments, people, loads, delivered, names, phones)
+    buildings = {unit.code: unit for unit in units if unit.level == UnitLevel.BUILDING}
+    members = _members(assignments, people, loads, delivered, buildings, phones)
     return TeamBoard(
         grid=grid,
         members=tuple(members[:LISTED]),
@@ -126,7 +126,7 @@ def _members(
     people: Mapping[int, Person],
     loads: Mapping[int, Load],
     delivered: set[int],
-    buildings: Mapping[str, str],
+    buildings: Mapping[str, OrgUnit],
     phones: bool,
 ) -> list[TeamMember]:
     held: dict[int, list[RoleAssignment]] = defaultdict(list)
@@ -142,7 +142,9 @@ def _members(
                 name=person.name,
                 roles=tuple(sorted({a.role for a in roles}, key=team_rank)),
                 buildings=tuple(
-                    dict.fromkeys(buildings[a.unit_code] for a in roles if a.unit_code in buildings)
+                    buildings[code]
+                    for code in dict.fromkeys(a.unit_code for a in roles)
+                    if code in buildings
                 ),
                 on_duty=any(a.on_duty for a in roles),
                 handles_cases=any(a.role in CASE_HANDLERS for a in roles),

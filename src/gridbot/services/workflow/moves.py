@@ -7,7 +7,7 @@ new level and assignee, so reports can say where a case was finally handled.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from gridbot.domain.case import Case, CaseEvent, CaseLevel
@@ -15,7 +15,7 @@ from gridbot.domain.deadlines import respond_hours
 from gridbot.domain.errors import ValidationFailed
 from gridbot.domain.lifecycle import CaseAction, apply, next_status
 from gridbot.domain.messaging import DueKind
-from gridbot.domain.org import Role, UnitLevel
+from gridbot.domain.org import OrgUnit, Role, UnitLevel
 from gridbot.domain.orgtree import OrgTree
 from gridbot.domain.routing import escalation_target, holders, whistle_target
 from gridbot.domain.texts import optional_text
@@ -51,6 +51,10 @@ class TransferTarget:
     name: str
     unit_code: str
     unit_name: str
+    unit: OrgUnit | None = field(default=None, compare=False)  # the unit of ``unit_code``
+
+    def unit_name_in(self, locale: str) -> str:
+        return self.unit.name_in(locale) if self.unit is not None else self.unit_name
 
 
 async def transfer_case(cmd: TransferCase, ctx: Context) -> CaseCard:
@@ -194,7 +198,7 @@ async def _targets(uow: UnitOfWork, case: Case, tree: OrgTree) -> list[TransferT
             if pid in seen or person is None or person.telegram_id is None or person.blocked_bot:
                 continue
             seen.add(pid)
-            found.append(TransferTarget(pid, person.name, grid.code, grid.name))
+            found.append(TransferTarget(pid, person.name, grid.code, grid.name, grid))
     return found
 
 

@@ -33,6 +33,7 @@ _UPDATE_UNIT = (
     .where(UNITS.c.id == bindparam("b_id"))
     .values(
         name=bindparam("b_name"),
+        name_en=bindparam("b_name_en"),
         level=bindparam("b_level"),
         parent_id=bindparam("b_parent_id"),
         kind=bindparam("b_kind"),
@@ -229,6 +230,7 @@ def _unit_values(unit: OrgUnit, ids: Mapping[str, int], prefix: str = "") -> dic
     values = {
         "code": unit.code,
         "name": unit.name,
+        "name_en": unit.name_en,
         "level": unit.level.value,
         "parent_id": ids[unit.parent_code] if unit.parent_code else None,
         "kind": unit.kind.value if unit.kind else None,

@@ -28,6 +28,7 @@ class OrgUnitRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str | None] = mapped_column(String(200))
     level: Mapped[str] = mapped_column(String(16))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("org_units.id"), index=True)
     kind: Mapped[str | None] = mapped_column(String(16))
@@ -44,11 +45,13 @@ class OrgUnitRow(Base):
             join_token=self.join_token or "",
             bind_token=self.bind_token or "",
             id=self.id,
+            name_en=self.name_en,
         )
 
     def apply(self, unit: OrgUnit, parent_id: int | None) -> None:
         self.code = unit.code
         self.name = unit.name
+        self.name_en = unit.name_en
         self.level = unit.level
         self.parent_id = parent_id
         self.kind = unit.kind
