@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, delete, or_, select, update
+from sqlalchemy import ColumnElement, and_, bindparam, case, delete, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from gridbot.storage.repositories.base import SqlRepository, rowcount
+from gridbot.storage.repositories.base import SqlRepository, rowcount, table_of
 from gridbot.storage.rows import ConversationRow
 
 KEY_COLUMNS = (
@@ -80,11 +80,7 @@ class SqlConversationRepository(SqlRepository):
     ) -> tuple[Conversation, datetime | None]:
         """The conversation of ``key`` and when it was last written (``None``: no row)."""
         found = (
-            await self._session.execute(
-                select(
-                    ConversationRow.state, ConversationRow.data, ConversationRow.updated_at
-                ).where(_is(key), ConversationRow.updated_at >= stale_before)
-            )
+            await self._session.execute(_READ, {**_keyed(key), "stale_before": stale_before})
         ).one_or_none()
         if found is None:
             return Conversation(), None
@@ -109,16 +105,12 @@ class SqlConversationRepository(SqlRepository):
 
     async def put(self, key: ConversationKey, conversation: Conversation, *, now: datetime) -> None:
         """The whole conversation in one statement: an upsert, or a delete when it holds
-        neither a step nor data."""
+        neither a step nor data (both built once: an update of a report's draft runs one)."""
         if conversation.state is None and conversation.data is None:
-            await self._session.execute(delete(ConversationRow).where(_is(key)))
+            await self._session.execute(_DELETE, _keyed(key))
             return
-        insert = postgresql.insert if self._backend == "postgresql" else sqlite.insert
         values = {"state": conversation.state, "data": conversation.data, "updated_at": now}
-        statement = insert(ConversationRow).values(**key.columns(), **values)
-        await self._session.execute(
-            statement.on_conflict_do_update(index_elements=KEY_COLUMNS, set_=values)
-        )
+        await self._session.execute(_UPSERT[self._backend], {**key.columns(), **values})
 
     async def expire(self, stale_before: datetime) -> int:
         """Delete the conversations untouched since ``stale_before``; how many."""
@@ -165,3 +157,28 @@ class SqlConversationRepository(SqlRepository):
 
 def _is(key: ConversationKey) -> ColumnElement[bool]:
     return and_(*(getattr(ConversationRow, name) == value for name, value in key.columns().items()))
+
+
+# The statements of an update's read and write, built once: building them per call was a
+# tenth of the bot's CPU in a profile of the report flow (docs/benchmarks.md).
+_TABLE = table_of(ConversationRow)
+_KEY = and_(*(_TABLE.c[name] == bindparam(f"key_{name}") for name in KEY_COLUMNS))
+_READ = select(_TABLE.c.state, _TABLE.c.data, _TABLE.c.updated_at).where(
+    _KEY, _TABLE.c.updated_at >= bindparam("stale_before")
+)
+_DELETE = delete(_TABLE).where(_KEY)
+
+
+def _upsert(insert: Any) -> Any:
+    statement = insert(_TABLE)
+    return statement.on_conflict_do_update(
+        index_elements=KEY_COLUMNS,
+        set_={name: statement.excluded[name] for name in ("state", "data", "updated_at")},
+    )
+
+
+_UPSERT = {"postgresql": _upsert(postgresql.insert), "sqlite": _upsert(sqlite.insert)}
+
+
+def _keyed(key: ConversationKey) -> dict[str, Any]:
+    return {f"key_{name}": value for name, value in key.columns().items()}
