@@ -5,7 +5,8 @@ plainly and logged."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramEntityTooLarge
@@ -40,13 +41,9 @@ async def cmd_export(
     bot: Bot,
 ) -> None:
     period, unit = period_and_unit(actor, command.args)
-    async with ChatActionSender.upload_document(
-        bot=bot, chat_id=message.chat.id, initial_sleep=ACTION_AFTER
-    ):
-        made = await export_workbook(ExportOf(actor, period, unit, locale), ctx)
-        caption = render("exports/workbook.html.j2", made=made)
-        document = BufferedInputFile(made.content, filename=made.file_name)
-        await _send(message, made, render, message.answer_document(document, caption=caption))
+    await _make_and_send(
+        message, bot, render, WORKBOOK, export_workbook(ExportOf(actor, period, unit, locale), ctx)
+    )
 
 
 async def cmd_chart(
@@ -59,13 +56,40 @@ async def cmd_chart(
     bot: Bot,
 ) -> None:
     period, unit = period_and_unit(actor, command.args)
-    async with ChatActionSender.upload_photo(
-        bot=bot, chat_id=message.chat.id, initial_sleep=ACTION_AFTER
-    ):
-        made = await unit_chart(ChartOf(actor, period, unit, locale), ctx)
-        caption = render("exports/chart.html.j2", made=made)
-        photo = BufferedInputFile(made.content, filename=made.file_name)
-        await _send(message, made, render, message.answer_photo(photo, caption=caption))
+    await _make_and_send(
+        message, bot, render, CHART, unit_chart(ChartOf(actor, period, unit, locale), ctx)
+    )
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """How a made file travels: the chat action meanwhile, its caption, the upload."""
+
+    action: Callable[..., ChatActionSender]
+    template: str
+    upload: Callable[[Message, BufferedInputFile, str], Awaitable[Message]]
+
+
+WORKBOOK = _Kind(
+    ChatActionSender.upload_document,
+    "exports/workbook.html.j2",
+    lambda message, file, caption: message.answer_document(file, caption=caption),
+)
+CHART = _Kind(
+    ChatActionSender.upload_photo,
+    "exports/chart.html.j2",
+    lambda message, file, caption: message.answer_photo(file, caption=caption),
+)
+
+
+async def _make_and_send(
+    message: Message, bot: Bot, render: Render, kind: _Kind, making: Awaitable[MadeFile]
+) -> None:
+    async with kind.action(bot=bot, chat_id=message.chat.id, initial_sleep=ACTION_AFTER):
+        made = await making
+        caption = render(kind.template, made=made)
+        upload = kind.upload(message, BufferedInputFile(made.content, made.file_name), caption)
+        await _send(message, made, render, upload)
 
 
 async def _send(

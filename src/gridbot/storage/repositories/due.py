@@ -113,19 +113,7 @@ class SqlDueRepository(SqlRepository):
             .returning(*_ITEM_COLUMNS)
             .execution_options(synchronize_session=False)
         )
-        items = [
-            DueItem(
-                kind=DueKind(row.kind),
-                due_at=row.due_at,
-                ref=row.ref,
-                payload=dict(row.payload or {}),
-                claimed_by=row.claimed_by,
-                claimed_at=row.claimed_at,
-                done_at=row.done_at,
-                id=row.id,
-            )
-            for row in claimed
-        ]
+        items = [DueItemRow.item_of(row) for row in claimed]
         return sorted(items, key=lambda i: (i.due_at, i.id or 0))
 
     async def mark_done(self, item_id: int, at: datetime) -> None:

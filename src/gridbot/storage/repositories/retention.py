@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, exists, not_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from gridbot.domain.messaging import OutboxStatus
 from gridbot.storage.repositories.base import SqlRepository, rowcount
@@ -75,21 +75,20 @@ class SqlRetentionRepository(SqlRepository):
     async def purge_due_items(self, before: datetime, limit: int) -> int:
         """Drop up to ``limit`` due items done before ``before`` (undone ones, claimed or
         not, are never touched). Returns how many."""
-        oldest = select(DueItemRow.id).where(DueItemRow.done_at < before).limit(limit)
-        result = await self._session.execute(
-            delete(DueItemRow)
-            .where(DueItemRow.id.in_(oldest))
-            .execution_options(synchronize_session=False)
-        )
-        return rowcount(result)
+        return await self._delete_first(DueItemRow.id, DueItemRow.done_at < before, limit)
 
     async def purge_inbox(self, before: datetime, limit: int) -> int:
         """Drop up to ``limit`` updates handled before ``before`` (Telegram resends an
         update for a day at most; one not handled yet stays). Returns how many."""
-        oldest = select(InboxRow.update_id).where(InboxRow.handled_at < before).limit(limit)
+        return await self._delete_first(InboxRow.update_id, InboxRow.handled_at < before, limit)
+
+    async def _delete_first(
+        self, key: InstrumentedAttribute[int], finished: ColumnElement[bool], limit: int
+    ) -> int:
+        """Delete up to ``limit`` rows of ``key``'s table that are ``finished``; how many."""
+        table = key.class_
+        chosen = select(key).where(finished).limit(limit)
         result = await self._session.execute(
-            delete(InboxRow)
-            .where(InboxRow.update_id.in_(oldest))
-            .execution_options(synchronize_session=False)
+            delete(table).where(key.in_(chosen)).execution_options(synchronize_session=False)
         )
         return rowcount(result)

@@ -87,15 +87,20 @@ class DueItemRow(Base):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def to_domain(self) -> DueItem:
+        return DueItemRow.item_of(self)
+
+    @staticmethod
+    def item_of(row: Any) -> DueItem:
+        """The item of a row object or of a result row holding the same columns."""
         return DueItem(
-            kind=DueKind(self.kind),
-            due_at=self.due_at,
-            ref=self.ref,
-            payload=dict(self.payload or {}),
-            claimed_by=self.claimed_by,
-            claimed_at=self.claimed_at,
-            done_at=self.done_at,
-            id=self.id,
+            kind=DueKind(row.kind),
+            due_at=row.due_at,
+            ref=row.ref,
+            payload=dict(row.payload or {}),
+            claimed_by=row.claimed_by,
+            claimed_at=row.claimed_at,
+            done_at=row.done_at,
+            id=row.id,
         )
 
     @staticmethod
