@@ -31,11 +31,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import signal
 import sqlite3
 import sys
-import tempfile
-import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,7 +48,14 @@ from gridbot.storage.database import Database
 
 from .delivery_limits import Breach, breaches, delivered_sends
 from .due_claim import DueBenchFailed, claim_all, new_pg_database
-from .processes import bot_environment, gridbot_command, log_tail, run_to_end, running_bot
+from .processes import (
+    bot_environment,
+    gridbot_command,
+    log_tail,
+    run_in_workdir,
+    run_to_end,
+    running_bot,
+)
 from .watch import BenchFailed, StandWatch
 
 PREFIX = "bench delivery #"
@@ -299,18 +303,7 @@ def parse_plan(argv: list[str] | None) -> Plan:
 
 def main(argv: list[str] | None = None) -> int:
     plan = parse_plan(argv)
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    started = time.perf_counter()
-    try:
-        with tempfile.TemporaryDirectory(prefix="gridbot-delivery-") as workdir:
-            code = asyncio.run(run(plan, Path(workdir)))
-    except BenchFailed as error:
-        print(f"bench: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    print(f"bench: done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-    return code
+    return run_in_workdir(lambda workdir: run(plan, workdir), "gridbot-delivery-")
 
 
 if __name__ == "__main__":

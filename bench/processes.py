@@ -7,8 +7,11 @@ import contextlib
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator, Mapping, Sequence
+import tempfile
+import time
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from gridbot.bot.demo import DEMO_TOKEN
 
@@ -131,3 +134,22 @@ def log_tail(log: Path, lines: int = 40) -> str:
     if not log.exists():
         return ""
     return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def run_in_workdir(run: Callable[[Path], Coroutine[Any, Any, int]], prefix: str) -> int:
+    """A benchmark's entry point: ``run(workdir)`` in a temporary directory, its exit code.
+    SIGTERM (a CI job cancelled, `timeout`) ends the run as Ctrl-C does, so the bots and the
+    stands are stopped on the way out instead of being left polling; a failed check is
+    one line and exit 1."""
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    started = time.perf_counter()
+    try:
+        with tempfile.TemporaryDirectory(prefix=prefix) as workdir:
+            code = asyncio.run(run(Path(workdir)))
+    except BenchFailed as error:
+        print(f"bench: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    print(f"bench: done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    return code

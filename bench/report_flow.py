@@ -15,12 +15,8 @@ those of all rounds together. docs/benchmarks.md describes the figures printed a
 from __future__ import annotations
 
 import argparse
-import asyncio
-import signal
 import sqlite3
 import sys
-import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,9 +26,14 @@ from gridbot.bot.demo import sqlite_url
 from .figures import Measured, print_figures
 from .org import make_residents, personas, read_demo_org, with_residents, write_org_file
 from .play import ECHO, GRIDBOT
-from .processes import bot_environment, gridbot_command, python_command, run_to_end
+from .processes import (
+    bot_environment,
+    gridbot_command,
+    python_command,
+    run_in_workdir,
+    run_to_end,
+)
 from .stand import Contender, measure
-from .watch import BenchFailed
 
 WARM_UP_FLOWS = 1
 MAX_REPORTS_PER_HOUR = 5  # gridbot refuses a resident's sixth report within an hour
@@ -125,20 +126,7 @@ def parse_plan(argv: list[str] | None) -> Plan:
 
 def main(argv: list[str] | None = None) -> int:
     plan = parse_plan(argv)
-    # SIGTERM (a CI job cancelled, `timeout`) ends the run as Ctrl-C does: the bots and the
-    # stand are stopped on the way out instead of being left polling.
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    started = time.perf_counter()
-    try:
-        with tempfile.TemporaryDirectory(prefix="gridbot-bench-") as workdir:
-            code = asyncio.run(run(plan, Path(workdir)))
-    except BenchFailed as error:
-        print(f"bench: {error}", file=sys.stderr)
-        return 1
-    except KeyboardInterrupt:
-        return 130
-    print(f"bench: done in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-    return code
+    return run_in_workdir(lambda workdir: run(plan, workdir), "gridbot-bench-")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 ``database``: a fresh, migrated SQLite file per test. ``pg_url``: the PostgreSQL server of
 ``scripts/with-postgres`` (skips without one, fails when GRIDBOT_REQUIRE_PG=1).
-``pg_database``: PostgreSQL at head with every table emptied before each test (one database
+``redis_url``: the Redis server of ``scripts/with-redis``, alike. ``pg_database``:
+PostgreSQL at head with every table emptied before each test (one database
 per session, migrated once). ``empty_pg_url``: a fresh, empty PostgreSQL database per test.
 """
 
@@ -41,14 +42,25 @@ async def database(tmp_path: Path) -> AsyncIterator[Database]:
         await db.dispose()
 
 
-@pytest.fixture(scope="session")
-def pg_url() -> str:
-    url = os.environ.get("GRIDBOT_TEST_PG_URL")
+def _server_url(variable: str, what: str, script: str) -> str:
+    """The URL a wrapper script exported; without it the test is skipped, or fails where
+    GRIDBOT_REQUIRE_PG=1 says the servers are there (CI: PostgreSQL and Redis)."""
+    url = os.environ.get(variable)
     if url:
         return url
     if os.environ.get("GRIDBOT_REQUIRE_PG") == "1":
-        pytest.fail("GRIDBOT_REQUIRE_PG=1 but GRIDBOT_TEST_PG_URL is not set")
-    pytest.skip("no PostgreSQL: set GRIDBOT_TEST_PG_URL (scripts/with-postgres does)")
+        pytest.fail(f"GRIDBOT_REQUIRE_PG=1 but {variable} is not set")
+    pytest.skip(f"no {what}: set {variable} ({script} does)")
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> str:
+    return _server_url("GRIDBOT_TEST_PG_URL", "PostgreSQL", "scripts/with-postgres")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    return _server_url("GRIDBOT_TEST_REDIS_URL", "Redis", "scripts/with-redis")
 
 
 async def _admin(pg_url: str, statement: str) -> None:

@@ -4,15 +4,10 @@ benchmark measures, a test of it must not depend on how fast the machine is."""
 
 from __future__ import annotations
 
-import re
-import signal
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from .running import figures, run_benchmark
+
 FIGURES = (
     "report_flow_vs_echo",
     "report_step_p95_ms",
@@ -26,36 +21,23 @@ FIGURES = (
     "round1_vs_echo",
     "report_flows_ok",
 )
-FIGURE = re.compile(r"^BENCH (\w+) (\d+(?:\.\d+)?)$", re.MULTILINE)
 RUN_SECONDS = 420  # two bot start-ups and 28 steps; generous for a loaded 2-core machine
-
-
-def run_benchmark(*args: str) -> subprocess.CompletedProcess[str]:
-    command = [sys.executable, "-m", "bench.report_flow", *args]
-    process = subprocess.Popen(
-        command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    )
-    stdout, stderr = "", ""
-    try:
-        stdout, stderr = process.communicate(timeout=RUN_SECONDS)
-    finally:
-        if process.poll() is None:
-            # Interrupted, it stops its bot processes and stand; killed, it would leave
-            # the bots polling a stand that is gone.
-            process.send_signal(signal.SIGINT)
-            try:
-                process.communicate(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.communicate()
-    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 @pytest.mark.timeout(RUN_SECONDS + 120)
 def test_the_small_benchmark_runs_through_and_prints_every_figure() -> None:
-    result = run_benchmark("--residents", "2", "--flows", "1", "--rounds", "1")
+    result = run_benchmark(
+        "bench.report_flow",
+        "--residents",
+        "2",
+        "--flows",
+        "1",
+        "--rounds",
+        "1",
+        seconds=RUN_SECONDS,
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
-    printed = dict(FIGURE.findall(result.stdout))
+    printed = figures(result.stdout)
     missing = [name for name in FIGURES if name not in printed]
     assert not missing, f"no number for {missing} in:\n{result.stdout}\n{result.stderr}"

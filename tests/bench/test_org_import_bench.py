@@ -14,7 +14,8 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+from .running import ROOT, figures
+
 RESIDENTS = 3_000
 FIGURES = (
     "org_import_district_s",
@@ -22,7 +23,6 @@ FIGURES = (
     "org_show_district_s",
     "org_import_residents_100k_s",
 )
-FIGURE = re.compile(r"^BENCH (\w+) (\d+(?:\.\d+)?)$", re.MULTILINE)
 
 
 def stored(database: Path) -> dict[str, int]:
@@ -53,7 +53,7 @@ def test_the_small_org_benchmark_prints_every_figure_and_imports_the_district(
     output = result.stdout + result.stderr
 
     assert result.returncode == 0, output
-    assert sorted(dict(FIGURE.findall(output))) == sorted(FIGURES)
+    assert sorted(figures(output)) == sorted(FIGURES)
     reimport = next(line for line in output.splitlines() if "org_reimport_district_s:" in line)
     assert "SELECT" in reimport and not re.search(r"INSERT|UPDATE|DELETE", reimport)
     district = named(tmp_path / "district.yaml")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import sqlite3
 import subprocess
 import sys
@@ -19,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from .running import ROOT, figures
+
 CASES, RESIDENTS = 4_000, 3_000
 NOW = "2026-11-20T15:00:00+08:00"  # a fixed end of the three years: the same district each run
 FIGURES = (
@@ -33,7 +33,6 @@ FIGURES = (
     "count_street_ms",
     "district_generate_s",
 )
-FIGURE = re.compile(r"^BENCH (\w+) (\d+(?:\.\d+)?)$", re.MULTILINE)
 RUN_SECONDS = 420
 pytestmark = pytest.mark.timeout(RUN_SECONDS + 60)  # the first test to run waits for the bench
 OPEN = ("submitted", "assigned", "in_progress", "escalated", "transferred", "resolved")
@@ -74,7 +73,7 @@ def one(connection: sqlite3.Connection, query: str, *args: object) -> int:
 
 def test_the_small_statistics_benchmark_prints_every_figure(bench_run: tuple[str, Path]) -> None:
     output, _ = bench_run
-    printed = dict(FIGURE.findall(output))
+    printed = figures(output)
     expected = list(FIGURES)
     if os.environ.get("GRIDBOT_TEST_PG_URL"):
         expected += [f"pg_{name}" for name in FIGURES]

@@ -6,7 +6,6 @@ command line runs against a closed port and against the sandbox stand."""
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import signal
 import socket
@@ -18,6 +17,8 @@ import pytest
 
 from gridbot.bot.reach import FIRST_WAIT, JITTER, LONGEST_WAIT, wait_before
 from gridbot.sandbox.server import SandboxServer
+
+from .test_runner import gridbot_run
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -76,18 +77,7 @@ async def start(tmp_path: Path) -> AsyncIterator[Starter]:
     started: list[Gridbot] = []
 
     async def run(api_base: str) -> Gridbot:
-        env = {
-            "PATH": os.environ["PATH"],
-            "HOME": str(tmp_path),
-            "BOT_TOKEN": TOKEN,
-            "TELEGRAM_API_BASE": api_base,
-            "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-        }
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "gridbot.bot.cli", "run",
-            cwd=tmp_path, env=env, stderr=asyncio.subprocess.PIPE,
-        )  # fmt: skip
-        started.append(Gridbot(process))
+        started.append(Gridbot(await gridbot_run(api_base, tmp_path)))
         return started[-1]
 
     yield run

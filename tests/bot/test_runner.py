@@ -125,6 +125,22 @@ def test_bad_settings_exit_2_without_a_traceback(
     assert capsys.readouterr().err.startswith("gridbot: GRIDBOT_TZ: unknown time zone")
 
 
+async def gridbot_run(api_base: str, workdir: Path) -> asyncio.subprocess.Process:
+    """`gridbot run` as a child process against ``api_base``, on a SQLite file in
+    ``workdir`` (its home and working directory too: no stray .env), stderr piped."""
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(workdir),
+        "BOT_TOKEN": TOKEN,
+        "TELEGRAM_API_BASE": api_base,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{workdir / 'bot.db'}",
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "gridbot.bot.cli", "run",
+        cwd=workdir, env=env, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+
+
 def settings_for(api_base: str, db_file: Path) -> Settings:
     return Settings(  # type: ignore[call-arg]
         _env_file=None,
@@ -183,16 +199,7 @@ async def test_gridbot_run_exits_0_on_sigterm_without_a_traceback(
     api: tuple[TinyBotApi, str], tmp_path: Path
 ) -> None:
     fake, base = api
-    env = {
-        **os.environ,
-        "BOT_TOKEN": TOKEN,
-        "TELEGRAM_API_BASE": base,
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path / 'bot.db'}",
-    }
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "gridbot.bot.cli", "run",
-        cwd=tmp_path, env=env, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
+    process = await gridbot_run(base, tmp_path)
     await asyncio.wait_for(fake.replied.wait(), 30)
     process.send_signal(signal.SIGTERM)
     _, stderr = await asyncio.wait_for(process.communicate(), 15)

@@ -48,6 +48,20 @@ def bot_environment(database_url: str, stand_url: str) -> dict[str, str]:
     return env
 
 
+async def terminate(process: asyncio.subprocess.Process) -> int | None:
+    """SIGTERM, as a deploy stops the bot; killed if it has not ended in 30 s. Its exit
+    code."""
+    if process.returncode is None:
+        with contextlib.suppress(ProcessLookupError):
+            process.send_signal(signal.SIGTERM)
+        try:
+            await asyncio.wait_for(process.wait(), 30)
+        except TimeoutError:
+            process.kill()
+            await process.wait()
+    return process.returncode
+
+
 def log_tail(log: Path, lines: int = 40) -> str:
     if not log.exists():
         return ""
@@ -103,14 +117,8 @@ class BotProcess:
         self.process = None
 
     async def stop(self) -> None:
-        if self.process is not None and self.process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                self.process.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(self.process.wait(), 30)
-            except TimeoutError:
-                self.process.kill()
-                await self.process.wait()
+        if self.process is not None:
+            await terminate(self.process)
         self.process = None
 
     def check(self) -> None:

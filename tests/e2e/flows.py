@@ -43,6 +43,21 @@ async def describe(resident: Persona, category: str, text: str) -> None:
     await chat.wait_for(lambda t: "照片" in t or "photos" in t)
 
 
+async def until_public_question(
+    resident: Persona, text: str, *, category: str = "环境卫生", start: str = "/report"
+) -> str:
+    """The Chinese report flow in the private chat up to the public/private question (no
+    photo, no location); that question's text."""
+    chat = resident.private_chat()
+    await resident.send(start, chat=chat)
+    await chat.wait_for(lambda t: "请选择类别" in t)
+    await describe(resident, category, text)
+    await resident.tap("跳过")
+    await chat.wait_for(lambda t: "问题在哪里" in t)
+    await resident.send("跳过")
+    return await chat.wait_for(lambda t: "是否允许邻居" in t)
+
+
 async def report(
     world: World,
     resident: Persona,
@@ -55,12 +70,7 @@ async def report(
     """The whole Chinese report flow in the private chat (no photo, no location), begun
     with ``start`` (``/start r_…`` continues one started in a group)."""
     chat = resident.private_chat()
-    await resident.send(start, chat=chat)
-    await chat.wait_for(lambda t: "请选择类别" in t)
-    await describe(resident, category, text)
-    await resident.tap("跳过")
-    await chat.wait_for(lambda t: "问题在哪里" in t)
-    await resident.send("跳过")
+    await until_public_question(resident, text, category=category, start=start)
     await resident.tap("邻居可在群里看到进展" if public else "不公开：仅本人和网格团队可见")
     await resident.tap("提交")
     answer = await chat.wait_for(lambda t: "已登记" in t)

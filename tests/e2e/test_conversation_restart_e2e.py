@@ -5,7 +5,6 @@ object on the same database."""
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -24,12 +23,13 @@ EXPIRED = ("已失效", "已过期", "expired")
 
 @pytest.fixture
 async def redis_world(
-    db_file: Path, personas: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+    db_file: Path,
+    personas: list[dict[str, Any]],
+    monkeypatch: pytest.MonkeyPatch,
+    redis_url: str,
 ) -> AsyncIterator[World]:
     """The world with REDIS_URL set (the bot's settings read it from the environment)."""
-    url = os.environ.get("GRIDBOT_TEST_REDIS_URL")
-    if not url:
-        pytest.skip("no Redis: set GRIDBOT_TEST_REDIS_URL (scripts/with-redis does)")
+    url = redis_url
     redis = Redis.from_url(url)
     try:
         await redis.flushdb()

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import text
 
+from gridbot.domain.case import Case
 from gridbot.sandbox.sim import tap
 
 from .flows import RESIDENT, bind, case_by_number, cases_of, describe, report, seed_cases, toast
@@ -296,14 +297,20 @@ async def test_sql_and_html_in_the_reports_free_text_is_stored_verbatim_and_show
     assert count and count >= 1  # the table is still there
 
 
-async def test_adding_information_to_someone_elses_case_is_refused_at_the_tap(
-    world: World,
-) -> None:
+async def a_neighbours_case(world: World) -> tuple[Persona, Case, dict[str, list[tuple[Any, ...]]]]:
+    """A case of the neighbour (2002), the resident who has opened the bot and will try
+    it, and the tables' rows before the try."""
     resident = world.persona(RESIDENT)
     neighbours = await report(world, world.persona(2002), "5号楼楼道灯坏了")
     await resident.send("/start")
     await resident.private_chat().wait_for(lambda t: bool(t))
-    before = await rows(world)
+    return resident, neighbours, await rows(world)
+
+
+async def test_adding_information_to_someone_elses_case_is_refused_at_the_tap(
+    world: World,
+) -> None:
+    resident, neighbours, before = await a_neighbours_case(world)
 
     answer = await forged(world, resident, f"c:add_info:{neighbours.id}")
 
@@ -318,11 +325,7 @@ async def test_adding_information_to_someone_elses_case_is_refused_at_the_tap(
 async def test_withdrawing_someone_elses_case_is_refused_before_are_you_sure(
     world: World,
 ) -> None:
-    resident = world.persona(RESIDENT)
-    neighbours = await report(world, world.persona(2002), "5号楼楼道灯坏了")
-    await resident.send("/start")
-    await resident.private_chat().wait_for(lambda t: bool(t))
-    before = await rows(world)
+    resident, neighbours, before = await a_neighbours_case(world)
 
     answer = await forged(world, resident, f"c:withdraw:{neighbours.id}")
 

@@ -6,10 +6,37 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from gridbot.domain.case import CaseStatus
+from gridbot.domain.case import Case, CaseStatus
 
-from .flows import RESIDENT, bind, case_by_number, describe, report
-from .harness import ChatView, World
+from .flows import RESIDENT, bind, case_by_number, report, until_public_question
+from .harness import ChatView, Group, Persona, World
+
+
+async def card_then_moved(
+    world: World, case: Case, status: CaseStatus, *, tapped: str = "", shows: str = "提交反映"
+) -> None:
+    """The resident opens the case's card from /my (and taps ``tapped`` on it) until the
+    chat ``shows`` the text; then the case moves on to ``status``, as the grid team
+    would make it, behind the card's back."""
+    resident = world.persona(RESIDENT)
+    await resident.send("/my")
+    await resident.tap(case.number)
+    if tapped:
+        await resident.tap(tapped)
+    await resident.private_chat().wait_for(lambda t: shows in t)
+    async with world.database.uow() as uow:
+        await uow.cases.update(replace(case, status=status))
+        await uow.commit()
+
+
+async def building_group(world: World) -> tuple[Persona, Persona, Group]:
+    """The resident, the grid worker (who has opened the bot), and the residents' group of
+    the resident's building, bound."""
+    resident, worker = world.persona(RESIDENT), world.persona(WORKER)
+    await worker.send("/start")
+    group = world.group("临月里3号楼群", members=[resident])
+    await bind(world, group, "DL-WX-LY-01-B03")
+    return resident, worker, group
 
 
 async def labels(chat: ChatView, text: str) -> list[str]:
@@ -44,19 +71,10 @@ async def test_staff_start_offers_no_grid_picker_but_residents_and_strangers_get
 async def test_a_public_report_made_in_private_chat_shows_in_the_buildings_group(
     world: World,
 ) -> None:
-    resident, worker = world.persona(RESIDENT), world.persona(WORKER)
-    await worker.send("/start")
-    group = world.group("临月里3号楼群", members=[resident])
-    await bind(world, group, "DL-WX-LY-01-B03")
+    resident, worker, group = await building_group(world)
     chat = resident.private_chat()
 
-    await resident.send("/report")
-    await chat.wait_for(lambda t: "请选择类别" in t)
-    await describe(resident, "环境卫生", "楼道里堆满了纸箱，我是李桂兰，电话13900002001")
-    await resident.tap("跳过")
-    await chat.wait_for(lambda t: "问题在哪里" in t)
-    await resident.send("跳过")
-    asked = await chat.wait_for(lambda t: "是否允许邻居" in t)
+    asked = await until_public_question(resident, "楼道里堆满了纸箱，我是李桂兰，电话13900002001")
     assert "临月里3号楼的居民群只会看到下面这一行" in asked
     await resident.tap("邻居可在群里看到进展")
     await resident.tap("提交")
@@ -77,10 +95,7 @@ async def test_a_public_report_made_in_private_chat_shows_in_the_buildings_group
 async def test_a_private_report_made_in_private_chat_shows_nothing_in_the_group(
     world: World,
 ) -> None:
-    resident, worker = world.persona(RESIDENT), world.persona(WORKER)
-    await worker.send("/start")
-    group = world.group("临月里3号楼群", members=[resident])
-    await bind(world, group, "DL-WX-LY-01-B03")
+    resident, worker, group = await building_group(world)
 
     case = await report(world, resident, "楼道灯不亮", public=False)
     await worker.private_chat().wait_for(lambda t: case.number in t)
@@ -93,17 +108,7 @@ async def test_a_private_report_made_in_private_chat_shows_nothing_in_the_group(
 
 
 async def test_without_a_bound_group_the_choice_says_nobody_else_sees_it(world: World) -> None:
-    resident = world.persona(RESIDENT)
-    chat = resident.private_chat()
-
-    await resident.send("/report")
-    await chat.wait_for(lambda t: "请选择类别" in t)
-    await describe(resident, "环境卫生", "楼道里堆满了纸箱")
-    await resident.tap("跳过")
-    await chat.wait_for(lambda t: "问题在哪里" in t)
-    await resident.send("跳过")
-
-    asked = await chat.wait_for(lambda t: "是否允许邻居" in t)
+    asked = await until_public_question(world.persona(RESIDENT), "楼道里堆满了纸箱")
     assert "还没有绑定居民群" in asked and "只有您和网格团队能看到" in asked
 
 
@@ -113,12 +118,7 @@ async def test_withdraw_on_a_stale_card_is_answered_at_once_and_the_button_goes(
     resident = world.persona(RESIDENT)
     case = await report(world, resident, "楼道堆放杂物")
     chat = resident.private_chat()
-    await resident.send("/my")
-    await resident.tap(case.number)
-    await chat.wait_for(lambda t: "提交反映" in t)
-    async with world.database.uow() as uow:
-        await uow.cases.update(replace(case, status=CaseStatus.RESOLVED))
-        await uow.commit()
+    await card_then_moved(world, case, CaseStatus.RESOLVED)
 
     await resident.tap("撤回")
     answer = await chat.wait_for(lambda t: case.number in t and "不能撤回" in t)
@@ -136,13 +136,7 @@ async def test_confirming_a_withdrawal_after_the_case_moved_on_says_what_happene
     resident = world.persona(RESIDENT)
     case = await report(world, resident, "楼道堆放杂物")
     chat = resident.private_chat()
-    await resident.send("/my")
-    await resident.tap(case.number)
-    await resident.tap("撤回")
-    await chat.wait_for(lambda t: "确定撤回" in t)
-    async with world.database.uow() as uow:
-        await uow.cases.update(replace(case, status=CaseStatus.CLOSED))
-        await uow.commit()
+    await card_then_moved(world, case, CaseStatus.CLOSED, tapped="撤回", shows="确定撤回")
 
     await resident.tap("确认撤回")
     answer = await chat.wait_for(lambda t: case.number in t and "不能撤回" in t)

@@ -5,16 +5,13 @@ PostgreSQL."""
 
 from __future__ import annotations
 
-import itertools
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
-from sqlalchemy import event, inspect, select, table, text
+from sqlalchemy import event, text
 
 from demo_town import context
 from gridbot.bot.orgfile import parse_org_text
@@ -23,37 +20,12 @@ from gridbot.services.orgimport import ImportOrg, ImportReport, import_org
 from gridbot.storage.database import Database
 from gridbot.storage.repositories.orgfile import KEYS_PER_QUERY, ROWS_PER_BATCH
 
-DEMO_TEXT = (Path(__file__).resolve().parents[2] / "examples" / "demo-org.yaml").read_text(
-    encoding="utf-8"
-)
-Dump = dict[str, list[tuple[object, ...]]]
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def db(request: pytest.FixtureRequest) -> Database:
-    fixture = "database" if request.param == "sqlite" else "pg_database"
-    database: Database = request.getfixturevalue(fixture)
-    return database
-
-
-def tokens(prefix: str) -> Callable[[], str]:
-    numbers = itertools.count(1)
-    return lambda: f"{prefix}{next(numbers)}"
+from .common import DEMO_TEXT, dump, tokens
 
 
 async def run_import(db: Database, source: str, prefix: str = "t") -> ImportReport:
     spec = parse_org_text(source, "org.yaml").to_spec()
     return await import_org(ImportOrg(spec, tokens(prefix)), context(db))
-
-
-async def dump(db: Database) -> Dump:
-    async with db.engine.connect() as connection:
-        names = await connection.run_sync(lambda c: inspect(c).get_table_names())
-        rows: Dump = {}
-        for name in sorted(set(names) - {"alembic_version"}):
-            result = await connection.execute(select(text("*")).select_from(table(name)))
-            rows[name] = sorted((tuple(r) for r in result), key=repr)
-    return rows
 
 
 @contextmanager

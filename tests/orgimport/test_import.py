@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, select, table, text
 
 from demo_town import context
 from gridbot.bot.orgfile import parse_org_text
@@ -15,37 +12,12 @@ from gridbot.domain.org import Person, Role, RoleAssignment
 from gridbot.services.orgimport import ImportOrg, ImportReport, import_org
 from gridbot.storage.database import Database
 
-DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo-org.yaml"
-DEMO_TEXT = DEMO.read_text(encoding="utf-8")
-
-Dump = dict[str, list[tuple[object, ...]]]
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def db(request: pytest.FixtureRequest) -> Database:
-    fixture = "database" if request.param == "sqlite" else "pg_database"
-    database: Database = request.getfixturevalue(fixture)
-    return database
-
-
-def tokens(prefix: str = "t") -> Callable[[], str]:
-    numbers = itertools.count(1)
-    return lambda: f"{prefix}{next(numbers)}"
+from .common import DEMO_TEXT, Dump, dump, tokens
 
 
 async def run_import(db: Database, source: str, token_factory: Callable[[], str]) -> ImportReport:
     spec = parse_org_text(source, "demo-org.yaml").to_spec()
     return await import_org(ImportOrg(spec, token_factory), context(db))
-
-
-async def dump(db: Database) -> Dump:
-    async with db.engine.connect() as connection:
-        names = await connection.run_sync(lambda c: inspect(c).get_table_names())
-        rows: Dump = {}
-        for name in sorted(set(names) - {"alembic_version"}):
-            result = await connection.execute(select(text("*")).select_from(table(name)))
-            rows[name] = sorted((tuple(r) for r in result), key=repr)
-    return rows
 
 
 def counts(rows: Dump) -> dict[str, int]:

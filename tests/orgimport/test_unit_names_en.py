@@ -12,16 +12,10 @@ from gridbot.bot.orgfile import OrgFileError, parse_org_text
 from gridbot.services.orgcache import OrgCache
 from gridbot.storage.database import Database
 
-from .test_bulk_import import DEMO_TEXT, edited, revision, run_import, with_revision_row
+from .common import DEMO_TEXT
+from .test_bulk_import import edited, revision, run_import, with_revision_row
 
 GRID_LINE = "name: 临月里第一网格, name_en: Linyueli Grid 1,"
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def db(request: pytest.FixtureRequest) -> Database:
-    fixture = "database" if request.param == "sqlite" else "pg_database"
-    database: Database = request.getfixturevalue(fixture)
-    return database
 
 
 async def english_names(db: Database) -> dict[str, str | None]:

@@ -9,10 +9,7 @@ outbox, the webhook set once and still set after a process stopped."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
-import os
-import signal
 import socket
 import sys
 import time
@@ -27,6 +24,7 @@ import pytest
 from aiohttp import web
 from sqlalchemy import func, select
 
+from crash.process import bot_environment, terminate
 from e2e.harness import Persona, World, text_of
 from gridbot.bot.demo import DEMO_TOKEN, demo_personas, load_demo_spec, prepare_database
 from gridbot.bot.webhook import SECRET_HEADER
@@ -40,16 +38,6 @@ SECONDS = 90.0  # for anything the processes must do, on two busy cores
 RESIDENTS = (2001, 2002, 2003, 2004, 2005)  # the Chinese-speaking ones (2006 reads English)
 REPORTS_EACH = 2
 DUPLICATE_EVERY = 4  # one update in four is handed to both processes
-
-
-@pytest.fixture
-def redis_url() -> str:
-    url = os.environ.get("GRIDBOT_TEST_REDIS_URL")
-    if url:
-        return url
-    if os.environ.get("GRIDBOT_REQUIRE_PG") == "1":
-        pytest.fail("GRIDBOT_REQUIRE_PG=1 but GRIDBOT_TEST_REDIS_URL is not set")
-    pytest.skip("no Redis: set GRIDBOT_TEST_REDIS_URL (scripts/with-redis does)")
 
 
 def free_port() -> int:
@@ -148,15 +136,7 @@ class WebhookProcess:
     async def stop(self) -> int | None:
         if self.process is None:
             return None
-        if self.process.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                self.process.send_signal(signal.SIGTERM)
-            try:
-                await asyncio.wait_for(self.process.wait(), 30)
-            except TimeoutError:
-                self.process.kill()
-                await self.process.wait()
-        code, self.process = self.process.returncode, None
+        code, self.process = await terminate(self.process), None
         return code
 
 
@@ -181,22 +161,9 @@ async def until(
 
 
 def environment(database_url: str, redis_url: str, stand_url: str, hook_url: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GRIDBOT_", "WEBHOOK_"))}
-    for name in ("BOT_TOKEN", "TELEGRAM_API_BASE", "DATABASE_URL", "REDIS_URL", "BOT_USERNAME"):
-        env.pop(name, None)
-    env.update(
-        BOT_TOKEN=DEMO_TOKEN,
-        TELEGRAM_API_BASE=stand_url,
-        DATABASE_URL=database_url,
-        REDIS_URL=redis_url,
-        WEBHOOK_URL=hook_url,
-        WEBHOOK_SECRET=SECRET,
-        GRIDBOT_TZ="Asia/Shanghai",
-        GRIDBOT_LOCALE="zh",
-        GRIDBOT_PATROL_TIMES="",
-        GRIDBOT_QUIET_HOURS="off",
-        PYTHONUNBUFFERED="1",
-    )
+    """The crash tests' bot environment, with Redis and the proxy's webhook address."""
+    env = bot_environment(database_url, stand_url)
+    env.update(REDIS_URL=redis_url, WEBHOOK_URL=hook_url, WEBHOOK_SECRET=SECRET)
     return env
 
 

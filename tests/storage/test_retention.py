@@ -54,6 +54,19 @@ async def outbox_ids(db: Database) -> list[int]:
         return list(await uow.session.scalars(select(OutboxRow.id).order_by(OutboxRow.id)))
 
 
+async def purge_outbox_to_the_end(db: Database, *, window: int) -> list[int]:
+    """Purge step by step, as the nightly chain does, until nothing older is left; how
+    many rows each step dropped."""
+    after: int | None = 0
+    steps = []
+    while after is not None:
+        async with db.uow() as uow:
+            dropped, after = await uow.retention.purge_outbox(BEFORE, after, window=window)
+            await uow.commit()
+        steps.append(dropped)
+    return steps
+
+
 async def test_outbox_purge_walks_windows_and_keeps_what_is_not_finished_or_young(
     db: Database,
 ) -> None:
@@ -62,13 +75,7 @@ async def test_outbox_purge_walks_windows_and_keeps_what_is_not_finished_or_youn
         await uow.commit()
     kept = [m.id for m, (_, stays) in zip(added, OUTBOX, strict=True) if stays]
 
-    after: int | None = 0
-    steps = []
-    while after is not None:
-        async with db.uow() as uow:
-            dropped, after = await uow.retention.purge_outbox(BEFORE, after, window=3)
-            await uow.commit()
-        steps.append(dropped)
+    steps = await purge_outbox_to_the_end(db, window=3)
     # Windows of three rows in id order; the fourth reaches the young rows and ends it.
     assert steps == [3, 1, 2, 0]
     assert await outbox_ids(db) == kept
@@ -83,13 +90,7 @@ async def test_outbox_purge_of_a_long_backlog_reads_one_window_per_call(db: Data
             await uow.outbox.add(message(7, OLD + timedelta(minutes=n), OutboxStatus.SENT, True))
         await uow.outbox.add(message(7, YOUNG, OutboxStatus.SENT, True))
         await uow.commit()
-    after: int | None = 0
-    steps = []
-    while after is not None:
-        async with db.uow() as uow:
-            dropped, after = await uow.retention.purge_outbox(BEFORE, after, window=10)
-            await uow.commit()
-        steps.append(dropped)
+    steps = await purge_outbox_to_the_end(db, window=10)
     assert steps == [10, 10, 5]
     assert len(await outbox_ids(db)) == 1
 
