@@ -42,7 +42,7 @@ def bot_environment(database_url: str, stand_url: str) -> dict[str, str]:
         GRIDBOT_LOCALE="zh",
         GRIDBOT_PATROL_TIMES="",
         GRIDBOT_QUIET_HOURS="off",  # the burst reaches residents at any hour
-        GRIDBOT_OUTBOX_LEASE_SECONDS="3",  # a killed sender's lease lapses quickly
+        GRIDBOT_OUTBOX_CLAIM_SECONDS="3",  # a killed sender's claims lapse quickly
         PYTHONUNBUFFERED="1",
     )
     return env

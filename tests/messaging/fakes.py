@@ -45,6 +45,7 @@ class Store:
     due: dict[int, DueItem] = field(default_factory=dict)
     people: dict[int, Person] = field(default_factory=dict)
     leases: dict[str, tuple[str, datetime]] = field(default_factory=dict)
+    claims: dict[int, tuple[str, datetime]] = field(default_factory=dict)  # outbox row's
     ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     commits: int = 0
 
@@ -85,6 +86,52 @@ class FakeOutboxRepository:
         ]
         rows.sort(key=lambda m: (m.created_at, m.id))
         return [copy.deepcopy(m) for m in rows[:limit]]
+
+    async def claim(
+        self, worker: str, now: datetime, until: datetime, chats: int, limit: int
+    ) -> list[OutboxMessage]:
+        claims = self.store.claims
+
+        def live(message: OutboxMessage) -> bool:
+            claim = claims.get(message.id or 0)
+            return claim is not None and claim[1] >= now
+
+        held_by_others = {
+            m.chat_id
+            for m in self.store.outbox.values()
+            if m.status is OutboxStatus.PENDING and live(m) and claims[m.id or 0][0] != worker
+        }
+        free = [
+            m
+            for m in await self.pending(now, len(self.store.outbox))
+            if not live(m) and m.chat_id not in held_by_others
+        ]
+        chosen = list(dict.fromkeys(m.chat_id for m in free))[:chats]
+        taken = [m for m in free if m.chat_id in chosen][:limit]
+        for message in taken:
+            assert message.id is not None
+            self.uow.remember(claims, message.id)  # type: ignore[arg-type]
+            claims[message.id] = (worker, until)
+        return taken
+
+    async def renew_claims(self, worker: str, until: datetime) -> int:
+        mine = [i for i, (holder, _) in self.store.claims.items() if holder == worker]
+        for key in mine:
+            if self.store.outbox[key].status is OutboxStatus.PENDING:
+                self.uow.remember(self.store.claims, key)  # type: ignore[arg-type]
+                self.store.claims[key] = (worker, until)
+        return len(mine)
+
+    async def release_claims(self, worker: str) -> int:
+        mine = [
+            i
+            for i, (holder, _) in self.store.claims.items()
+            if holder == worker and self.store.outbox[i].status is OutboxStatus.PENDING
+        ]
+        for key in mine:
+            self.uow.remember(self.store.claims, key)  # type: ignore[arg-type]
+            del self.store.claims[key]
+        return len(mine)
 
     async def update(self, message: OutboxMessage) -> None:
         assert message.id is not None

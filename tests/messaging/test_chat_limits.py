@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from gridbot.bot.outbox_sender import ChatLimits
+from gridbot.bot.send_limits import ChatLimits
 from gridbot.domain.messaging import ChatKind
 
 GROUP, PRIVATE = ChatKind.GROUP, ChatKind.PRIVATE

@@ -18,7 +18,7 @@ from gridbot.domain.messaging import ChatKind, OutboxStatus
 from gridbot.domain.org import Person
 
 from .fakes import FakeBot, FakeClock, FakeUnitOfWork, Store, fail_times, uow_factory
-from .helpers import max_in_window, min_gap, seed
+from .helpers import max_in_window, min_gap, seed, until
 
 GROUP = ChatKind.GROUP
 
@@ -257,6 +257,7 @@ async def test_a_sender_stopped_while_recording_a_delivery_finishes_the_write_fi
         FakeBot(),  # type: ignore[arg-type]
         lambda: SlowToRecord(store),
         FakeClock(),
+        claims=True,
         global_rate=1000,
         poll_interval=0.01,
     )
@@ -266,16 +267,15 @@ async def test_a_sender_stopped_while_recording_a_delivery_finishes_the_write_fi
     stop.set()  # the lane is cancelled while its SENT mark is being committed
     await asyncio.sleep(0.1)
     assert not task.done()
-    assert "outbox-sender" in store.leases
+    assert next(iter(store.claims.values()))[0] == sender.worker_id
     release.set()
     await asyncio.wait_for(task, 5)
     assert statuses(store) == ["sent"]
-    assert "outbox-sender" not in store.leases
 
 
-async def test_a_new_lease_holder_keeps_the_spacing_of_what_the_last_one_sent() -> None:
-    # The previous holder delivered to chat 5 a moment ago (on the clock the rows use);
-    # the new holder must wait out the rest of the interval before its own first call.
+async def test_a_starting_sender_keeps_the_spacing_of_what_was_sent_before_it() -> None:
+    # A sender (this process before a restart) delivered to chat 5 a moment ago (on the
+    # clock the rows use): the new one must wait out the rest of the interval first.
     store, bot, clock = Store(), FakeBot(), FakeClock()
     await seed(uow_factory(store), clock, [5], 2)
     first = min(store.outbox.values(), key=lambda m: m.id or 0)
@@ -335,3 +335,84 @@ async def test_blocked_users_among_a_batch_are_each_marked() -> None:
     await make_sender(store, bot).deliver_once()
     assert statuses(store) == ["unreachable", "sent", "unreachable"]
     assert [store.people[100 + n].blocked_bot for n in range(3)] == [True, False, True]
+
+
+async def test_a_sender_that_cannot_renew_its_claims_stops_delivering_in_time() -> None:
+    store, bot = Store(), FakeBot()
+    renewals_fail = asyncio.Event()
+
+    class CutOff(FakeUnitOfWork):
+        async def commit(self) -> None:
+            if renewals_fail.is_set():
+                raise OSError("the database went away")
+            await super().commit()
+
+    sender = OutboxSender(
+        bot,  # type: ignore[arg-type]
+        lambda: CutOff(store),
+        FakeClock(),
+        claims=True,
+        claim_ttl=0.4,
+        claim_renew=0.1,
+        global_rate=1000,
+        private_interval=0.0,
+        poll_interval=0.01,
+    )
+    stop = asyncio.Event()
+    task = asyncio.create_task(sender.run(stop))
+    await until(lambda: sender.delivering)
+    renewals_fail.set()
+    started = time.monotonic()
+    await until(lambda: not sender.delivering)
+    # It stops a renewal short of the claims' end, before any other sender may take them.
+    assert time.monotonic() - started < 0.4
+    await seed(uow_factory(store), FakeClock(), [5], 1)
+    await asyncio.sleep(0.1)  # polls would have found the row by now
+    assert bot.calls == []
+    stop.set()
+    await asyncio.wait_for(task, 5)
+
+
+async def test_a_stopping_sender_gives_its_claims_up_and_another_takes_the_chat() -> None:
+    store, bot = Store(), FakeBot()
+    bot.faults.append(fail_times(1, lambda m: TelegramServerError(m, "down")))  # backoff
+    await seed(uow_factory(store), FakeClock(), [5], 2)
+    first = make_sender(store, bot, claims=True, backoff_base=30, worker_id="first")
+    stop = asyncio.Event()
+    task = asyncio.create_task(first.run(stop))
+    await until(lambda: bool(bot.calls))
+    # The first message waits out a long backoff: the chat is the first sender's.
+    assert {holder for holder, _ in store.claims.values()} == {"first"}
+    second = make_sender(store, bot, claims=True, worker_id="second")
+    assert await second.deliver_once() == 0
+    stop.set()
+    await asyncio.wait_for(task, 5)
+    assert store.claims == {}
+    assert await second.deliver_once() == 1  # the second (not yet due) stays for later
+
+
+async def test_a_sender_stopped_mid_call_waits_for_the_answer_and_records_it() -> None:
+    # Were the call cut off, the row would stay pending: given up with the claims, another
+    # process would send again what Telegram had already accepted.
+    store = Store()
+    await seed(uow_factory(store), FakeClock(), [5], 1)
+    answering, answer = asyncio.Event(), asyncio.Event()
+
+    class SlowBot(FakeBot):
+        async def __call__(self, method: Any, request_timeout: int | None = None) -> Any:
+            answering.set()
+            await answer.wait()
+            return await super().__call__(method, request_timeout)
+
+    bot = SlowBot()
+    sender = make_sender(store, bot, claims=True)
+    stop = asyncio.Event()
+    task = asyncio.create_task(sender.run(stop))
+    await asyncio.wait_for(answering.wait(), 5)
+    stop.set()  # the lane is cancelled while Telegram has the message
+    await asyncio.sleep(0.05)
+    assert not task.done()
+    answer.set()
+    await asyncio.wait_for(task, 5)
+    assert statuses(store) == ["sent"]
+    assert len(bot.calls) == 1

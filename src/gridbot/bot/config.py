@@ -62,9 +62,10 @@ class Settings(BaseSettings):
     brief_time_text: str = Field(default="08:00", validation_alias="GRIDBOT_BRIEF_TIME")
     # How long an administrator's invitation (/invite) may be accepted.
     invite_days: float = Field(default=7, gt=0, validation_alias="GRIDBOT_INVITE_DAYS")
-    # How long the outbox sender's lease lasts: a killed sender is replaced after this.
-    outbox_lease_seconds: float = Field(
-        default=15, ge=2, validation_alias="GRIDBOT_OUTBOX_LEASE_SECONDS"
+    # PostgreSQL: how long a process's claim on a chat's outbox rows lasts unless renewed;
+    # the chats of a killed process are delivered by another after this.
+    outbox_claim_seconds: float = Field(
+        default=15, ge=2, validation_alias="GRIDBOT_OUTBOX_CLAIM_SECONDS"
     )
     # The public digests (向群众汇报) published on a schedule: weekly, monthly, or off.
     digests_text: str = Field(default=format_digests(SCHEDULES), validation_alias="GRIDBOT_DIGESTS")

@@ -4,27 +4,28 @@ Delivery is at-least-once: a row is marked SENT only after the Bot API answered.
 that dies after Telegram accepted a message but before the SENT commit sends it again on
 restart; nothing is ever lost.
 
-Every bot process runs a sender, but only one delivers: the holder of the database lease
-``outbox-sender`` (rows are read, not claimed, and the per-chat limits live in the
-holder's memory). The holder renews the lease every ``lease_renew`` seconds for
-``lease_ttl`` seconds and stops delivering (its lanes are cancelled) once it could not
-renew in time; the others try to take it every ``lease_renew`` seconds. A stopping sender
-releases the lease, so another takes over within ``lease_renew`` seconds; one that dies
-is replaced once its lease expired. Leases compare the processes' clocks: they must agree
-to well within ``lease_ttl - lease_renew``. A hand-over may deliver a message twice (as a
-crash may), never lose it.
+Every bot process runs a sender. On SQLite there is one process (bot/processes.py refuses
+a second), and its sender reads the pending rows. On PostgreSQL every process delivers:
+a sender claims the pending rows of the chats no other sender holds (``FOR UPDATE SKIP
+LOCKED``, one claimer per chat at a time; storage/repositories/outbox.py), so each chat's
+messages leave from one process, in order. A sender renews its claims every
+``claim_renew`` seconds for ``claim_ttl`` seconds and stops delivering (its lanes are
+cancelled) once it could not renew them in time; a stopping sender gives its claims up, so
+another takes the chats at its next poll; those of one that died are taken once they
+expired. Claims compare the processes' clocks: they must agree to well within
+``claim_ttl - claim_renew``. A hand-over may deliver a message twice (as a crash may),
+never lose it.
 
-Each chat gets a lane (a task draining that chat's queue in order), so a chat that waits
-on its own limit or on a backoff never holds up the others. Per-chat limits are exact
-sliding windows (``ChatLimits``); the global ~30/s is a leaky bucket with a capacity of a
-tenth of the rate, under a strict window (``GlobalWindow``: never more than 30 calls in any
-second, as Telegram could have seen them). A message in backoff holds its chat's later
+Telegram's limits are kept by a ``SendLimits`` (bot/send_limits.py): in this process's
+memory, or in Redis for every process together (bot/shared_limits.py). Each chat gets a
+lane (a task draining that chat's queue in order), so a chat that waits on its own limit
+or on a backoff never holds up the others. A message in backoff holds its chat's later
 messages in this process; after a restart its stored ``not_before`` lets later ones of the
 same chat go first.
 
-Lanes are cancelled when the sender stops or loses the lease, but their writes to the
-database are not: each runs as its own shielded task and is awaited before the lease is
-released. (On SQLite a transaction cut off mid-statement can keep the write lock.)
+Lanes are cancelled when the sender stops or loses its claims, but their writes to the
+database are not: each runs as its own shielded task and is awaited before the claims are
+given up. (On SQLite a transaction cut off mid-statement can keep the write lock.)
 """
 
 from __future__ import annotations
@@ -51,16 +52,14 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
 )
 from aiogram.methods import TelegramMethod
-from aiolimiter import AsyncLimiter
 from pydantic import ValidationError
 
 from gridbot.bot.scheduler import make_worker_id
+from gridbot.bot.send_limits import LocalLimits, Rates, SendLimits
 from gridbot.domain.messaging import ChatKind, OutboxMessage, OutboxStatus
 from gridbot.services.ports import Clock, UnitOfWork
 
 log = logging.getLogger(__name__)
-
-LEASE = "outbox-sender"
 
 ChatHook = Callable[[int], Awaitable[None] | None]
 MigrateHook = Callable[[int, int], Awaitable[None] | None]
@@ -89,106 +88,25 @@ def build_method(message: OutboxMessage) -> TelegramMethod[Any]:
     return cls.model_validate(params)
 
 
-class ChatLimits:
-    """Sliding windows per chat: at least ``private_interval`` seconds between two calls to
-    a private chat, at most ``group_limit`` calls to a group in any ``group_window`` seconds.
+class _Calls:
+    """Bot API calls under way (``with calls:`` around each), and a wait for none."""
 
-    A call is recorded when its answer arrives: the next one can then never reach Telegram
-    inside the window, whatever the network jitter (each chat has one call in flight).
-    """
+    def __init__(self) -> None:
+        self._count = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
 
-    def __init__(
-        self,
-        private_interval: float = 1.0,
-        group_limit: int = 20,
-        group_window: float = 60.0,
-        now: Callable[[], float] = time.monotonic,
-    ) -> None:
-        self.private_interval = private_interval
-        self.group_limit = max(1, group_limit)
-        self.group_window = group_window
-        self._now = now
-        self._calls: dict[int, deque[float]] = {}
-        self._paused_until: dict[int, float] = {}
+    def __enter__(self) -> None:
+        self._count += 1
+        self._idle.clear()
 
-    def wait_time(self, chat_id: int, kind: ChatKind) -> float:
-        now = self._now()
-        ready = self._paused_until.get(chat_id, 0.0)
-        calls = self._calls.get(chat_id)
-        if calls:
-            if kind is ChatKind.PRIVATE:
-                ready = max(ready, calls[-1] + self.private_interval)
-            elif len(calls) >= self.group_limit:
-                ready = max(ready, calls[-self.group_limit] + self.group_window)
-        return max(0.0, ready - now)
+    def __exit__(self, *exc_info: object) -> None:
+        self._count -= 1
+        if self._count == 0:
+            self._idle.set()
 
-    def record(self, chat_id: int, at: float | None = None) -> None:
-        """A call answered now (or at ``at``, on this clock); calls come in time order."""
-        calls = self._calls.setdefault(chat_id, deque(maxlen=self.group_limit))
-        calls.append(self._now() if at is None else at)
-
-    def pause(self, chat_id: int, seconds: float) -> None:
-        until = self._now() + seconds
-        self._paused_until[chat_id] = max(until, self._paused_until.get(chat_id, 0.0))
-
-    def move(self, old_chat_id: int, new_chat_id: int) -> None:
-        # The supergroup inherits the history: being conservative costs nothing.
-        if old_chat_id in self._calls:
-            self._calls[new_chat_id] = self._calls.pop(old_chat_id)
-        if old_chat_id in self._paused_until:
-            self._paused_until[new_chat_id] = self._paused_until.pop(old_chat_id)
-
-    def forget_idle(self) -> None:
-        horizon = self._now() - max(self.private_interval, self.group_window)
-        for chat_id in [c for c, calls in self._calls.items() if calls[-1] < horizon]:
-            del self._calls[chat_id]
-        for chat_id in [c for c, t in self._paused_until.items() if t < self._now()]:
-            del self._paused_until[chat_id]
-
-
-class GlobalWindow:
-    """At most ``limit`` calls in any ``window`` seconds, wherever Telegram's clock put them.
-
-    A call counts from the moment it is admitted until ``window`` seconds after its answer
-    arrived: Telegram saw it somewhere in between, so any ``window`` seconds of Telegram's
-    time hold only calls that were counted together here. (A bucket leaking ``limit`` a
-    second lets ``limit + 1`` in through a second at full speed, and network jitter moves
-    calls closer together.) It costs a call's latency per ``window``: 30 calls a second
-    at 10 ms is 29.7 a second.
-    """
-
-    def __init__(
-        self, limit: int, window: float = 1.0, now: Callable[[], float] = time.monotonic
-    ) -> None:
-        self.limit = max(1, limit)
-        self.window = window
-        self._now = now
-        self._in_flight = 0
-        self._answered: deque[float] = deque()  # answer times, oldest first
-        self._changed = asyncio.Event()
-
-    def _counted(self) -> int:
-        horizon = self._now() - self.window
-        while self._answered and self._answered[0] <= horizon:
-            self._answered.popleft()
-        return self._in_flight + len(self._answered)
-
-    async def ready(self) -> None:
-        """Until one more call fits; only one caller at a time (the admission lock)."""
-        while self._counted() >= self.limit:
-            if self._answered:
-                await asyncio.sleep(self._answered[0] + self.window - self._now())
-            else:  # all in flight: the first answer starts its window
-                self._changed.clear()
-                await self._changed.wait()
-
-    def start(self) -> None:
-        self._in_flight += 1
-
-    def answered(self) -> None:
-        self._in_flight = max(0, self._in_flight - 1)
-        self._answered.append(self._now())
-        self._changed.set()
+    async def none_left(self) -> None:
+        await self._idle.wait()
 
 
 @dataclass(eq=False)
@@ -199,6 +117,10 @@ class _Lane:
 
 class OutboxSender:
     """Polls pending outbox rows and delivers them; see the module docstring for guarantees.
+
+    ``claims``: claim rows before delivering them, so that several processes can deliver
+    (PostgreSQL); without it the rows are only read (one process). ``limits``: Telegram's
+    limits, kept in memory from ``global_rate`` … ``flood_chats`` unless given.
 
     Hooks: ``on_unreachable(chat_id)`` after a 403 (private chats are also marked
     ``blocked_bot`` here; groups are left to the hook), ``on_migrate(old, new)`` after a
@@ -212,21 +134,23 @@ class OutboxSender:
         clock: Clock,
         *,
         reader: Callable[[], UnitOfWork] | None = None,
+        claims: bool = False,
+        limits: SendLimits | None = None,
         global_rate: float = 30,
         private_interval: float = 1.0,
         group_per_minute: int = 20,
         group_window: float = 60.0,
+        flood_chats: int = 2,
         batch: int = 100,
         poll_interval: float = 0.2,
         max_attempts: int = 5,
         backoff_base: float = 1.0,
         backoff_max: float = 60.0,
-        flood_chats: int = 2,
         request_timeout: int | None = None,
         on_unreachable: ChatHook | None = None,
         on_migrate: MigrateHook | None = None,
-        lease_ttl: float = 15.0,
-        lease_renew: float = 5.0,
+        claim_ttl: float = 15.0,
+        claim_renew: float = 5.0,
         worker_id: str | None = None,
     ) -> None:
         self._bot = bot
@@ -234,60 +158,59 @@ class OutboxSender:
         # Polling only reads: on SQLite a reading unit of work never waits for writers.
         self._reader = reader or uow_factory
         self._clock = clock
-        # Telegram's global limit is approximate ("about 30 per second"), so a leaky bucket
-        # fits it: its small capacity absorbs late timer wake-ups, which a strict window
-        # would turn into lost throughput whenever the event loop is busy.
-        burst = max(1, round(global_rate / 10))
-        self._global = AsyncLimiter(burst, burst / global_rate)
-        self._window = GlobalWindow(int(global_rate))
-        self._admission = asyncio.Lock()
-        self.limits = ChatLimits(private_interval, group_per_minute, group_window)
+        self._claims = claims
+        rates = Rates(global_rate, private_interval, group_per_minute, group_window, flood_chats)
+        self.limits: SendLimits = limits or LocalLimits(rates)
         self._batch = batch
         self._poll_interval = poll_interval
         self._max_attempts = max_attempts
         self._backoff_base = backoff_base
         self._backoff_max = backoff_max
-        self._flood_chats = flood_chats
         self._request_timeout = request_timeout
         self._on_unreachable = on_unreachable
         self._on_migrate = on_migrate
         self._lanes: dict[int, _Lane] = {}
+        self._calling = _Calls()
         self._inflight: set[int] = set()
         self._finished_while_polling: set[int] | None = None
-        self._global_ready = 0.0
-        self._floods: deque[tuple[float, int]] = deque()
         self._wake = asyncio.Event()
         self._write_lock = asyncio.Lock()
         self._writes: set[asyncio.Future[None]] = set()
         self._to_store: list[tuple[OutboxMessage, bool]] = []  # the batch being gathered
         self._stored: asyncio.Future[None] | None = None  # done once it is written
         self.worker_id = worker_id or make_worker_id()
-        self._lease_ttl = lease_ttl
-        self._lease_renew = min(lease_renew, lease_ttl / 2)
-        self._lease_until = 0.0  # monotonic; delivering only before it
-        self._lease_tried = -float("inf")
+        self._claim_ttl = claim_ttl
+        self._claim_renew = min(claim_renew, claim_ttl / 2)
+        self._claims_until = 0.0  # monotonic; with claims, delivering only before it
+        self._claims_renewed = -float("inf")
 
     async def run(self, stop: asyncio.Event) -> None:
         """Deliver until ``stop`` is set; unfinished lanes are cancelled (rows stay pending)."""
         log.info("outbox sender %s started", self.worker_id)
+        if self.limits.forgets_on_restart:
+            await self._remember_recent_sends()
+        cut_off = False  # cancelled, not stopped: lanes stop at once, mid-call or not
         try:
             while not stop.is_set():
-                if time.monotonic() - self._lease_tried >= self._lease_renew:
-                    await self._renew_lease()
-                if self.is_leader:
+                if self._claims and time.monotonic() - self._claims_renewed >= self._claim_renew:
+                    await self._renew_claims()
+                if self.delivering:
                     try:
                         await self._poll()
                     except Exception:
                         log.exception("outbox poll failed")
                 elif self._lanes:
-                    log.warning("outbox sender %s lost the lease", self.worker_id)
+                    log.warning("outbox sender %s could not keep its claims", self.worker_id)
                     await self._cancel_lanes()
-                self.limits.forget_idle()
+                self.limits.tidy()
                 await self._pause(stop)
+        except asyncio.CancelledError:
+            cut_off = True
+            raise
         finally:
-            await self._cancel_lanes()
+            await self._cancel_lanes(calls_end=not cut_off)
             await asyncio.gather(*self._writes, return_exceptions=True)
-            await self._release_lease()
+            await self._release_claims()
             log.info("outbox sender %s stopped", self.worker_id)
 
     async def _pause(self, stop: asyncio.Event) -> None:
@@ -301,62 +224,61 @@ class OutboxSender:
         self._wake.clear()
 
     @property
-    def is_leader(self) -> bool:
-        """Whether this sender holds the lease (and so delivers), as far as it knows."""
-        return time.monotonic() < self._lease_until
+    def delivering(self) -> bool:
+        """Whether this sender delivers now: always without claims; with them, while it
+        knows its claims alive."""
+        return not self._claims or time.monotonic() < self._claims_until
 
-    async def _renew_lease(self) -> None:
-        started = self._lease_tried = time.monotonic()
-        was_leader = self.is_leader
+    async def _renew_claims(self) -> None:
+        started = self._claims_renewed = time.monotonic()
         try:
             async with self._uow_factory() as uow:
-                ttl = timedelta(seconds=self._lease_ttl)
-                held = await uow.leases.acquire(LEASE, self.worker_id, self._clock.now(), ttl)
+                until = self._clock.now() + timedelta(seconds=self._claim_ttl)
+                await uow.outbox.renew_claims(self.worker_id, until)
                 await uow.commit()
         except Exception:
-            # Still the holder until the lease would expire; then another may take over.
-            log.exception("outbox sender %s could not renew its lease", self.worker_id)
+            # Still the holder until the claims would expire; then another may take them.
+            log.exception("outbox sender %s could not renew its claims", self.worker_id)
             return
         # Counted from before the request, and a renewal short, so as to stop in time.
-        self._lease_until = started + self._lease_ttl - self._lease_renew if held else 0.0
-        if held and not was_leader:
-            log.info("outbox sender %s holds the lease", self.worker_id)
-            await self._remember_recent_sends()
+        self._claims_until = started + self._claim_ttl - self._claim_renew
 
     async def _remember_recent_sends(self) -> None:
-        """A new holder starts its chats' windows from what the previous holder delivered
-        lately: its own memory of them is empty, Telegram's is not."""
-        window = max(self.limits.private_interval, self.limits.group_window)
-        now, ticks = self._clock.now(), time.monotonic()
+        """Limits kept in memory start from what was delivered lately (by this process
+        before a restart, or another before it): Telegram's memory of it is not empty."""
+        rates = self.limits.rates
+        window = max(rates.private_interval, rates.group_window)
+        now = self._clock.now()
         try:
             async with self._reader() as uow:
                 sends = await uow.outbox.recent_sends(now - timedelta(seconds=window))
         except Exception:
             log.exception("outbox sender %s could not read the recent sends", self.worker_id)
             return
-        for chat_id, sent_at in sends:
-            self.limits.record(chat_id, ticks - (now - sent_at).total_seconds())
+        self.limits.recall([(chat, (now - at).total_seconds()) for chat, at in sends])
 
-    async def _release_lease(self) -> None:
-        if self._lease_until == 0.0:
+    async def _release_claims(self) -> None:
+        if not self._claims or self._claims_until == 0.0:
             return
-        self._lease_until = 0.0
+        self._claims_until = 0.0
         try:
             async with self._uow_factory() as uow:
-                await uow.leases.release(LEASE, self.worker_id)
+                await uow.outbox.release_claims(self.worker_id)
                 await uow.commit()
         except Exception:
-            log.exception("outbox sender %s could not release its lease", self.worker_id)
+            log.exception("outbox sender %s could not give up its claims", self.worker_id)
 
     async def deliver_once(self) -> int:
         """Take one batch of pending rows and deliver them all; returns how many were taken.
-        Ignores the lease: for tests and one-off runs, not next to running senders."""
+        Ignores the claims' renewal: for tests and one-off runs."""
         taken = await self._poll()
         while self._lanes:
             await asyncio.gather(*{lane.task for lane in self._lanes.values() if lane.task})
         return taken
 
     async def _poll(self) -> int:
+        if self._claims:
+            return await self._claim()
         self._finished_while_polling = set()
         try:
             async with self._reader() as uow:
@@ -371,6 +293,18 @@ class OutboxSender:
         finally:
             self._finished_while_polling = None
         fresh = [row for row in rows if row.id is not None and row.id not in skip]
+        for row in fresh:
+            self._dispatch(row)
+        return len(fresh)
+
+    async def _claim(self) -> int:
+        """Claim the rows of chats nobody holds (and new ones of this sender's chats)."""
+        now = self._clock.now()
+        until = now + timedelta(seconds=self._claim_ttl)
+        async with self._uow_factory() as uow:
+            rows = await uow.outbox.claim(self.worker_id, now, until, self._batch, self._batch)
+            await uow.commit()
+        fresh = [row for row in rows if row.id is not None and row.id not in self._inflight]
         for row in fresh:
             self._dispatch(row)
         return len(fresh)
@@ -410,7 +344,12 @@ class OutboxSender:
         if self._finished_while_polling is not None:
             self._finished_while_polling.add(message.id)
 
-    async def _cancel_lanes(self) -> None:
+    async def _cancel_lanes(self, *, calls_end: bool = True) -> None:
+        """Stop every lane; with ``calls_end``, once the calls Telegram is answering were
+        answered and recorded: a message it accepted is then never left pending, for this
+        process after a restart or another one to send again."""
+        if calls_end:
+            await self._calling.none_left()
         tasks = {lane.task for lane in self._lanes.values() if lane.task}
         for task in tasks:
             task.cancel()
@@ -423,15 +362,23 @@ class OutboxSender:
             except (UnknownMethodError, ValidationError) as exc:
                 await self._give_up(message, exc)
                 return
-            await self._wait_turn(message)
+            ticket = await self.limits.admit(message.chat_id, message.chat_kind)
             try:
-                try:
-                    result = await self._bot(method, request_timeout=self._request_timeout)
-                finally:
-                    self.limits.record(message.chat_id)
-                    self._window.answered()
-            except TelegramRetryAfter as exc:
-                self._flood(message, exc.retry_after)
+                with self._calling:  # the stop waits for this call and its record
+                    try:
+                        try:
+                            result = await self._bot(method, request_timeout=self._request_timeout)
+                        finally:
+                            await self.limits.answered(ticket)
+                    except TelegramRetryAfter as exc:
+                        await self.limits.flooded(message.chat_id, exc.retry_after)
+                        continue
+                    except Exception as exc:
+                        error: Exception = exc
+                    else:
+                        await self._sent(message, result)
+                        return
+                raise error
             except TelegramMigrateToChat as exc:
                 await self._migrated(lane, message.chat_id, exc.migrate_to_chat_id)
             except TelegramForbiddenError as exc:
@@ -446,42 +393,6 @@ class OutboxSender:
             except Exception as exc:  # 5xx, network errors, timeouts, garbled answers
                 if not await self._back_off(message, exc):
                     return
-            else:
-                await self._sent(message, result)
-                return
-
-    async def _wait_turn(self, message: OutboxMessage) -> None:
-        # The chat's own limit first, outside the admission lock, so it holds up no one.
-        while True:
-            delay = self.limits.wait_time(message.chat_id, message.chat_kind)
-            if delay <= 0:
-                break
-            await asyncio.sleep(delay)
-        async with self._admission:  # FIFO across lanes
-            while True:
-                delay = self._global_ready - time.monotonic()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-                    continue
-                await self._window.ready()
-                await self._global.acquire()
-                # A global flood may have started while this lane waited for the bucket.
-                if self._global_ready <= time.monotonic():
-                    self._window.start()  # nothing else is admitted until the call
-                    return
-
-    def _flood(self, message: OutboxMessage, retry_after: float) -> None:
-        now = time.monotonic()
-        self.limits.pause(message.chat_id, retry_after)
-        self._floods.append((now, message.chat_id))
-        while self._floods and self._floods[0][0] < now - max(1.0, retry_after):
-            self._floods.popleft()
-        # One chat flooded is that chat's limit; several at once is the bot-wide limit.
-        if len({chat for _, chat in self._floods}) >= self._flood_chats:
-            self._global_ready = max(self._global_ready, now + retry_after)
-            log.warning("global flood control: pausing all chats for %ss", retry_after)
-        else:
-            log.warning("chat %s flood control: pausing it for %ss", message.chat_id, retry_after)
 
     async def _sent(self, message: OutboxMessage, result: Any) -> None:
         message.status = OutboxStatus.SENT
@@ -528,7 +439,7 @@ class OutboxSender:
         for queued in lane.queue:
             if queued.chat_id == old_chat_id:
                 queued.chat_id = new_chat_id
-        self.limits.move(old_chat_id, new_chat_id)
+        await self.limits.moved(old_chat_id, new_chat_id)
         # Rows fetched later under the new id join this lane, keeping the order.
         self._lanes.setdefault(new_chat_id, lane)
         await _call_hook(self._on_migrate, old_chat_id, new_chat_id)

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramUnauthorizedError
 from aiohttp import web
+from redis.asyncio import Redis
 
 from gridbot.bot.app import (
     Store,
@@ -47,6 +48,7 @@ from gridbot.bot.processes import Presence, ProcessRegistry, refusal, url_digest
 from gridbot.bot.reach import ends_when_stopped_while_starting, until_answered
 from gridbot.bot.replies import CommitWatch, QueueFailedReplies, WatchedStore
 from gridbot.bot.scheduler import DueScheduler, make_worker_id
+from gridbot.bot.shared_limits import RedisLimits
 from gridbot.bot.startup import load_settings, migrate
 from gridbot.bot.templating import Renderer
 from gridbot.bot.webhook import register_webhook, webhook_handler
@@ -104,14 +106,24 @@ async def bot_services(
         dispatcher.update.outer_middleware(CommitWatch())
         bot.session.middleware(QueueFailedReplies(store.uow, ctx.clock))
         groups = GroupHooks(ctx)  # unreachable groups unbound, migrated ones followed
+        worker = make_worker_id()
+        limits = None  # in this process's memory, unless shared in Redis
+        if settings.redis_url:
+            redis = Redis.from_url(settings.redis_url)
+            stack.push_async_callback(redis.aclose)
+            limits = RedisLimits(redis, bot.id, worker)
         sender = OutboxSender(
             bot,
             store.uow,
             ctx.clock,
             reader=store.reader,
+            # Every process on PostgreSQL delivers the chats it claimed (one on SQLite).
+            claims=isinstance(store, Database) and store.backend != "sqlite",
+            limits=limits,
             on_unreachable=groups.unreachable,
             on_migrate=groups.migrated,
-            lease_ttl=settings.outbox_lease_seconds,
+            claim_ttl=settings.outbox_claim_seconds,
+            worker_id=worker,
         )
         if isinstance(store, Database):  # its commits wake the sender
             store.outbox_listeners.append(sender.wake)

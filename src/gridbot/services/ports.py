@@ -457,6 +457,23 @@ class OutboxRepository(Protocol):
         """The messages with these ids, oldest first."""
         ...
 
+    async def claim(
+        self, worker: str, now: datetime, until: datetime, chats: int, limit: int
+    ) -> Sequence[OutboxMessage]:
+        """Claim for ``worker`` until ``until`` up to ``limit`` due messages of up to
+        ``chats`` chats that no other worker's live claim holds, oldest first (messages it
+        holds already are not returned again); atomic, so of two concurrent claimers one
+        gets a chat."""
+        ...
+
+    async def renew_claims(self, worker: str, until: datetime) -> int:
+        """Make ``worker``'s claims on pending messages last until ``until``; how many."""
+        ...
+
+    async def release_claims(self, worker: str) -> int:
+        """Give up ``worker``'s claims on pending messages; how many."""
+        ...
+
     async def recent_sends(self, since: datetime) -> Sequence[tuple[int, datetime]]:
         """(chat, when) of every message delivered since ``since``, oldest first."""
         ...

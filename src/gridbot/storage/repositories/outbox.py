@@ -8,7 +8,9 @@ from datetime import datetime
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
+    FromClause,
     Integer,
+    String,
     and_,
     bindparam,
     func,
@@ -57,6 +59,90 @@ _MANY = (
     .order_by(OutboxRow.id)
 )
 
+# Claims (several processes deliver; see bot/outbox_sender.py). A chat belongs to one
+# process at a time: its pending rows are claimed by one worker, and a row is claimable
+# when nobody's claim on it is alive and no other worker's claim on its chat is.
+_OUTBOX = table_of(OutboxRow)
+_NOW = bindparam("now", type_=OutboxRow.claimed_until.type)
+_ME = bindparam("me", type_=String())
+_UNTIL = bindparam("until", type_=OutboxRow.claimed_until.type)
+
+
+def _free(rows: FromClause) -> ColumnElement[bool]:
+    """A row waiting, due, and claimed by nobody (or by a claim that lapsed)."""
+    return and_(
+        rows.c.status == OutboxStatus.PENDING,
+        or_(rows.c.not_before.is_(None), rows.c.not_before <= _NOW),
+        or_(rows.c.claimed_until.is_(None), rows.c.claimed_until < _NOW),
+    )
+
+
+# The chats another worker holds: those of its live claims (an index holds the pending
+# rows' claims alone).
+_HELD = _OUTBOX.alias("held")
+_HELD_CHATS = select(_HELD.c.chat_id).where(
+    _HELD.c.status == OutboxStatus.PENDING,
+    _HELD.c.claimed_until >= _NOW,
+    _HELD.c.claimed_by != _ME,
+)
+# The chats to claim rows of, the longest waiting first, among the chats of the oldest
+# ``window`` free rows (the pending rows' index in id order: no walk over the whole
+# queue, however long; a chat further back is reached as these are delivered).
+_OLDEST = (
+    select(_OUTBOX.c.id, _OUTBOX.c.chat_id)
+    .where(_free(_OUTBOX))
+    .order_by(_OUTBOX.c.id)
+    .limit(bindparam("window", type_=Integer))
+    .subquery("oldest")
+)
+_CHATS = (
+    select(_OLDEST.c.chat_id)
+    .where(_OLDEST.c.chat_id.not_in(_HELD_CHATS))
+    .group_by(_OLDEST.c.chat_id)
+    .order_by(func.min(_OLDEST.c.id))
+    .limit(bindparam("chats", type_=Integer))
+)
+# PostgreSQL: of those, the chats no other transaction is claiming right now. The lock
+# (held until this transaction ends) makes two claimers of one chat take turns, so the
+# claim that follows, a statement of its own, sees the other's claim once committed.
+_LOCK_SPACE = 0x6F7574  # "out": this lock's space among the database's advisory locks
+_CANDIDATES = _CHATS.subquery()
+_CHATS_LOCKED = select(_CANDIDATES.c.chat_id).where(
+    func.pg_try_advisory_xact_lock(_LOCK_SPACE, func.hashint8(_CANDIDATES.c.chat_id))
+)
+# The rows of the chosen chats, checked again (a claim committed meanwhile counts), in a
+# CTE evaluated once: as a plain IN (subquery) PostgreSQL may run it again per row, and
+# the LIMIT would then hold per run.
+_PICKED = _OUTBOX.alias("picked")
+_PICK = (
+    select(_PICKED.c.id)
+    .where(
+        _PICKED.c.chat_id.in_(bindparam("chat_ids", expanding=True)),
+        _PICKED.c.chat_id.not_in(_HELD_CHATS),
+        _free(_PICKED),
+    )
+    .order_by(_PICKED.c.id)
+    .limit(bindparam("limit", type_=Integer))
+    .with_for_update(skip_locked=True)  # rows their holder is writing are not waited for
+    .cte("pick")
+)
+_CLAIM = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.id.in_(select(_PICK.c.id)), _free(_OUTBOX))
+    .values(claimed_by=_ME, claimed_until=_UNTIL)
+    .returning(*_OUTBOX.c)
+)
+_RENEW = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.claimed_by == _ME, _OUTBOX.c.status == OutboxStatus.PENDING)
+    .values(claimed_until=_UNTIL)
+)
+_RELEASE = (
+    update(_OUTBOX)
+    .where(_OUTBOX.c.claimed_by == _ME, _OUTBOX.c.status == OutboxStatus.PENDING)
+    .values(claimed_by=None, claimed_until=None)
+)
+
 
 class SqlOutboxRepository(SqlRepository):
     added = 0  # rows added in this unit of work (its commit wakes the sender)
@@ -97,6 +183,34 @@ class SqlOutboxRepository(SqlRepository):
             return []
         rows = await self._session.scalars(_MANY, {"ids": sorted(ids)})
         return [row.to_domain() for row in rows]
+
+    async def claim(
+        self, worker: str, now: datetime, until: datetime, chats: int, limit: int
+    ) -> Sequence[OutboxMessage]:
+        """Claim for ``worker`` until ``until`` up to ``limit`` due rows of up to ``chats``
+        chats that no other worker holds, oldest first; rows it holds already are not
+        returned again. Of two concurrent claimers, one gets a chat."""
+        params = {"me": worker, "now": now, "chats": chats, "window": max(1_000, 10 * chats)}
+        if self._backend == "postgresql":
+            chosen = await self._session.scalars(_CHATS_LOCKED, params)
+        else:  # one writer at a time already
+            chosen = await self._session.scalars(_CHATS, params)
+        chat_ids = list(chosen)
+        if not chat_ids:
+            return []
+        claimed = await self._session.execute(
+            _CLAIM, {**params, "chat_ids": chat_ids, "limit": limit, "until": until}
+        )
+        rows = sorted(claimed.mappings(), key=lambda row: row["id"])
+        return [OutboxRow(**row).to_domain() for row in rows]
+
+    async def renew_claims(self, worker: str, until: datetime) -> int:
+        """Make ``worker``'s claims on pending rows last until ``until``; how many."""
+        return rowcount(await self._session.execute(_RENEW, {"me": worker, "until": until}))
+
+    async def release_claims(self, worker: str) -> int:
+        """Give up ``worker``'s claims on pending rows (another may take them at once)."""
+        return rowcount(await self._session.execute(_RELEASE, {"me": worker}))
 
     async def recent_sends(self, since: datetime) -> Sequence[tuple[int, datetime]]:
         """(chat, when) of every message delivered since ``since``, oldest first."""
