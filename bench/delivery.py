@@ -18,6 +18,14 @@ Phase 2: the same on a new database and stand with probabilistic faults on sendM
 ``delivery_lost`` counts texts the stand never accepted, ``delivery_twice`` texts it
 accepted more than once.
 
+Phase 2b, when GRIDBOT_TEST_PG_URL and GRIDBOT_TEST_REDIS_URL are set
+(``scripts/with-postgres scripts/with-redis``): phases 1 and 2 again through two ``gridbot
+webhook`` processes on a new PostgreSQL database and that Redis, each delivering the chats
+it claimed, the limits counted together in Redis (``delivery_2p_msgs_per_s``,
+``limit_breaches_2p``, ``delivery_2p_lost``, ``delivery_2p_twice``, and the same with
+``_faulty``; ``delivery_2p_share`` is the share of the messages the busier process
+delivered).
+
 Phase 3 (``bench/due_claim.py``): D due items claimed and handled by the DueScheduler on
 SQLite (``due_claim_100k_s``), and on PostgreSQL when GRIDBOT_TEST_PG_URL is set
 (``due_claim_100k_pg_s``, a new database on that server, dropped after).
@@ -30,14 +38,16 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
-import sqlite3
+import socket
 import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
+from sqlalchemy import text
 
 from gridbot.bot.app import SystemClock
 from gridbot.bot.demo import DEMO_TOKEN, sqlite_url
@@ -96,6 +106,7 @@ class Delivery:
     breaches: list[Breach]
     seconds: float
     refused: Counter[int]  # sendMessage calls the stand failed, by error code
+    busiest_share: float  # of the messages, the share the busiest process delivered
 
 
 class Accepted:
@@ -117,39 +128,38 @@ class Accepted:
         return len(self.counts) >= self.expected or None
 
 
-async def deliver(plan: Plan, folder: Path, faulty: bool) -> Delivery:
+@dataclass(frozen=True)
+class Servers:
+    """PostgreSQL and Redis, for two processes."""
+
+    pg_url: str
+    redis_url: str
+
+
+async def deliver(
+    plan: Plan, folder: Path, faulty: bool, servers: Servers | None = None
+) -> Delivery:
+    """One ``gridbot run`` on SQLite delivers the messages, or, given ``servers``, two
+    ``gridbot webhook`` processes on a new PostgreSQL database and Redis."""
     await asyncio.to_thread(folder.mkdir)
-    database = folder / "gridbot.db"
-    env = bot_environment(sqlite_url(database), stand_url=None)
-    await run_to_end(gridbot_command("db", "upgrade"), env, folder)
-    await write_outbox(plan, sqlite_url(database))
-    server = SandboxServer(DEMO_TOKEN, strict_token=True)
-    watch = StandWatch(server.state)
-    watch.install(server.app)
-    url = await server.start("127.0.0.1", 0)
-    log = folder / "gridbot.log"
-    accepted = Accepted(server.state, plan.messages)
-    try:
-        furnish(server.state, plan)
-        if faulty:
-            await add_faults(url, plan)
-        env = bot_environment(sqlite_url(database), url)
-        # Two minutes to start, then at least 10 messages a second.
-        timeout = 120 + plan.messages / 10
-        async with running_bot(gridbot_command("run"), env, folder, log, watch):
-            try:
-                await watch.until(accepted.all_in, timeout, f"{plan.messages} messages")
-            except BenchFailed as error:  # the figures still say what was lost
-                print(f"bench: {error}\n--- gridbot's log ends:\n{log_tail(log)}", file=sys.stderr)
-    finally:
-        await server.stop()
-    accepted.all_in()
+    async with contextlib.AsyncExitStack() as stack:
+        if servers is None:
+            database_url = sqlite_url(folder / "gridbot.db")
+        else:
+            database_url = await stack.enter_async_context(new_pg_database(servers.pg_url))
+        env = bot_environment(database_url, stand_url=None)
+        await run_to_end(gridbot_command("db", "upgrade"), env, folder)
+        await write_outbox(plan, database_url)
+        server = SandboxServer(DEMO_TOKEN, strict_token=True)
+        accepted = Accepted(server.state, plan.messages)
+        await run_bots(plan, folder, faulty, servers, database_url, server, accepted)
+        accepted.all_in()
+        unmarked, by_process = await outcome(database_url)
     ours = [
         c
         for c in server.state.calls
         if c.ok and c.method == "sendMessage" and str(c.params.get("text")).startswith(PREFIX)
     ]
-    unmarked = rows_not_sent(database)
     if unmarked:
         print(f"bench: {unmarked} outbox rows not marked sent at the end", file=sys.stderr)
     return Delivery(
@@ -163,7 +173,73 @@ async def deliver(plan: Plan, folder: Path, faulty: bool) -> Delivery:
             for call in server.state.calls
             if call.method == "sendMessage" and not call.ok
         ),
+        busiest_share=max(by_process.values(), default=0) / max(1, plan.messages),
     )
+
+
+async def run_bots(
+    plan: Plan,
+    folder: Path,
+    faulty: bool,
+    servers: Servers | None,
+    database_url: str,
+    server: SandboxServer,
+    accepted: Accepted,
+) -> None:
+    """The stand and the bot processes until every message was accepted (or the time
+    ran out, which is printed); both stopped after, the bots first."""
+    watch = StandWatch(server.state)
+    watch.install(server.app)
+    url = await server.start("127.0.0.1", 0)
+    logs: list[Path] = []
+    async with contextlib.AsyncExitStack() as stack:
+        stack.push_async_callback(server.stop)
+        furnish(server.state, plan)
+        if faulty:
+            await add_faults(url, plan)
+        env = bot_environment(database_url, url)
+        # Two minutes to start, then at least 10 messages a second.
+        timeout = 120 + plan.messages / 10
+        try:
+            for command, process_env, log in processes(env, folder, servers):
+                logs.append(log)
+                await stack.enter_async_context(
+                    running_bot(command, process_env, folder, log, watch)
+                )
+            await watch.until(accepted.all_in, timeout, f"{plan.messages} messages")
+        except BenchFailed as error:  # the figures still say what was lost
+            tails = "".join(f"\n--- {log.name} ends:\n{log_tail(log)}" for log in logs)
+            print(f"bench: {error}{tails}", file=sys.stderr)
+
+
+def processes(
+    env: dict[str, str], folder: Path, servers: Servers | None
+) -> list[tuple[list[str], dict[str, str], Path]]:
+    """(command, environment, log) of each bot process."""
+    if servers is None:
+        return [(gridbot_command("run"), env, folder / "gridbot.log")]
+    ports = [free_port(), free_port()]
+    shared = {
+        **env,
+        "REDIS_URL": servers.redis_url,
+        # No updates come in this bench: the first process's address stands for the proxy.
+        "WEBHOOK_URL": f"http://127.0.0.1:{ports[0]}/webhook",
+        "WEBHOOK_SECRET": "bench-delivery",
+    }
+    return [
+        (
+            gridbot_command("webhook"),
+            {**shared, "WEBHOOK_LISTEN": f"127.0.0.1:{port}"},
+            folder / f"gridbot-{n}.log",
+        )
+        for n, port in enumerate(ports, 1)
+    ]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def error_code(call: ApiCall) -> int:
@@ -221,12 +297,21 @@ def rate(calls: list[ApiCall]) -> float:
     return (len(times) - 1) / (times[-1] - times[0])
 
 
-def rows_not_sent(database: Path) -> int:
-    with sqlite3.connect(database) as connection:
-        (count,) = connection.execute(
-            "SELECT count(*) FROM outbox WHERE status != 'sent'"
-        ).fetchone()
-    return int(count)
+async def outcome(url: str) -> tuple[int, Counter[str]]:
+    """Rows not marked sent at the end, and the rows each process claimed (PostgreSQL)."""
+    database = Database(url)
+    try:
+        async with database.reader() as uow:
+            session = uow.session
+            unsent = await session.scalar(
+                text("SELECT count(*) FROM outbox WHERE status != 'sent'")
+            )
+            claims = await session.execute(
+                text("SELECT claimed_by, count(*) FROM outbox GROUP BY claimed_by")
+            )
+            return int(unsent or 0), Counter({str(who): n for who, n in claims if who})
+    finally:
+        await database.dispose()
 
 
 def report(name: str, value: object) -> None:
@@ -257,6 +342,9 @@ async def run(plan: Plan, workdir: Path) -> int:
         show_breaches("faulty", faulty.breaches)
         failed = bool(clean.breaches or faulty.breaches or faulty.lost or faulty.twice)
         failed = failed or bool(clean.lost or clean.twice)
+        servers = shared_servers()
+        if servers is not None:
+            failed = await two_processes(plan, workdir, servers) or failed
     if plan.due:
         suffix = "100k" if plan.due == 100_000 else str(plan.due)
         try:
@@ -271,6 +359,27 @@ async def run(plan: Plan, workdir: Path) -> int:
             print(f"bench: due items: {error}", file=sys.stderr)
             failed = True
     return 1 if failed else 0
+
+
+def shared_servers() -> Servers | None:
+    pg_url = os.environ.get("GRIDBOT_TEST_PG_URL")
+    redis_url = os.environ.get("GRIDBOT_TEST_REDIS_URL")
+    return Servers(pg_url, redis_url) if pg_url and redis_url else None
+
+
+async def two_processes(plan: Plan, workdir: Path, servers: Servers) -> bool:
+    """Phase 2b; whether it failed."""
+    failed = False
+    for name, faulty in (("2p", False), ("2p_faulty", True)):
+        found = await deliver(plan, workdir / name, faulty, servers)
+        report(f"delivery_{name}_msgs_per_s", f"{found.per_second:.2f}")
+        report(f"limit_breaches_{name}", len(found.breaches))
+        report(f"delivery_{name}_lost", found.lost)
+        report(f"delivery_{name}_twice", found.twice)
+        report(f"delivery_{name}_share", f"{found.busiest_share:.2f}")
+        show_breaches(name, found.breaches)
+        failed = failed or bool(found.breaches or found.lost or found.twice)
+    return failed
 
 
 def upgrade_sqlite(url: str) -> None:

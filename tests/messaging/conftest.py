@@ -10,6 +10,7 @@ import pytest
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
+from redis.asyncio import Redis
 
 from gridbot.sandbox.server import SandboxServer
 
@@ -70,3 +71,14 @@ async def bot(stand: Stand) -> AsyncIterator[Bot]:
         yield bot
     finally:
         await bot.session.close()
+
+
+@pytest.fixture
+async def redis(redis_url: str) -> AsyncIterator[Redis]:
+    """A client of the test Redis server, its database emptied first."""
+    client = Redis.from_url(redis_url)
+    await client.flushdb()
+    try:
+        yield client
+    finally:
+        await client.aclose()

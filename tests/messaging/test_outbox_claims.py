@@ -43,16 +43,6 @@ class Running:
 
 
 @pytest.fixture
-async def redis(redis_url: str) -> AsyncIterator[Redis]:
-    client = Redis.from_url(redis_url)
-    await client.flushdb()
-    try:
-        yield client
-    finally:
-        await client.aclose()
-
-
-@pytest.fixture
 async def second_database(pg_database: Database) -> AsyncIterator[Database]:
     """The same database through its own engine, as another process would open it."""
     other = Database(pg_database.url)

@@ -6,7 +6,6 @@ import asyncio
 import itertools
 import logging
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 from redis.asyncio import Redis
@@ -19,16 +18,6 @@ from .helpers import until
 
 PRIVATE, GROUP = ChatKind.PRIVATE, ChatKind.GROUP
 BOT_ID = 4242
-
-
-@pytest.fixture
-async def redis(redis_url: str) -> AsyncIterator[Redis]:
-    client = Redis.from_url(redis_url)
-    await client.flushdb()
-    try:
-        yield client
-    finally:
-        await client.aclose()
 
 
 def two(redis: Redis, rates: Rates) -> tuple[RedisLimits, RedisLimits]:

@@ -343,8 +343,18 @@ async def test_a_burst_through_two_processes_behind_one_url(
     assert not twice, twice
     assert sum(delivered.values()) == sum(1 for chat in notices if chat in staff_chats)
 
-    # Telegram's limits, held by the one delivering process: one message a second to a
-    # private chat, twenty in any minute to a group.
+    # Every notice left from a process that had claimed its chat (both deliver)...
+    async with world.database.reader() as uow:
+        unclaimed = await uow.session.scalar(
+            select(func.count()).where(
+                OutboxRow.status == "sent",
+                OutboxRow.created_at >= datetime.fromtimestamp(burst_began, UTC),
+                OutboxRow.claimed_by.is_(None),
+            )
+        )
+    assert unclaimed == 0
+    # ... and Telegram's limits held for both together (in Redis): one message a second to
+    # a private chat, twenty in any minute to a group.
     for chat, times in sent_times(stand, staff_chats, burst_began).items():
         if chat > 0:
             gaps = [b - a for a, b in itertools.pairwise(times)]
