@@ -25,11 +25,13 @@ def two(redis: Redis, rates: Rates) -> tuple[RedisLimits, RedisLimits]:
     return RedisLimits(redis, BOT_ID, "one", rates), RedisLimits(redis, BOT_ID, "two", rates)
 
 
-async def call(limits: RedisLimits, chat_id: int, kind: ChatKind = PRIVATE) -> tuple[float, float]:
+async def call(
+    limits: RedisLimits, chat_id: int, kind: ChatKind = PRIVATE, latency: float = 0.005
+) -> tuple[float, float]:
     """A call through ``limits``: when it was admitted and when its answer came."""
     ticket = await limits.admit(chat_id, kind)
     admitted = time.monotonic()
-    await asyncio.sleep(0.005)  # the Bot API answering
+    await asyncio.sleep(latency)  # the Bot API answering
     answered = time.monotonic()
     await limits.answered(ticket)
     return admitted, answered
@@ -40,6 +42,24 @@ async def test_a_private_chat_keeps_its_interval_whichever_process_calls(redis: 
     calls = [await call(limits, 7) for limits in (one, two_, one, two_)]
     for (_, answered), (admitted, _) in itertools.pairwise(calls):
         assert admitted - answered >= 0.2 - 0.002  # Redis counts in milliseconds
+
+
+async def test_a_slow_answer_still_starts_the_chats_interval(redis: Redis) -> None:
+    one, two_ = two(redis, Rates(global_rate=1000, private_interval=0.2))
+    _, answered = await call(one, 7, latency=0.5)  # longer than the chat's window
+    admitted, _ = await call(two_, 7)
+    assert admitted - answered >= 0.2 - 0.002
+
+
+async def test_a_call_of_a_process_that_died_holds_its_chat_for_its_window_only(
+    redis: Redis,
+) -> None:
+    dead, alive = two(redis, Rates(global_rate=1000, private_interval=0.2))
+    await dead.admit(7, PRIVATE)  # and never answered: the process was killed mid-call
+    admitted_dead = time.monotonic()
+    async with asyncio.timeout(5):  # not the bot-wide in-flight hold (10 s)
+        await alive.admit(7, PRIVATE)
+    assert time.monotonic() - admitted_dead >= 0.2 - 0.002
 
 
 async def test_a_group_gets_no_more_than_its_limit_in_any_window_from_both(

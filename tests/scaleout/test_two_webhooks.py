@@ -4,7 +4,9 @@ also hands some updates to both processes, as Telegram does when it resends), re
 report at once with each step landing on either process, and one process is stopped
 half-way. Checked: every update recorded and handled once, every report made once and
 confirmed once, every notice delivered once, Telegram's per-chat limits held by the
-outbox, the webhook set once and still set after a process stopped."""
+outbox, the webhook set once and still set after a process stopped. Then a burst of
+notices delivered by both, one of them killed mid-way: the other delivers the dead one's
+chats once its claims lapsed."""
 
 from __future__ import annotations
 
@@ -24,7 +26,8 @@ import pytest
 from aiohttp import web
 from sqlalchemy import func, select
 
-from crash.process import bot_environment, terminate
+from crash.process import answered, bot_environment, terminate, unrecorded
+from crash.test_burst_crash import report_at_once
 from e2e.harness import Persona, World, text_of
 from gridbot.bot.demo import DEMO_TOKEN, demo_personas, load_demo_spec, prepare_database
 from gridbot.bot.webhook import SECRET_HEADER
@@ -138,6 +141,13 @@ class WebhookProcess:
             return None
         code, self.process = await terminate(self.process), None
         return code
+
+    async def kill(self) -> None:
+        """SIGKILL: no handler, no drain, no claim given up."""
+        assert self.process is not None
+        self.process.kill()
+        await self.process.wait()
+        self.process = None
 
 
 async def until(
@@ -362,3 +372,95 @@ async def test_a_burst_through_two_processes_behind_one_url(
         else:
             assert max(sum(1 for u in times if t <= u < t + 60) for t in times) <= 20, chat
     assert [c.method for c in stand.state.calls].count("setWebhook") == 1
+
+
+async def pending_claims(database: Database) -> Counter[tuple[str, int]]:
+    """Pending outbox rows by the worker holding them (``host:pid:…``) and chat."""
+    async with database.reader() as uow:
+        found = await uow.session.execute(
+            select(OutboxRow.claimed_by, OutboxRow.chat_id, func.count())
+            .where(OutboxRow.status == "pending", OutboxRow.claimed_by.is_not(None))
+            .group_by(OutboxRow.claimed_by, OutboxRow.chat_id)
+        )
+        return Counter({(str(worker), int(chat)): n for worker, chat, n in found})
+
+
+async def test_a_killed_process_chats_are_delivered_by_the_other(
+    setup: tuple[World, RoundRobin, list[WebhookProcess], SandboxServer],
+) -> None:
+    world, _, processes, stand = setup
+    for process in processes:
+        await process.start()
+    everyone = [world.persona(user_id) for user_id in sorted(world.personas) if user_id < 9000]
+    for person in everyone:
+        await person.send("/start")
+
+    async def quiet() -> bool:
+        if len(stand.state.updates):
+            return False
+        unhandled = await count(world.database, InboxRow, InboxRow.handled_at.is_(None))
+        pending = await count(world.database, OutboxRow, OutboxRow.status == "pending")
+        return not unhandled and not pending
+
+    await until(quiet, "every /start answered", *processes)
+    before = answered(stand)
+    began = time.time()
+
+    # A burst of notices (as if many had tapped 提交 at once); both processes claim chats.
+    await report_at_once(world, list(RESIDENTS))
+    since = datetime.fromtimestamp(began, UTC)
+    burst = await count(world.database, OutboxRow, OutboxRow.created_at >= since)
+    pid_of = {process.process.pid: process for process in processes if process.process}
+    holding: list[str] = []
+
+    async def a_chat_held_with_a_queue() -> bool:
+        # Three messages waiting in one chat: a second apart, they outlast the kill.
+        held = await pending_claims(world.database)
+        holding[:] = [worker for (worker, _), n in held.most_common() if n >= 3]
+        return bool(holding)
+
+    await until(a_chat_held_with_a_queue, "a process holding a chat's queue", *processes)
+    dead_worker = holding[0]
+    victim = pid_of[int(dead_worker.split(":")[1])]
+    survivor = next(p for p in processes if p is not victim)
+    await victim.kill()
+    may_repeat = await unrecorded(world.database, stand)
+    async with world.database.reader() as uow:
+        orphans = set(
+            await uow.session.scalars(
+                select(OutboxRow.id).where(
+                    OutboxRow.status == "pending", OutboxRow.claimed_by == dead_worker
+                )
+            )
+        )
+    assert orphans, "the killed process held nothing any more"
+
+    await until(quiet, "the dead process's chats delivered", survivor)
+    took = time.time() - began
+
+    async with world.database.reader() as uow:
+        rows = (
+            await uow.session.execute(
+                select(OutboxRow.id, OutboxRow.status, OutboxRow.claimed_by).where(
+                    OutboxRow.created_at >= since
+                )
+            )
+        ).all()
+    assert len(rows) == burst
+    assert all(status in ("sent", "unreachable") for _, status, _ in rows)
+    # What the dead process held was taken by the survivor, once its claims had lapsed.
+    assert all(worker != dead_worker for row_id, _, worker in rows if row_id in orphans)
+    sent = answered(stand) - before
+    repeated = {message: n for message, n in sent.items() if n > 1}
+    assert all(n <= 1 + may_repeat[message] for message, n in repeated.items()), (
+        f"sent twice without a documented reason: {repeated}, allowed: {may_repeat}"
+    )
+    print(
+        f"burst of {burst} in {took:.1f}s; the killed process held {len(orphans)}; "
+        f"{sum(n - 1 for n in repeated.values())} sent twice (allowed {sum(may_repeat.values())})"
+    )
+    # The private chats' interval held across the hand-over (the windows are in Redis).
+    for chat, times in sent_times(stand, {c for c, _ in sent}, began).items():
+        if chat > 0:
+            gaps = [b - a for a, b in itertools.pairwise(times)]
+            assert min(gaps, default=1.0) >= 0.99, (chat, gaps)

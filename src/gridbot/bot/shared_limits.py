@@ -1,12 +1,15 @@
 """Telegram's limits kept in Redis, for every process of the bot together.
 
-Each window is a sorted set: one member per call, scored with the time it stops holding
-its place back. An admitted call is scored ``IN_FLIGHT`` ahead (a process that dies
-mid-call frees its place then); its answer rescores it to the answer's time, and it
-counts until its window passed after that. Admission checks the chat's window and pause,
-then the bot-wide window and pause, and counts the call in both, all in one script (one
-round trip, atomic between processes). Times are Redis's own (``TIME``), so the processes'
-clocks need not agree.
+Each window is a sorted set: one member per call, scored with the time its window starts;
+it counts until that window passed. An answer rescores its call to the answer's time. In
+the bot-wide window an admitted call is scored ``IN_FLIGHT_MS`` ahead, so that calls under
+way count however long they take (a process that dies mid-call frees its places then).
+A chat's window scores a call at its admission: a chat's calls leave one after another
+from the one process holding the chat, so none can be under way beside it, and after a
+crash the chat is free as soon as the dead process's claims lapsed. Admission checks the
+chat's window and pause, then the bot-wide window and pause, and counts the call in both,
+all in one script (one round trip, atomic between processes). Times are Redis's own
+(``TIME``), so the processes' clocks need not agree.
 
 ``limits`` (the PyPI library) counts a call when it is admitted; Telegram counts it when
 it arrives, which network jitter moves, so a window counted at admission can let one call
@@ -33,10 +36,10 @@ from gridbot.domain.messaging import ChatKind
 
 log = logging.getLogger(__name__)
 
-IN_FLIGHT_MS = 60_000  # a call's place is held this long at most without its answer
+IN_FLIGHT_MS = 10_000  # a call's bot-wide place is held this long at most unanswered
 
 # KEYS: chat window, chat pause, bot window, bot pause.
-# ARGV: chat limit, chat window ms, bot limit, bot window ms, token, in-flight ms.
+# ARGV: chat limit, chat window ms, bot limit, bot window ms, token, bot in-flight ms.
 # Returns {0, 0} (admitted), {1, ms} (the chat must wait) or {2, ms} (every chat must).
 _ADMIT = """
 local clock = redis.call('TIME')
@@ -58,21 +61,21 @@ local w = wait(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]))
 if w > 0 then return {1, w} end
 w = wait(KEYS[3], tonumber(ARGV[3]), tonumber(ARGV[4]))
 if w > 0 then return {2, w} end
-local held = now + tonumber(ARGV[6])
-redis.call('ZADD', KEYS[1], held, ARGV[5])
-redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) + tonumber(ARGV[6]))
-redis.call('ZADD', KEYS[3], held, ARGV[5])
+redis.call('ZADD', KEYS[1], now, ARGV[5])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]))
+redis.call('ZADD', KEYS[3], now + tonumber(ARGV[6]), ARGV[5])
 redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[4]) + tonumber(ARGV[6]))
 return {0, 0}
 """
 
-# KEYS: chat window, bot window. ARGV: token, chat window ms, bot window ms.
+# KEYS: chat window, bot window. ARGV: token, chat window ms, bot window ms. The call is
+# (re)scored in both, even if a slow answer outlived its place there.
 _ANSWERED = """
 local clock = redis.call('TIME')
 local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
-redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
+redis.call('ZADD', KEYS[1], now, ARGV[1])
 redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]))
-redis.call('ZADD', KEYS[2], 'XX', now, ARGV[1])
+redis.call('ZADD', KEYS[2], now, ARGV[1])
 redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[3]))
 return 0
 """
@@ -170,7 +173,7 @@ class RedisLimits:
     async def answered(self, ticket: Ticket) -> None:
         keys = [self._chat(ticket.chat_id), self._bot]
         longest = max(self.rates.private_interval, self.rates.group_window)
-        args = [ticket.token, _ms(longest) + self._in_flight_ms, 1000 + self._in_flight_ms]
+        args = [ticket.token, _ms(longest), 1000 + self._in_flight_ms]
         await self._once(self._answer, keys, args)
 
     async def flooded(self, chat_id: int, retry_after: float) -> None:
