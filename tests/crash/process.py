@@ -164,6 +164,16 @@ async def unrecorded(database: Database, stand: SandboxServer) -> Counter[Sent]:
     return Counter(sent for sent in waiting if delivered[sent])
 
 
+def repeats(sent: Counter[Sent], may_repeat: Counter[Sent]) -> int:
+    """How many messages went out again; fails unless each repeat is one the stand had
+    answered before a kill without the outbox recording it (``unrecorded`` at the kill)."""
+    repeated = {message: n for message, n in sent.items() if n > 1}
+    assert all(n <= 1 + may_repeat[message] for message, n in repeated.items()), (
+        f"sent twice without a documented reason: {repeated}, allowed: {may_repeat}"
+    )
+    return sum(n - 1 for n in repeated.values())
+
+
 async def settled(database: Database, stand: SandboxServer) -> bool:
     """Nothing left: no update waiting at the stand or unhandled in the inbox, no pending
     outbox row."""

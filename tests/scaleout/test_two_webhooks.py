@@ -26,7 +26,7 @@ import pytest
 from aiohttp import web
 from sqlalchemy import func, select
 
-from crash.process import answered, bot_environment, terminate, unrecorded
+from crash.process import answered, bot_environment, repeats, settled, terminate, unrecorded
 from crash.test_burst_crash import report_at_once
 from e2e.harness import Persona, World, text_of
 from gridbot.bot.demo import DEMO_TOKEN, demo_personas, load_demo_spec, prepare_database
@@ -313,14 +313,9 @@ async def test_a_burst_through_two_processes_behind_one_url(
 
     await until(helped, "an answer after one process stopped", second)
 
-    async def settled() -> bool:
-        if len(stand.state.updates):
-            return False
-        unhandled = await count(world.database, InboxRow, InboxRow.handled_at.is_(None))
-        pending = await count(world.database, OutboxRow, OutboxRow.status == "pending")
-        return not unhandled and not pending
-
-    await until(settled, "every update handled and every notice sent", second)
+    await until(
+        lambda: settled(world.database, stand), "every update handled and every notice sent", second
+    )
 
     # None missed, none twice.
     assert proxy.duplicated > 0  # some updates did reach both processes
@@ -395,12 +390,8 @@ async def test_a_killed_process_chats_are_delivered_by_the_other(
     for person in everyone:
         await person.send("/start")
 
-    async def quiet() -> bool:
-        if len(stand.state.updates):
-            return False
-        unhandled = await count(world.database, InboxRow, InboxRow.handled_at.is_(None))
-        pending = await count(world.database, OutboxRow, OutboxRow.status == "pending")
-        return not unhandled and not pending
+    def quiet() -> Awaitable[bool]:
+        return settled(world.database, stand)
 
     await until(quiet, "every /start answered", *processes)
     before = answered(stand)
@@ -451,13 +442,10 @@ async def test_a_killed_process_chats_are_delivered_by_the_other(
     # What the dead process held was taken by the survivor, once its claims had lapsed.
     assert all(worker != dead_worker for row_id, _, worker in rows if row_id in orphans)
     sent = answered(stand) - before
-    repeated = {message: n for message, n in sent.items() if n > 1}
-    assert all(n <= 1 + may_repeat[message] for message, n in repeated.items()), (
-        f"sent twice without a documented reason: {repeated}, allowed: {may_repeat}"
-    )
+    twice = repeats(sent, may_repeat)
     print(
         f"burst of {burst} in {took:.1f}s; the killed process held {len(orphans)}; "
-        f"{sum(n - 1 for n in repeated.values())} sent twice (allowed {sum(may_repeat.values())})"
+        f"{twice} sent twice (allowed {sum(may_repeat.values())})"
     )
     # The private chats' interval held across the hand-over (the windows are in Redis).
     for chat, times in sent_times(stand, {c for c, _ in sent}, began).items():
