@@ -37,46 +37,50 @@ from gridbot.domain.messaging import ChatKind
 log = logging.getLogger(__name__)
 
 IN_FLIGHT_MS = 10_000  # a call's bot-wide place is held this long at most unanswered
+# Added to every window: Redis's clock and Telegram's (here: the stand's) tick apart, and a
+# call answered within a millisecond of its arrival must not free its place early.
+MARGIN_US = 1_000
 
+# Times in microseconds (exact in Lua's doubles for centuries to come).
 # KEYS: chat window, chat pause, bot window, bot pause.
-# ARGV: chat limit, chat window ms, bot limit, bot window ms, token, bot in-flight ms.
-# Returns {0, 0} (admitted), {1, ms} (the chat must wait) or {2, ms} (every chat must).
+# ARGV: chat limit, chat window, bot limit, bot window, token, bot in-flight hold (µs).
+# Returns {0, 0} (admitted), {1, µs} (the chat must wait) or {2, µs} (every chat must).
 _ADMIT = """
 local clock = redis.call('TIME')
-local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
 local function wait(key, limit, window)
   redis.call('ZREMRANGEBYSCORE', key, '-inf', now - window)
   local count = redis.call('ZCARD', key)
   if count < limit then return 0 end
   local freeing = redis.call('ZRANGE', key, count - limit, count - limit, 'WITHSCORES')
   local held = tonumber(freeing[2])
-  if held > now then return 20 end  -- still in flight: its answer starts its window
-  return math.max(1, held + window - now)
+  if held > now then return 20000 end  -- still in flight: its answer starts its window
+  return math.max(1, held + window - now + 1)
 end
 local paused = redis.call('PTTL', KEYS[2])
-if paused > 0 then return {1, paused} end
+if paused > 0 then return {1, paused * 1000} end
 paused = redis.call('PTTL', KEYS[4])
-if paused > 0 then return {2, paused} end
+if paused > 0 then return {2, paused * 1000} end
 local w = wait(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]))
 if w > 0 then return {1, w} end
 w = wait(KEYS[3], tonumber(ARGV[3]), tonumber(ARGV[4]))
 if w > 0 then return {2, w} end
 redis.call('ZADD', KEYS[1], now, ARGV[5])
-redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]))
+redis.call('PEXPIRE', KEYS[1], math.ceil(tonumber(ARGV[2]) / 1000))
 redis.call('ZADD', KEYS[3], now + tonumber(ARGV[6]), ARGV[5])
-redis.call('PEXPIRE', KEYS[3], tonumber(ARGV[4]) + tonumber(ARGV[6]))
+redis.call('PEXPIRE', KEYS[3], math.ceil((tonumber(ARGV[4]) + tonumber(ARGV[6])) / 1000))
 return {0, 0}
 """
 
-# KEYS: chat window, bot window. ARGV: token, chat window ms, bot window ms. The call is
-# (re)scored in both, even if a slow answer outlived its place there.
+# KEYS: chat window, bot window. ARGV: token, chat key's life, bot key's life (µs). The
+# call is (re)scored in both, even if a slow answer outlived its place there.
 _ANSWERED = """
 local clock = redis.call('TIME')
-local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+local now = tonumber(clock[1]) * 1000000 + tonumber(clock[2])
 redis.call('ZADD', KEYS[1], now, ARGV[1])
-redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]))
+redis.call('PEXPIRE', KEYS[1], math.ceil(tonumber(ARGV[2]) / 1000))
 redis.call('ZADD', KEYS[2], now, ARGV[1])
-redis.call('PEXPIRE', KEYS[2], tonumber(ARGV[3]))
+redis.call('PEXPIRE', KEYS[2], math.ceil(tonumber(ARGV[3]) / 1000))
 return 0
 """
 
@@ -100,6 +104,10 @@ return 0
 
 def _ms(seconds: float) -> int:
     return max(1, round(seconds * 1000))
+
+
+def _window_us(seconds: float) -> int:
+    return max(1, round(seconds * 1_000_000)) + MARGIN_US
 
 
 class RedisLimits:
@@ -140,8 +148,8 @@ class RedisLimits:
 
     def _chat_window(self, kind: ChatKind) -> tuple[int, int]:
         if kind is ChatKind.PRIVATE:
-            return 1, _ms(self.rates.private_interval)
-        return max(1, self.rates.group_per_minute), _ms(self.rates.group_window)
+            return 1, _window_us(self.rates.private_interval)
+        return max(1, self.rates.group_per_minute), _window_us(self.rates.group_window)
 
     async def admit(self, chat_id: int, kind: ChatKind) -> Ticket:
         token = f"{self._worker_id}:{next(self._calls)}"
@@ -152,9 +160,9 @@ class RedisLimits:
             chat_limit,
             chat_window,
             max(1, int(self.rates.global_rate)),
-            1000,
+            _window_us(1.0),
             token,
-            self._in_flight_ms,
+            self._in_flight_ms * 1000,
         ]
         while True:
             async with self._admission:
@@ -162,18 +170,18 @@ class RedisLimits:
                     answer = await self._run(self._admit, keys, args)
                     if answer is None:  # Redis unreachable: wait, then ask again
                         continue
-                    who, wait_ms = int(answer[0]), int(answer[1])
+                    who, wait = int(answer[0]), int(answer[1]) / 1_000_000
                     if who == 0:
                         return Ticket(chat_id, token)
                     if who == 1:
                         break  # the chat's own wait holds up no other chat
-                    await asyncio.sleep(wait_ms / 1000)  # every chat waits: keep the turn
-            await asyncio.sleep(wait_ms / 1000)
+                    await asyncio.sleep(wait)  # every chat waits: keep the turn
+            await asyncio.sleep(wait)
 
     async def answered(self, ticket: Ticket) -> None:
         keys = [self._chat(ticket.chat_id), self._bot]
         longest = max(self.rates.private_interval, self.rates.group_window)
-        args = [ticket.token, _ms(longest), 1000 + self._in_flight_ms]
+        args = [ticket.token, _window_us(longest), _window_us(1.0) + self._in_flight_ms * 1000]
         await self._once(self._answer, keys, args)
 
     async def flooded(self, chat_id: int, retry_after: float) -> None:
