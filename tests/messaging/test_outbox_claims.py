@@ -18,6 +18,7 @@ from gridbot.bot.send_limits import Rates
 from gridbot.bot.shared_limits import RedisLimits
 from gridbot.domain.messaging import OutboxStatus
 from gridbot.storage.database import Database
+from other_process import opened_again
 
 from .conftest import Stand
 from .fakes import RealClock
@@ -45,11 +46,8 @@ class Running:
 @pytest.fixture
 async def second_database(pg_database: Database) -> AsyncIterator[Database]:
     """The same database through its own engine, as another process would open it."""
-    other = Database(pg_database.url)
-    try:
+    async with opened_again(pg_database) as other:
         yield other
-    finally:
-        await other.dispose()
 
 
 def sender(bot: Bot, database: Database, redis: Redis, name: str) -> OutboxSender:

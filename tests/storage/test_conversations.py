@@ -18,6 +18,7 @@ from gridbot.bot.conversations import CONVERSATION_TTL, DatabaseStorage
 from gridbot.storage.database import Database
 from gridbot.storage.rows import ConversationRow
 from gridbot.storage.uow import SqlUnitOfWork
+from other_process import opened_again
 
 from .factories import T0
 
@@ -51,11 +52,8 @@ def storage(db: Database, clock: Clock) -> DatabaseStorage:
 @pytest.fixture
 async def restarted(db: Database, clock: Clock) -> AsyncIterator[DatabaseStorage]:
     """The storage of a new process: a new ``Database`` on the same store."""
-    other = Database(db.url)
-    try:
+    async with opened_again(db) as other:
         yield DatabaseStorage(other, clock)
-    finally:
-        await other.dispose()
 
 
 async def rows(db: Database) -> int:

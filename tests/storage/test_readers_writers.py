@@ -16,6 +16,7 @@ from sqlalchemy.exc import DBAPIError
 from gridbot.domain.org import Person
 from gridbot.storage.database import Database
 from gridbot.storage.writers import WriterLock
+from other_process import opened_again
 
 READ_ONLY = r"readonly|read-only"  # SQLite's and PostgreSQL's words for it
 
@@ -249,11 +250,8 @@ async def test_a_writer_cancelled_as_its_turn_comes_hands_the_turn_on(database: 
 @pytest.fixture
 async def other_process(database: Database) -> AsyncIterator[Database]:
     """The same file through a second ``Database``: its own engines and its own lock."""
-    other = Database(database.url)
-    try:
+    async with opened_again(database) as other:
         yield other
-    finally:
-        await other.dispose()
 
 
 async def test_another_process_writer_waits_in_the_busy_handler_and_then_succeeds(
