@@ -41,6 +41,14 @@ def test_children_are_the_direct_children_only() -> None:
     assert tree().children(BUILDING) == []
 
 
+def test_a_whole_tree_stays_whole_when_merged_and_a_partial_one_partial() -> None:
+    everything = units()
+    whole = OrgTree(everything[:-1], whole=True)
+    assert whole.whole and whole.merged(everything[-1:]).whole
+    assert not OrgTree(everything).whole
+    assert not OrgTree(everything[:-1]).merged(everything[-1:]).whole
+
+
 def test_ancestors_are_listed_nearest_first() -> None:
     assert codes(tree().ancestors(BUILDING)) == [GRID, COMMUNITY, STREET, DISTRICT]
 

@@ -22,10 +22,13 @@ class OrgTree:
 
     A tree may be partial: the units around a few others (each with its chain up to the
     district) answer routing and permission questions without loading a whole district;
-    ``children`` and ``descendants`` then only know the units that were loaded.
+    ``children`` and ``descendants`` then only know the units that were loaded. A ``whole``
+    tree holds every unit of the organisation (as read from storage at one moment), so its
+    ``children`` are all there are.
     """
 
-    def __init__(self, units: Iterable[OrgUnit]) -> None:
+    def __init__(self, units: Iterable[OrgUnit], *, whole: bool = False) -> None:
+        self.whole = whole
         self._units: dict[str, OrgUnit] = {}
         self._children: dict[str, list[OrgUnit]] = {}
         for unit in units:
@@ -58,7 +61,9 @@ class OrgTree:
     def merged(self, units: Iterable[OrgUnit]) -> OrgTree:
         """This tree with more units (a unit it already holds stays as it is)."""
         extra = [unit for unit in units if unit.code not in self._units]
-        return self if not extra else OrgTree([*self._units.values(), *extra])
+        if not extra:
+            return self
+        return OrgTree([*self._units.values(), *extra], whole=self.whole)
 
     def get(self, code: str) -> OrgUnit:
         """The unit with this code; raises NotFound."""

@@ -49,7 +49,7 @@ class OrgCache:
         if held is None or held.revision != revision:
             # Read, then label with the revision seen before reading: a save in between
             # moves the stored revision past it, and the next reader reads again.
-            tree = OrgTree(await uow.org.list_units())
+            tree = OrgTree(await uow.org.list_units(), whole=True)
             held = Organisation(revision, tree, tuple(await uow.categories.list_all()))
             self._current = held
         return held

@@ -410,6 +410,10 @@ class CareRepository(Protocol):
 
     async def of_grid(self, grid_code: str) -> Sequence[CarePerson]: ...
 
+    async def names_on_grid(self, grid_code: str) -> Sequence[str]:
+        """The names of the grid's care persons (not removed): what a group post masks."""
+        ...
+
     async def by_worker(self, worker_id: int) -> Sequence[CarePerson]: ...
 
     async def due_by(self, until: datetime, worker_id: int | None = None) -> Sequence[CarePerson]:

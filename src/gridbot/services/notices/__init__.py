@@ -139,7 +139,9 @@ class Notices:
         later = self.residents_may_hear(now) if notice.audience.is_resident_side else None
         not_before = None if own_doing else later
         if notice.audience.is_group:
-            names, place = await known_names(scene), await group_place(scene.uow, target)
+            reporter = people.get(case.reporter_id) if case.reporter_id is not None else None
+            names = await known_names(scene, reporter)
+            place = await group_place(scene.uow, target, scene.tree)
             context = public_context(scene, self.tz, names, place)
             await self.outbox.to_chat(
                 scene.uow,

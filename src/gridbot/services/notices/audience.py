@@ -117,7 +117,7 @@ async def _public_group(scene: Scene) -> list[int | None]:
     case = scene.case
     if not case.public:
         return []
-    binding = await public_group(scene.uow, case.source_chat_id, case.reporter_id)
+    binding = await public_group(scene.uow, case.source_chat_id, case.reporter_id, tree=scene.tree)
     return [binding.chat_id] if binding is not None else []
 
 
@@ -184,30 +184,58 @@ def private_context(scene: Scene, people: Mapping[int, Person], tz: tzinfo) -> d
     return {key: local(value, tz) for key, value in context.items()}
 
 
-async def grid_names(uow: UnitOfWork, grid_code: str, reporter_id: int | None) -> tuple[str, ...]:
+async def grid_names(
+    uow: UnitOfWork,
+    grid_code: str,
+    reporter_id: int | None,
+    *,
+    tree: OrgTree | None = None,
+    reporter: Person | None = None,
+) -> tuple[str, ...]:
     """Every name the bot knows on a grid (its and its buildings' residents and staff, its
-    key residents) and the reporter's: what a group line about a case there masks."""
-    units = [grid_code, *(u.code for u in await uow.org.children(grid_code))]
-    names = list(await uow.people.names_on(units))
-    names += [p.name for p in await uow.care.of_grid(grid_code)]
-    if reporter_id is not None:
+    key residents) and the reporter's: what a group line about a case there masks. A
+    ``whole`` tree names the grid's buildings, and ``reporter`` (the person of
+    ``reporter_id``) their name, without reading them again."""
+    buildings: Sequence[OrgUnit]
+    if tree is not None and tree.whole and grid_code in tree:
+        buildings = tree.children(grid_code)
+    else:
+        buildings = await uow.org.children(grid_code)
+    names = list(await uow.people.names_on([grid_code, *(u.code for u in buildings)]))
+    names += await uow.care.names_on_grid(grid_code)
+    if reporter is None and reporter_id is not None:
         reporter = await uow.people.get(reporter_id)
-        names += [reporter.name] if reporter is not None else []
+    names += [reporter.name] if reporter is not None else []
     return tuple(dict.fromkeys(n for n in names if n))
 
 
-async def group_place(uow: UnitOfWork, chat_id: int | None) -> OrgUnit | None:
+async def group_place(
+    uow: UnitOfWork, chat_id: int | None, tree: OrgTree | None = None
+) -> OrgUnit | None:
     """The building-level place a group line names: the unit its group is bound to (a
     building, or the grid), never an address or a room."""
     binding = await uow.bindings.get(chat_id) if chat_id is not None else None
-    unit = await uow.org.get_unit(binding.unit_code) if binding is not None else None
-    return unit
+    return await bound_place(uow, binding, tree)
 
 
-async def known_names(scene: Scene) -> tuple[str, ...]:
+async def bound_place(
+    uow: UnitOfWork, binding: ChatBinding | None, tree: OrgTree | None = None
+) -> OrgUnit | None:
+    """The unit ``binding`` names (from ``tree`` when it holds it)."""
+    if binding is None:
+        return None
+    if tree is not None and binding.unit_code in tree:
+        return tree.get(binding.unit_code)
+    return await uow.org.get_unit(binding.unit_code)
+
+
+async def known_names(scene: Scene, reporter: Person | None = None) -> tuple[str, ...]:
     """``grid_names`` of the case's grid, read once per scene."""
     if scene.names is None:
-        scene.names = await grid_names(scene.uow, scene.case.grid_code, scene.case.reporter_id)
+        case = scene.case
+        scene.names = await grid_names(
+            scene.uow, case.grid_code, case.reporter_id, tree=scene.tree, reporter=reporter
+        )
     return scene.names
 
 

@@ -11,7 +11,7 @@ from gridbot.domain.case import CaseStatus
 from gridbot.domain.org import Category, OrgUnit
 from gridbot.domain.texts import public_summary
 from gridbot.services.context import Actor, Context
-from gridbot.services.notices.audience import grid_names, group_place
+from gridbot.services.notices.audience import bound_place, grid_names
 from gridbot.services.notices.public_group import public_group
 from gridbot.services.reports.entry import reporting_grid
 
@@ -33,13 +33,23 @@ class PublicLine:
 
 
 async def preview_public_line(cmd: PreviewPublicLine, ctx: Context) -> PublicLine:
-    """What the group will read if the resident makes the draft public."""
+    """What the group will read if the resident makes the draft public. The actor brings
+    their roles and the organisation; only the names and the bindings are read."""
+    actor = cmd.actor
     async with ctx.reading() as uow:
-        grid, _ = await reporting_grid(uow, cmd.actor, cmd.source_chat_id)
-        reporter = cmd.actor.id if cmd.actor is not None else None
-        names = await grid_names(uow, grid.code, reporter)
-        group = await public_group(uow, cmd.source_chat_id, reporter)
-        place = await group_place(uow, group.chat_id) if group is not None else None
-        category = await uow.categories.get(cmd.category_code) if cmd.category_code else None
+        grid, tree = await reporting_grid(uow, actor, cmd.source_chat_id)
+        reporter = actor.id if actor is not None else None
+        person = actor.person if actor is not None else None
+        names = await grid_names(uow, grid.code, reporter, tree=tree, reporter=person)
+        roles = actor.roles if actor is not None else None
+        group = await public_group(uow, cmd.source_chat_id, reporter, roles=roles, tree=tree)
+        place = await bound_place(uow, group, tree)
+        code = cmd.category_code
+        if not code:
+            category = None
+        elif actor is not None:
+            category = actor.org.category(code)
+        else:
+            category = await uow.categories.get(code)
     summary = public_summary(cmd.text, names=names)
     return PublicLine(category, place, CaseStatus.ASSIGNED.value, summary)

@@ -40,6 +40,14 @@ class SqlCareRepository(SqlRepository):
     async def of_grid(self, grid_code: str) -> Sequence[CarePerson]:
         return await self._active(CarePersonRow.grid_code == grid_code)
 
+    async def names_on_grid(self, grid_code: str) -> Sequence[str]:
+        names = await self._session.scalars(
+            select(CarePersonRow.name).where(
+                CarePersonRow.grid_code == grid_code, CarePersonRow.removed_at.is_(None)
+            )
+        )
+        return [name for name in names if name]
+
     async def by_worker(self, worker_id: int) -> Sequence[CarePerson]:
         return await self._active(CarePersonRow.worker_id == worker_id)
 
