@@ -309,3 +309,47 @@ async def test_a_remembered_conversation_is_gone_once_stale_and_one_set_outside_
     clock.at = T0 + CONVERSATION_TTL + timedelta(seconds=1)
     async with storage.create_isolation().lock(KEY):
         assert await storage.get_state(KEY) is None
+
+
+async def test_updates_ending_together_write_their_conversations_in_one_turn(
+    db: Database, storage: DatabaseStorage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ten updates end while another writer holds the write lock: the first one's write
+    takes the next turn alone, the nine that came meanwhile share the one after it; a
+    conversation that ended is deleted in that same batch."""
+    if db.writer_lock is None:
+        pytest.skip("PostgreSQL writers take no turns")
+    keys = [StorageKey(bot_id=42, chat_id=3000 + n, user_id=3000 + n) for n in range(10)]
+    await storage.set_state(keys[9], Report.describe)  # the one whose update ends it
+    counted = Counted(db, monkeypatch)
+    held, release = asyncio.Event(), asyncio.Event()
+
+    async def another_writer() -> None:
+        async with db.uow():
+            held.set()
+            await release.wait()
+
+    async def update(key: StorageKey) -> None:
+        async with storage.create_isolation().lock(key):
+            if key == keys[9]:
+                await storage.set_state(key, None)
+            else:
+                await storage.set_state(key, Report.confirm)
+                await storage.set_data(key, {**DRAFT, "chat": key.chat_id})
+
+    holder = asyncio.create_task(another_writer())
+    await held.wait()
+    updates = [asyncio.create_task(update(key)) for key in keys]
+    await until(lambda: db.writer_lock is not None and db.writer_lock.waiting == 1)
+    await until(lambda: storage.writes.waiting == 9)
+    release.set()
+    await asyncio.gather(holder, *updates)
+
+    assert counted.writes == 1 + 2  # the other writer, then two turns for ten updates
+    async with opened_again(db) as other:
+        again = DatabaseStorage(other, Clock())
+        for key in keys[:9]:
+            assert await again.get_state(key) == "Report:confirm"
+            assert await again.get_data(key) == {**DRAFT, "chat": key.chat_id}
+        assert await again.get_state(keys[9]) is None
+    assert await rows(db) == 9

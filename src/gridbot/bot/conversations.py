@@ -7,8 +7,9 @@ conversation in memory for the update: it is read once (a reading unit of work, 
 lock) when first asked for, the handler's changes are kept, and when the update is done
 they are written in one short writing unit of work with one upsert (or a delete), taking
 its turn among the process's writers like any other (``storage/writers.py``); an update of
-the inbox is marked handled in that same commit. An update that changes nothing writes
-nothing. Data is made JSON when it is set, so a value that is not
+the inbox is marked handled in that same commit. Updates that end while such a write waits
+for its turn are written with the next one, together (``bot/batches.py``). An update that
+changes nothing writes nothing. Data is made JSON when it is set, so a value that is not
 plain JSON fails in the handler. Outside such a lock each call reads or writes at once.
 
 The process remembers the conversations its updates last read or wrote (up to
@@ -37,6 +38,7 @@ from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, StateType, StorageKey
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 
+from gridbot.bot.batches import Batched
 from gridbot.bot.replies import current_outcome
 from gridbot.services.ports import Clock
 from gridbot.storage.database import Database
@@ -47,6 +49,10 @@ from gridbot.storage.uow import SqlUnitOfWork
 CONVERSATION_TTL = timedelta(days=7)
 REMEMBERED = 20_000  # conversations a process keeps in memory, the least recently used go
 SWEEP_EVERY = timedelta(hours=1)
+
+
+# A conversation to write, with the update (of the inbox) whose change it is.
+_Write = tuple[ConversationKey, Conversation, int | None]
 
 
 @dataclass
@@ -82,6 +88,10 @@ class DatabaseStorage(BaseStorage):
             OrderedDict()
         )
         self._remember_at_most = remembered
+        # The updates' conversation writes, batched while one waits for its turn.
+        self.writes: Batched[_Write, datetime] = Batched(
+            self._write_batch, name="conversation-writes"
+        )
 
     def create_isolation(self) -> BaseEventIsolation:
         return HeldConversations(self)
@@ -175,19 +185,29 @@ class DatabaseStorage(BaseStorage):
 
     async def _write(self, key: StorageKey, conversation: Conversation) -> None:
         """The conversation's change; for an update of the inbox, its mark rides along (the
-        change is the update's, so a crash after this commit does not handle it again)."""
-        now = self.clock.now()
+        change is the update's, so a crash after this commit does not handle it again).
+        Updates ending together are written together (``_write_batch``)."""
         outcome = current_outcome()
+        inboxed = outcome is not None and outcome.inboxed and outcome.update_id is not None
+        update_id = outcome.update_id if outcome is not None and inboxed else None
         self._remembered.pop(key, None)  # unknown until the write is committed
-        async with self.database.uow() as uow:
-            await uow.conversations.put(conversation_key(key), conversation, now=now)
-            await self._sweep(uow, now)
-            if outcome is not None and outcome.inboxed and outcome.update_id is not None:
-                await SqlInboxRepository(uow.session).mark_handled([outcome.update_id], now)
-            await uow.commit()
+        now = await self.writes.put((conversation_key(key), conversation, update_id))
         self._remember(key, conversation, now)
-        if outcome is not None and outcome.inboxed:
+        if outcome is not None and inboxed:
             outcome.marked = True
+
+    async def _write_batch(self, items: list[_Write]) -> datetime:
+        """Several updates' conversations (one per key: an update holds its key until its
+        write is committed) and marks, in one writing unit of work; when it was written."""
+        now = self.clock.now()
+        async with self.database.uow() as uow:
+            await uow.conversations.put_many([(key, c) for key, c, _ in items], now=now)
+            await self._sweep(uow, now)
+            marks = [update_id for _, _, update_id in items if update_id is not None]
+            if marks:
+                await SqlInboxRepository(uow.session).mark_handled(marks, now)
+            await uow.commit()
+        return now
 
     async def _sweep(self, uow: SqlUnitOfWork, now: datetime) -> None:
         if self._swept_at is None or now - self._swept_at >= SWEEP_EVERY:

@@ -23,6 +23,7 @@ from aiogram.exceptions import TelegramUnauthorizedError
 from aiogram.methods import TelegramMethod
 from aiogram.types import Update
 
+from gridbot.bot.batches import Batched
 from gridbot.bot.reach import wait_before
 from gridbot.bot.replies import watching
 from gridbot.services.ports import Clock
@@ -131,51 +132,22 @@ class Inbox:
 
 
 class GroupMarks:
-    """Marks updates handled in batches: the first waiter starts a writer task that marks
-    every update waiting, in one transaction, and again for those that came meanwhile, so
-    that under load ten updates ending together cost one write, not ten. ``mark`` returns
-    once its update's batch is committed (and raises if that commit failed)."""
+    """Marks updates handled in batches (``bot/batches.py``): under load, ten updates
+    ending together cost one write, not ten. ``mark`` returns once its update's batch is
+    committed (and raises if that commit failed)."""
 
     def __init__(self, database: Database, clock: Clock) -> None:
         self._database = database
         self._clock = clock
-        self._waiting: list[tuple[int, asyncio.Future[None]]] = []
-        self._writer: asyncio.Task[None] | None = None
+        self._batches: Batched[int, None] = Batched(self._write, name="inbox-marks")
 
     async def mark(self, update_id: int) -> None:
-        done = asyncio.get_running_loop().create_future()
-        self._waiting.append((update_id, done))
-        if self._writer is None:
-            self._writer = asyncio.create_task(self._write(), name="inbox-marks")
-        await done
+        await self._batches.put(update_id)
 
-    async def _write(self) -> None:
-        try:
-            while self._waiting:
-                batch, self._waiting = self._waiting, []
-                try:
-                    async with self._database.uow() as uow:
-                        await SqlInboxRepository(uow.session).mark_handled(
-                            [update_id for update_id, _ in batch], self._clock.now()
-                        )
-                        await uow.commit()
-                except Exception as error:  # each waiter raises it; the next batch tries anew
-                    for _, done in batch:
-                        if not done.done():
-                            done.set_exception(error)
-                    continue
-                except BaseException:
-                    self._waiting = batch + self._waiting
-                    raise
-                for _, done in batch:
-                    if not done.done():
-                        done.set_result(None)
-        finally:
-            self._writer = None
-            for _, done in self._waiting:  # only when the writer itself was cut off
-                if not done.done():
-                    done.cancel()
-            self._waiting = []
+    async def _write(self, update_ids: list[int]) -> None:
+        async with self._database.uow() as uow:
+            await SqlInboxRepository(uow.session).mark_handled(update_ids, self._clock.now())
+            await uow.commit()
 
 
 async def poll(

@@ -10,6 +10,7 @@ deletes such rows by the ``updated_at`` index.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -106,11 +107,22 @@ class SqlConversationRepository(SqlRepository):
     async def put(self, key: ConversationKey, conversation: Conversation, *, now: datetime) -> None:
         """The whole conversation in one statement: an upsert, or a delete when it holds
         neither a step nor data (both built once: an update of a report's draft runs one)."""
-        if conversation.state is None and conversation.data is None:
-            await self._session.execute(_DELETE, _keyed(key))
-            return
-        values = {"state": conversation.state, "data": conversation.data, "updated_at": now}
-        await self._session.execute(_UPSERT[self._backend], {**key.columns(), **values})
+        await self.put_many([(key, conversation)], now=now)
+
+    async def put_many(
+        self, conversations: Sequence[tuple[ConversationKey, Conversation]], *, now: datetime
+    ) -> None:
+        """``put`` for several keys (each once): one upsert for those with a step or data,
+        one delete for the others, each run over all of its keys."""
+        kept = [
+            {**key.columns(), "state": c.state, "data": c.data, "updated_at": now}
+            for key, c in conversations
+            if c.state is not None or c.data is not None
+        ]
+        gone = [_keyed(key) for key, c in conversations if c.state is None and c.data is None]
+        for statement, rows in ((_UPSERT[self._backend], kept), (_DELETE, gone)):
+            if rows:  # executemany for several rows only
+                await self._session.execute(statement, rows if len(rows) > 1 else rows[0])
 
     async def expire(self, stale_before: datetime) -> int:
         """Delete the conversations untouched since ``stale_before``; how many."""
