@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import event
 
 from gridbot.domain.binding import BindingKind, ChatBinding
 from gridbot.domain.case import CaseKind, CaseLevel, CaseStatus, Location, Priority
@@ -222,3 +223,37 @@ async def test_a_located_case_gives_its_handler_a_map_pin_after_the_card(town: T
 async def test_a_typed_address_gives_no_map_pin(town: Town) -> None:
     await town.report(location=Location(address="4号楼北侧"))
     assert [m.method for m in await town.outbox(WORKER)] == ["sendMessage"]
+
+
+async def test_the_submit_writes_the_case_once_and_reads_nothing_while_it_holds_the_lock(
+    town: Town,
+) -> None:
+    """Everything the notices of a private report need (the team, the workers' group, the
+    names its line masks) is read before the write transaction: under load the next writer
+    waits for this one. (A public one still looks its residents' group up inside.)"""
+    async with town.db.uow() as uow:
+        await uow.bindings.save(
+            ChatBinding(WORKER_GROUP, "DL-WX-LY-01", BindingKind.WORKER_GROUP, T0, "第一网格工作群")
+        )
+        await uow.commit()
+    written: list[str] = []
+
+    def on_execute(*args: object) -> None:
+        statement = args[2]
+        assert isinstance(statement, str)
+        written.append(" ".join(statement.split()[:3]))
+
+    engine = town.db.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", on_execute)
+    try:
+        case = await town.report(text="王建华家门口垃圾堆了三天")
+    finally:
+        event.remove(engine, "before_cursor_execute", on_execute)
+
+    assert [s for s in written if not s.startswith("INSERT")] == []
+    tables = [s.split()[2] for s in written]
+    assert tables == ["case_sequences", "cases", "case_events", "outbox", "due_items"]
+    assert case.status == CaseStatus.ASSIGNED
+    [line] = await town.outbox(WORKER_GROUP)
+    body = line.params["text"]
+    assert case.number in body and "王建华" not in body

@@ -74,19 +74,24 @@ class Notices:
         assignments: Sequence[RoleAssignment] | None = None,
         people: Mapping[int, Person] | None = None,
         worker_groups: Sequence[int] | None = None,
+        names: Sequence[str] | None = None,
         **details: Any,
     ) -> int:
         """Queue every notice the table has for each of ``events`` (in order); returns how
         many people were reached. ``category``, ``tree``, ``assignments`` (the roles held
         on the grid's chain), ``people`` (any the use case has read) and ``worker_groups``
-        (the chats bound to the case's grid as its workers' group) are what the use case
-        has loaded already: only what they lack is read. ``details`` reach the templates
-        of people (never of groups)."""
+        (the chats bound to the case's grid as its workers' group) and ``names`` (what a
+        group post about the case masks: ``audience.grid_names``) are what the use case has
+        loaded already: only what they lack is read. ``details`` reach the templates of
+        people (never of groups)."""
         if category is None and any(notices_for(case, e) for e in events):
             category = await uow.categories.get(case.category_code)
         plans: list[tuple[Scene, Notice, list[int]]] = []
         for event in events:
-            scene = Scene(uow, case, event, category, tree, assignments, worker_groups, details)
+            masked = tuple(names) if names is not None else None
+            scene = Scene(
+                uow, case, event, category, tree, assignments, worker_groups, details, masked
+            )
             for notice in notices_for(case, event):
                 plans.append((scene, notice, await self._targets(scene, notice)))
         known = await self._people(uow, plans, people or {})
@@ -141,7 +146,7 @@ class Notices:
         if notice.audience.is_group:
             reporter = people.get(case.reporter_id) if case.reporter_id is not None else None
             names = await known_names(scene, reporter)
-            place = await group_place(scene.uow, target, scene.tree)
+            place = _grid_place(scene, target) or await group_place(scene.uow, target, scene.tree)
             context = public_context(scene, self.tz, names, place)
             await self.outbox.to_chat(
                 scene.uow,
@@ -247,3 +252,12 @@ class Notices:
             {"command": c.command, "description": self.renderer.gettext(locale, c.description)}
             for c in commands
         ]
+
+
+def _grid_place(scene: Scene, chat_id: int) -> OrgUnit | None:
+    """The case's grid, for a chat the use case read as the grid's workers' group (bound
+    to the grid itself); None otherwise."""
+    grid, tree = scene.case.grid_code, scene.tree
+    if scene.worker_groups is None or chat_id not in scene.worker_groups:
+        return None
+    return tree.get(grid) if tree is not None and grid in tree else None

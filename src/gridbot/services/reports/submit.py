@@ -22,9 +22,9 @@ from gridbot.domain.routing import Target, can_be_reached, escalation_target, ro
 from gridbot.domain.staffing import CASE_HANDLERS
 from gridbot.domain.texts import MAX_REPORTS_PER_HOUR, check_photos, check_text
 from gridbot.domain.wishes import DEFAULT_WISH_CATEGORY, WISH_CATEGORY
-from gridbot.services.common import record, schedule
+from gridbot.services.common import schedule
 from gridbot.services.context import Actor, Context, known
-from gridbot.services.notices.audience import worker_groups
+from gridbot.services.notices.audience import grid_names, worker_groups
 from gridbot.services.notices.table import GRID_UNREACHABLE
 from gridbot.services.ports import UnitOfWork
 from gridbot.services.reports.entry import report_category, reporting_grid, serving_grid
@@ -65,7 +65,9 @@ async def submit_report(cmd: NewReport, ctx: Context) -> Case:
         raise ValidationFailed("a wish is posted with submit_wish", code="wrong_kind")
     async with ctx.reading() as uow:
         category = await report_category(uow, actor, cmd.category_code)
-        landing = await _landing(uow, actor, cmd.source_chat_id, now, cmd.grid_code)
+        landing = await _landing(
+            uow, actor, cmd.source_chat_id, now, cmd.grid_code, public=cmd.public
+        )
     respond_by, resolve_by = compute_deadlines(category, cmd.priority, now, ctx.tz)
     async with ctx.writing() as uow:
         case = await _register(
@@ -104,7 +106,9 @@ async def submit_wish(cmd: NewWish, ctx: Context) -> Case:
     text, photos = check_text(cmd.text), check_photos(cmd.photos)
     wanted_by = _wanted_by(cmd.wanted_by, now, ctx)
     async with ctx.reading() as uow:
-        landing = await _landing(uow, actor, cmd.source_chat_id, now, cmd.grid_code)
+        landing = await _landing(
+            uow, actor, cmd.source_chat_id, now, cmd.grid_code, public=cmd.public
+        )
     async with ctx.writing() as uow:
         category = actor.org.category(WISH_CATEGORY) or await wish_category(uow)
         respond_by, resolve_by = compute_deadlines(category, Priority.NORMAL, now, ctx.tz)
@@ -148,6 +152,7 @@ class _Landing:
     worker_groups: list[int]
     people: Mapping[int, Person]  # the team's, and the reporter
     loads: Mapping[int, int]  # open cases held by each of those a case may be routed to
+    names: tuple[str, ...] | None = None  # what a group post masks, when one will be sent
 
     @property
     def reachable(self) -> set[int]:
@@ -160,9 +165,13 @@ async def _landing(
     source_chat_id: int | None,
     now: datetime,
     grid_code: str | None = None,
+    *,
+    public: bool = False,
 ) -> _Landing:
     """The hourly limit checked, then where the report lands: on ``grid_code`` when a
-    staff member files on a grid they serve, else where ``reporting_grid`` says."""
+    staff member files on a grid they serve, else where ``reporting_grid`` says. When a
+    group will hear of it (the grid's workers' group; its residents' group, if ``public``),
+    the names its post must mask."""
     await _check_rate(uow, actor, now)
     if grid_code is not None:
         grid, tree = await serving_grid(uow, actor, grid_code)
@@ -173,12 +182,16 @@ async def _landing(
     groups = worker_groups(await uow.bindings.for_unit(grid.code))
     routed_to = sorted({a.person_id for a in team.assignments if a.role in CASE_HANDLERS})
     loads = await uow.cases.open_load(routed_to, now)  # one grouped count
+    names = None
+    if groups or public:
+        names = await grid_names(uow, grid.code, actor.id, tree=tree, reporter=actor.person)
     return _Landing(
         grid,
         team,
         groups,
         {**team.people, actor.id: actor.person},
         {pid: load.open for pid, load in loads.items()},
+        names,
     )
 
 
@@ -194,7 +207,12 @@ async def _register(
 ) -> Case:
     """Save the case with its creation event, hand it to its first assignee, and tell
     everyone concerned of both."""
-    case = await uow.cases.add(case)
+    team = landing.team
+    # Dispatched before it is stored, so that its row is written once, as the case ends up:
+    # the lifecycle moves saved cases only, hence a stand-in id (0) until the insert.
+    dispatched = replace(case, id=0)
+    assigned, unreachable = _first_assignment(dispatched, category, landing)
+    case = await uow.cases.add(replace(dispatched, id=None))
     assert case.id is not None
     submitted = CaseEvent(
         case_id=case.id,
@@ -205,14 +223,12 @@ async def _register(
         to_status=CaseStatus.SUBMITTED,
         attachments=tuple(case.photos),
     )
-    await uow.cases.add_event(submitted)
-    team = landing.team
-    assigned, unreachable = _first_assignment(case, category, landing)
-    if unreachable is not None:
-        await uow.cases.add_event(unreachable)
-    if assigned is not None:
-        await record(uow, case, assigned)
-    events = (submitted, *(e for e in (unreachable, assigned) if e is not None))
+    events = (
+        submitted,
+        *(replace(e, case_id=case.id) for e in (unreachable, assigned) if e is not None),
+    )
+    for event in events:
+        await uow.cases.add_event(event)
     await ctx.notices.case_event(
         uow,
         case,
@@ -222,6 +238,7 @@ async def _register(
         assignments=team.assignments,
         people=landing.people,
         worker_groups=landing.worker_groups,
+        names=landing.names,
     )
     return case
 
@@ -239,10 +256,9 @@ def _first_assignment(
         return None, unreachable
     level, unit_code, assignee = target
     if case.is_wish:
-        assert case.id is not None
         case.assignee_id = assignee
         return CaseEvent(
-            case_id=case.id,
+            case_id=case.id or 0,  # set once the case is stored
             action=CaseAction.ASSIGN.value,
             actor_id=None,
             at=case.created_at,
@@ -287,9 +303,8 @@ def _first_target(
 def _unreachable(case: Case) -> CaseEvent:
     """The audit trail's line, and the grid leaders' notice, of a case sent up at once
     because the bot reaches nobody on duty for it on the grid."""
-    assert case.id is not None
     return CaseEvent(
-        case_id=case.id,
+        case_id=case.id or 0,  # set once the case is stored
         action=GRID_UNREACHABLE,
         actor_id=None,
         at=case.created_at,
