@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from gridbot.storage.engine import create_engine, create_reader_engine
+from gridbot.storage.sqlite_driver import PIPELINED
 
 
 @pytest.fixture
@@ -186,3 +187,77 @@ async def test_ending_a_transaction_with_no_statement_makes_no_trip(
     async with engine.connect() as connection:
         names = (await connection.execute(text("SELECT name FROM t"))).scalars().all()
     assert names == ["庚"]
+
+
+def pipelined(sql: str) -> Any:
+    return text(sql).execution_options(**PIPELINED)
+
+
+async def names_in(engine: AsyncEngine) -> list[str]:
+    async with engine.connect() as connection:
+        return list((await connection.execute(text("SELECT name FROM t ORDER BY id"))).scalars())
+
+
+async def test_pipelined_writes_go_with_the_commit_in_one_trip(
+    engine: AsyncEngine, trips: list[str], tmp_path: Path
+) -> None:
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))  # the pool's first connection
+        await connection.commit()
+        trips.clear()
+        first = await connection.execute(pipelined("INSERT INTO t (name) VALUES ('甲')"))
+        await connection.execute(
+            pipelined("INSERT INTO t (name) VALUES (:name)"), [{"name": "乙"}, {"name": "丙"}]
+        )
+        assert trips == [] and first.rowcount == -1  # nothing sent yet, nothing known
+        assert not other_writer_is_locked_out(tmp_path / "driver.db")  # not even BEGIN
+        await connection.commit()
+        assert trips == ["_commit"]  # BEGIN IMMEDIATE, the three rows and COMMIT
+    assert await names_in(engine) == ["甲", "乙", "丙"]
+    assert not other_writer_is_locked_out(tmp_path / "driver.db")
+
+
+async def test_a_pipelined_write_runs_before_the_next_statement_in_its_trip(
+    engine: AsyncEngine, trips: list[str]
+) -> None:
+    async with engine.begin() as connection:
+        trips.clear()
+        await connection.execute(pipelined("INSERT INTO t (name) VALUES ('丁')"))
+        count = await connection.execute(text("SELECT count(*) FROM t WHERE name = '丁'"))
+        assert count.scalar_one() == 1  # the transaction sees its own write
+        assert trips == ["_execute"]
+        result = await connection.stream(text("SELECT name FROM t"))  # streamed, too
+        await connection.execute(pipelined("UPDATE t SET name = '戊'"))
+        assert [row.name async for row in result] == ["丁"]
+    assert await names_in(engine) == ["戊"]
+
+
+async def test_a_pipelined_write_that_fails_fails_the_commit_and_nothing_is_written(
+    engine: AsyncEngine, tmp_path: Path
+) -> None:
+    async with engine.begin() as connection:
+        await connection.execute(text("INSERT INTO t (name) VALUES ('己')"))
+    with pytest.raises(IntegrityError):
+        async with engine.begin() as connection:
+            await connection.execute(pipelined("INSERT INTO t (name) VALUES ('庚')"))
+            await connection.execute(pipelined("INSERT INTO t (name) VALUES ('己')"))
+    assert await names_in(engine) == ["己"]  # 庚 was rolled back with it
+    assert not other_writer_is_locked_out(tmp_path / "driver.db")
+    async with engine.begin() as connection:  # the pool's connection carries on
+        await connection.execute(pipelined("INSERT INTO t (name) VALUES ('辛')"))
+    assert await names_in(engine) == ["己", "辛"]
+
+
+async def test_a_rollback_drops_the_pipelined_writes_unsent(
+    engine: AsyncEngine, trips: list[str]
+) -> None:
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
+        await connection.commit()
+        trips.clear()
+        await connection.execute(pipelined("INSERT INTO t (name) VALUES ('壬')"))
+        await connection.rollback()
+        await connection.execute(text("INSERT INTO t (name) VALUES ('癸')"))
+        await connection.commit()
+    assert await names_in(engine) == ["癸"]
+    assert "_commit" not in trips

@@ -4,7 +4,9 @@ A use case adds case events, outbox messages and due items one by one; written o
 they would cost a statement (and, on SQLite, a trip to the driver's thread while the write
 lock is held) each. Queued here instead, each statement's rows go in one ``executemany``:
 just before the session runs its next statement (so that whatever the unit of work reads
-sees them, as with the ORM's autoflush), or when it commits. The ORM's pending changes are
+sees them, as with the ORM's autoflush), or when it commits; on SQLite they go with that
+statement's or the COMMIT's trip to the driver (``sqlite_driver.PIPELINED``). The ORM's
+pending changes are
 flushed first, since queued rows may refer to them. A rollback forgets what was queued
 (a savepoint's too: ``await write_deferred(session)`` before ``begin_nested()``, so that
 what was queued before the savepoint is not forgotten with it).
@@ -22,6 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import ORMExecuteState, SessionTransaction
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.sql import Executable
+
+from gridbot.storage.sqlite_driver import PIPELINED
 
 _KEY = "gridbot.deferred"
 
@@ -43,7 +47,7 @@ def _write(session: OrmSession) -> None:
     if session.new or session.dirty or session.deleted:
         session.flush()
     for statement, rows in queue.items():  # statements in the order first queued
-        session.execute(statement, rows)
+        session.execute(statement, rows, execution_options=PIPELINED)
 
 
 async def write_deferred(session: AsyncSession) -> None:

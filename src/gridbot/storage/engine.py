@@ -110,4 +110,18 @@ def _create_sqlite_engine(url: str, *, foreign_keys: bool, read_only: bool) -> A
             else:
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
 
+        @event.listens_for(engine.sync_engine, "before_cursor_execute")
+        def on_statement(
+            _connection: Connection,
+            cursor: Any,
+            _statement: str,
+            _parameters: Any,
+            context: Any,
+            _executemany: bool,
+        ) -> None:
+            # A statement run with sqlite_driver.PIPELINED goes with the next trip.
+            if isinstance(cursor, sqlite_driver.OneTripCursor):
+                options = context.execution_options if context is not None else {}
+                cursor.pipelined = bool(options.get("gridbot_pipelined"))
+
     return engine

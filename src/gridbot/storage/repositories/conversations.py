@@ -20,6 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from gridbot.storage.repositories.base import SqlRepository, rowcount, table_of
 from gridbot.storage.rows import ConversationRow
+from gridbot.storage.sqlite_driver import PIPELINED
 
 KEY_COLUMNS = (
     "bot_id",
@@ -121,8 +122,9 @@ class SqlConversationRepository(SqlRepository):
         ]
         gone = [_keyed(key) for key, c in conversations if c.state is None and c.data is None]
         for statement, rows in ((_UPSERT[self._backend], kept), (_DELETE, gone)):
-            if rows:  # executemany for several rows only
-                await self._session.execute(statement, rows if len(rows) > 1 else rows[0])
+            if rows:  # executemany for several rows only; with the next trip (SQLite)
+                params = rows if len(rows) > 1 else rows[0]
+                await self._session.execute(statement, params, execution_options=PIPELINED)
 
     async def expire(self, stale_before: datetime) -> int:
         """Delete the conversations untouched since ``stale_before``; how many."""
