@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 
 import pytest
 
 from gridbot.bot.batches import Batched
+from yielding import until
 
 
 class Writer:
@@ -26,15 +26,6 @@ class Writer:
             self.fail_next = False
             raise OSError("disk I/O error")
         return len(self.batches)
-
-
-async def until(condition: Callable[[], bool]) -> None:
-    """Yield to the other tasks until ``condition`` holds (a state, not a time)."""
-    for _ in range(10_000):
-        if condition():
-            return
-        await asyncio.sleep(0)
-    raise AssertionError("the condition never held")
 
 
 async def test_items_put_while_a_batch_is_written_go_together_in_the_next() -> None:

@@ -5,7 +5,7 @@ leaves nothing behind, and a write is one short turn among the process's writers
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
 import pytest
@@ -19,6 +19,7 @@ from gridbot.storage.database import Database
 from gridbot.storage.rows import ConversationRow
 from gridbot.storage.uow import SqlUnitOfWork
 from other_process import opened_again
+from yielding import until
 
 from .factories import T0
 
@@ -59,15 +60,6 @@ async def restarted(db: Database, clock: Clock) -> AsyncIterator[DatabaseStorage
 async def rows(db: Database) -> int:
     async with db.reader() as uow:
         return int(await uow.session.scalar(select(func.count()).select_from(ConversationRow)))
-
-
-async def until(condition: Callable[[], bool]) -> None:
-    """Yield to the other tasks until ``condition`` holds (a state, not a time)."""
-    for _ in range(100_000):
-        if condition():
-            return
-        await asyncio.sleep(0)
-    raise AssertionError("the condition never held")
 
 
 async def test_a_step_and_its_draft_outlive_the_process_that_wrote_them(

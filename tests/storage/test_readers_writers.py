@@ -17,17 +17,9 @@ from gridbot.domain.org import Person
 from gridbot.storage.database import Database
 from gridbot.storage.writers import WriterLock
 from other_process import opened_again
+from yielding import until
 
 READ_ONLY = r"readonly|read-only"  # SQLite's and PostgreSQL's words for it
-
-
-async def until(condition: Callable[[], bool]) -> None:
-    """Yield to the other tasks until ``condition`` holds (a state, not a time)."""
-    for _ in range(100_000):
-        if condition():
-            return
-        await asyncio.sleep(0)
-    raise AssertionError("the condition never held")
 
 
 async def write_person(db: Database, telegram_id: int) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import aiosqlite
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from gridbot.storage.engine import create_engine, create_reader_engine
 from gridbot.storage.sqlite_driver import PIPELINED
@@ -41,6 +42,16 @@ def trips(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(aiosqlite.Connection, "_execute", counted)
     return seen
+
+
+@asynccontextmanager
+async def settled(engine: AsyncEngine, trips: list[str]) -> AsyncIterator[AsyncConnection]:
+    """A writer's connection past its first use (the pool opened it), no trip counted yet."""
+    async with engine.connect() as connection:
+        await connection.execute(text("SELECT 1"))
+        await connection.commit()
+        trips.clear()
+        yield connection
 
 
 async def test_a_query_is_one_trip_and_returns_its_rows(
@@ -148,10 +159,7 @@ def other_writer_is_locked_out(path: Path) -> bool:
 async def test_a_writer_begins_immediate_in_the_trip_of_its_first_statement(
     engine: AsyncEngine, trips: list[str], tmp_path: Path
 ) -> None:
-    async with engine.connect() as connection:
-        await connection.execute(text("SELECT 1"))  # the pool's first connection
-        await connection.commit()
-        trips.clear()
+    async with settled(engine, trips) as connection:
         await connection.execute(text("SELECT count(*) FROM t"))  # a read, yet IMMEDIATE
         assert trips == ["_execute"]
         assert other_writer_is_locked_out(tmp_path / "driver.db")
@@ -201,10 +209,7 @@ async def names_in(engine: AsyncEngine) -> list[str]:
 async def test_pipelined_writes_go_with_the_commit_in_one_trip(
     engine: AsyncEngine, trips: list[str], tmp_path: Path
 ) -> None:
-    async with engine.connect() as connection:
-        await connection.execute(text("SELECT 1"))  # the pool's first connection
-        await connection.commit()
-        trips.clear()
+    async with settled(engine, trips) as connection:
         first = await connection.execute(pipelined("INSERT INTO t (name) VALUES ('甲')"))
         await connection.execute(
             pipelined("INSERT INTO t (name) VALUES (:name)"), [{"name": "乙"}, {"name": "丙"}]
@@ -251,10 +256,7 @@ async def test_a_pipelined_write_that_fails_fails_the_commit_and_nothing_is_writ
 async def test_a_rollback_drops_the_pipelined_writes_unsent(
     engine: AsyncEngine, trips: list[str]
 ) -> None:
-    async with engine.connect() as connection:
-        await connection.execute(text("SELECT 1"))
-        await connection.commit()
-        trips.clear()
+    async with settled(engine, trips) as connection:
         await connection.execute(pipelined("INSERT INTO t (name) VALUES ('壬')"))
         await connection.rollback()
         await connection.execute(text("INSERT INTO t (name) VALUES ('癸')"))
