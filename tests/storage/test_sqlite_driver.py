@@ -6,7 +6,7 @@ These run on a bare engine (no schema of ours) so that each statement is visible
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -98,20 +98,6 @@ async def test_many_rows_are_one_trip(engine: AsyncEngine, trips: list[str]) -> 
         assert trips == ["_executemany"]
         count = (await connection.execute(text("SELECT count(*) FROM t"))).scalar_one()
     assert count == 50
-
-
-async def test_an_error_arrives_as_sqlalchemy_s_and_the_connection_carries_on(
-    engine: AsyncEngine,
-) -> None:
-    async with engine.begin() as connection:
-        await connection.execute(text("INSERT INTO t (name) VALUES ('戊')"))
-    with pytest.raises(IntegrityError):
-        async with engine.begin() as connection:
-            await connection.execute(text("INSERT INTO t (name) VALUES ('己')"))
-            await connection.execute(text("INSERT INTO t (name) VALUES ('戊')"))
-    async with engine.connect() as connection:
-        names = (await connection.execute(text("SELECT name FROM t"))).scalars().all()
-    assert names == ["戊"]  # the failed transaction's first row was rolled back too
 
 
 async def test_a_streamed_result_reads_every_row(engine: AsyncEngine) -> None:
@@ -237,19 +223,21 @@ async def test_a_pipelined_write_runs_before_the_next_statement_in_its_trip(
     assert await names_in(engine) == ["戊"]
 
 
-async def test_a_pipelined_write_that_fails_fails_the_commit_and_nothing_is_written(
-    engine: AsyncEngine, tmp_path: Path
+@pytest.mark.parametrize("statement", [text, pipelined], ids=["at-once", "pipelined"])
+async def test_an_error_arrives_as_sqlalchemy_s_and_the_connection_carries_on(
+    engine: AsyncEngine, tmp_path: Path, statement: Callable[[str], Any]
 ) -> None:
+    """A pipelined write's error arrives with the COMMIT that carried it."""
     async with engine.begin() as connection:
         await connection.execute(text("INSERT INTO t (name) VALUES ('己')"))
     with pytest.raises(IntegrityError):
         async with engine.begin() as connection:
-            await connection.execute(pipelined("INSERT INTO t (name) VALUES ('庚')"))
-            await connection.execute(pipelined("INSERT INTO t (name) VALUES ('己')"))
+            await connection.execute(statement("INSERT INTO t (name) VALUES ('庚')"))
+            await connection.execute(statement("INSERT INTO t (name) VALUES ('己')"))
     assert await names_in(engine) == ["己"]  # 庚 was rolled back with it
     assert not other_writer_is_locked_out(tmp_path / "driver.db")
     async with engine.begin() as connection:  # the pool's connection carries on
-        await connection.execute(pipelined("INSERT INTO t (name) VALUES ('辛')"))
+        await connection.execute(statement("INSERT INTO t (name) VALUES ('辛')"))
     assert await names_in(engine) == ["己", "辛"]
 
 
