@@ -32,12 +32,13 @@ demo: install fonts
 test: install browser fonts
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# the resident report flow, gridbot against a bare aiogram echo bot, then /stats over a
+# the resident report flow, gridbot against a bare aiogram echo bot (and against a bot that
+# makes gridbot's calls and nothing else: --ceilings), then /stats over a
 # synthetic district of a million cases, on PostgreSQL too when GRIDBOT_TEST_PG_URL is set
 # (docs/benchmarks.md); other sizes: BENCH_ARGS="--residents 20 --flows 2",
 # STATS_ARGS="--small" (20,000 cases)
 bench: install
-	$(PY) -m bench.report_flow $(BENCH_ARGS)
+	$(PY) -m bench.report_flow --ceilings $(BENCH_ARGS)
 	$(PY) -m bench.stats $(STATS_ARGS)
 	$(PY) -m bench.org_import $(ORG_BENCH_ARGS)
 	$(PY) -m bench.delivery $(DELIVERY_BENCH_ARGS)

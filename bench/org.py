@@ -8,8 +8,9 @@ from typing import Any
 
 import yaml
 
-from gridbot.bot.demo import find_org_file
+from gridbot.bot.demo import DEMO_GROUPS, find_org_file
 
+TEAM_ROLES = ("grid_worker", "grid_leader")  # told of every new case on their grid
 FIRST_RESIDENT_ID = 3001  # clear of the demo's people (1001.. staff, 2001.. residents)
 RESIDENT_LEVELS = ("grid", "building")
 
@@ -69,3 +70,23 @@ def personas(org: dict[str, Any]) -> list[dict[str, Any]]:
 def read_demo_org() -> dict[str, Any]:
     org: dict[str, Any] = yaml.safe_load(find_org_file().read_text(encoding="utf-8"))
     return org
+
+
+def grid_teams(org: dict[str, Any], residents: list[Resident]) -> dict[int, list[int]]:
+    """For each resident, the chats gridbot tells of their new case besides their own: the
+    grid's workers and leaders (those with a telegram id) and the grid's bound work group.
+    ``bench/calls_bot.py`` sends its notices there."""
+    parents = {unit["code"]: unit.get("parent") for unit in org["units"]}
+    levels = {unit["code"]: unit["level"] for unit in org["units"]}
+    teams = {}
+    for resident in residents:
+        grid = resident.unit if levels[resident.unit] == "grid" else parents[resident.unit]
+        staff = [
+            person["telegram_id"]
+            for person in org["people"]
+            if person.get("telegram_id")
+            and any(r["role"] in TEAM_ROLES and r["unit"] == grid for r in person["roles"])
+        ]
+        groups = [g.chat_id for g in DEMO_GROUPS if g.bind == f"/bind {grid} worker"]
+        teams[resident.user_id] = staff + groups
+    return teams

@@ -8,23 +8,34 @@ then gridbot on a fresh database; one at a time, so they never compete for the C
 residents play at once, each M flows in a row after one warm-up flow. A shared machine's
 speed drifts from one minute to the next: the ratio printed is the median of the rounds'
 ratios (each round's two bots measured within seconds of each other), the latencies are
-those of all rounds together. docs/benchmarks.md describes the figures printed as
-``BENCH name value``.
+those of all rounds together. With ``--ceilings`` each round also measures the reference
+bot of ``bench/calls_bot.py`` (gridbot's calls and nothing else; then the same with a
+durable inbox in plain SQL) between the two. docs/benchmarks.md describes the figures
+printed as ``BENCH name value``.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sqlite3
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from gridbot.bot.demo import sqlite_url
 
 from .figures import Measured, print_figures
-from .org import make_residents, personas, read_demo_org, with_residents, write_org_file
+from .org import (
+    Resident,
+    grid_teams,
+    make_residents,
+    personas,
+    read_demo_org,
+    with_residents,
+    write_org_file,
+)
 from .play import ECHO, GRIDBOT
 from .processes import (
     bot_environment,
@@ -38,6 +49,9 @@ from .stand import Contender, measure
 WARM_UP_FLOWS = 1
 MAX_REPORTS_PER_HOUR = 5  # gridbot refuses a resident's sixth report within an hour
 ECHO_BOT = Path(__file__).resolve().parent / "echo_bot.py"
+CALLS_BOT = Path(__file__).resolve().parent / "calls_bot.py"
+# The reference bots of --ceilings, by figure name: whether each keeps a durable store.
+CEILINGS = {"calls_only": False, "calls_durable": True}
 
 
 @dataclass(frozen=True)
@@ -47,6 +61,7 @@ class Plan:
     profile: str | None = None  # a file for cProfile's statistics of the gridbot process
     by_step: bool = False  # print the percentiles of each step too
     rounds: int = 1
+    ceilings: bool = False  # also the reference bots (bench/calls_bot.py)
 
 
 async def run(plan: Plan, workdir: Path) -> int:
@@ -55,6 +70,7 @@ async def run(plan: Plan, workdir: Path) -> int:
     org = with_residents(demo, residents)
     expected = plan.residents * (plan.flows + WARM_UP_FLOWS)
     pairs: list[tuple[Measured, Measured]] = []
+    ceilings: list[dict[str, Measured]] = []
     for number in range(1, plan.rounds + 1):
         folder = workdir / f"round{number}"
         folder.mkdir()
@@ -69,6 +85,8 @@ async def run(plan: Plan, workdir: Path) -> int:
             personas(org),
         )
         echo = await measure(echo_bot, residents, plan.flows, WARM_UP_FLOWS)
+        if plan.ceilings:
+            ceilings.append(await measure_ceilings(org, residents, plan.flows, folder))
         report = await measure(gridbot, residents, plan.flows, WARM_UP_FLOWS)
         cases = count_cases(database)
         if cases != expected:
@@ -76,8 +94,25 @@ async def run(plan: Plan, workdir: Path) -> int:
             return 1
         pairs.append((report, echo))
     steps = len(GRIDBOT.steps) if plan.by_step else None
-    print_figures(pairs, plan.residents, plan.flows, expected, steps)
+    print_figures(pairs, plan.residents, plan.flows, expected, steps, ceilings)
     return 0
+
+
+async def measure_ceilings(
+    org: dict[str, Any], residents: list[Resident], flows: int, folder: Path
+) -> dict[str, Measured]:
+    """The reference bots on stands furnished as gridbot's, playing gridbot's script."""
+    teams = folder / "teams.json"
+    teams.write_text(json.dumps(grid_teams(org, residents)))
+    found = {}
+    for name, durable in CEILINGS.items():
+        env = {"CALLS_BOT_TEAMS": str(teams)}
+        if durable:
+            env["CALLS_BOT_DATABASE"] = str(folder / f"{name}.db")
+        command = python_command(str(CALLS_BOT))
+        bot = Contender(replace(GRIDBOT, name=name), command, folder, None, personas(org), env)
+        found[name] = await measure(bot, residents, flows, WARM_UP_FLOWS)
+    return found
 
 
 async def import_org(org: dict[str, Any], database: Path, workdir: Path) -> None:
@@ -109,6 +144,11 @@ def parse_plan(argv: list[str] | None) -> Plan:
     parser.add_argument(
         "--rounds", type=int, default=3, help="echo, then gridbot, this many times (R)"
     )
+    parser.add_argument(
+        "--ceilings",
+        action="store_true",
+        help="also gridbot's calls without gridbot (bench/calls_bot.py), plain and durable",
+    )
     args = parser.parse_args(argv)
     most = MAX_REPORTS_PER_HOUR - WARM_UP_FLOWS
     if args.residents < 1:
@@ -121,7 +161,7 @@ def parse_plan(argv: list[str] | None) -> Plan:
             "hour from a resident, and the warm-up flow is one of them"
         )
     profile = str(Path(args.profile).resolve()) if args.profile else None
-    return Plan(args.residents, args.flows, profile, args.by_step, args.rounds)
+    return Plan(args.residents, args.flows, profile, args.by_step, args.rounds, args.ceilings)
 
 
 def main(argv: list[str] | None = None) -> int:

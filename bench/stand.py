@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,7 @@ class Contender:
     # gridbot's stand gets the demo's world (staff, groups), so the notices every case
     # sends to its grid team are delivered as in the demo; the echo bot needs none of it.
     demo_personas: list[dict[str, Any]] | None = None
+    extra_env: Mapping[str, str] = field(default_factory=dict)  # the bot's own settings
 
     @property
     def log(self) -> Path:
@@ -45,7 +46,7 @@ async def measure(
     watch = StandWatch(server.state)
     watch.install(server.app)
     url = await server.start("127.0.0.1", 0)
-    env = bot_environment(contender.database_url, url)
+    env = {**bot_environment(contender.database_url, url), **contender.extra_env}
     try:
         async with aiohttp.ClientSession(base_url=url) as http:
             await furnish(server, http, contender, residents)
@@ -93,11 +94,13 @@ class Phases:
         await self.play_round(self.warm_up)
         await self.notices_delivered(self.warm_up)
         cpu_before, started = self.bot_cpu(), time.perf_counter()
+        calls_before = self.watch.calls
         latencies = await self.play_round(flows)
         seconds, cpu_after = time.perf_counter() - started, self.bot_cpu()
+        calls = self.watch.calls - calls_before
         await self.notices_delivered(self.warm_up + flows)
         cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
-        return Measured(latencies, seconds, self.notice_latencies(), cpu)
+        return Measured(latencies, seconds, self.notice_latencies(), cpu, calls)
 
     async def play_round(self, flows: int) -> list[float]:
         """Every player at once, each ``flows`` flows in a row; all step latencies."""

@@ -52,6 +52,7 @@ class StandWatch:
     def __init__(self, state: SandboxState) -> None:
         self.state = state
         self.polls = 0  # getUpdates requests that reached the stand
+        self.calls = 0  # every other Bot API request (refused ones too)
         self._replies: dict[int, list[Reply]] = {}
         self._seen_calls = 0
         self._wake = asyncio.Event()
@@ -66,6 +67,8 @@ class StandWatch:
             if method.lower() == "getupdates":
                 self.polls += 1
                 self._notify()
+            else:
+                self.calls += 1
             try:
                 return await handler(request)
             finally:
