@@ -5,8 +5,10 @@ it (the same methods, keyboards and texts), and after 提交 sends the numbered
 confirmation and the grid team's notices from a queue that keeps Telegram's limits as
 gridbot's outbox sender does (30 calls a second, one a second per private chat, 20 a
 minute per group). It has no categories, routing, roles, templates, translations or
-checks: its throughput is what aiogram and the stand allow for these calls, the ceiling
-of any bot that sends what gridbot sends.
+checks, and it sets aiogram up as gridbot does (the answers' models held, the start-up
+heap frozen; without these aiogram spends most of an echo bot's time rebuilding models):
+its throughput is what aiogram and the stand allow for these calls, the ceiling of any
+bot that sends what gridbot sends.
 
 With ``CALLS_BOT_DATABASE`` (a SQLite file) it also keeps the minimum of gridbot's
 durability, in plain SQL on one aiosqlite connection: each update is written before it is
@@ -48,6 +50,9 @@ from aiogram.types import (
     Update,
 )
 from aiolimiter import AsyncLimiter
+
+from gridbot.bot.responses import pin_response_models
+from gridbot.bot.runner import settle_the_heap
 
 CATEGORIES = ("环境卫生", "设施报修", "治安隐患", "矛盾纠纷", "政策咨询", "其他")
 SKIP = "跳过"
@@ -338,6 +343,8 @@ async def main(teams: dict[int, list[int]]) -> None:
     dispatcher = Dispatcher()
     dispatcher.update.outer_middleware(Keeping(store, sender))
     dispatcher.include_router(Flow(teams).router())
+    pin_response_models()
+    settle_the_heap()
     try:
         await dispatcher.start_polling(bot)
     finally:
