@@ -19,6 +19,7 @@ from aiogram.fsm.storage.redis import RedisStorage
 from gridbot.bot.config import Settings
 from gridbot.bot.conversations import DatabaseStorage
 from gridbot.bot.i18n import Translator
+from gridbot.bot.loop_filters import keep_filters_on_the_loop
 from gridbot.bot.middlewares import RequestContextMiddleware
 from gridbot.bot.responses import pin_response_models
 from gridbot.bot.templating import Renderer
@@ -121,4 +122,5 @@ def build_dispatcher(
     # For answering in a language other than the request's (right after /lang).
     dispatcher["renderer"] = renderer
     dispatcher.include_router(build_root_router())
+    keep_filters_on_the_loop(dispatcher)  # not one thread hop per filter tried
     return dispatcher
