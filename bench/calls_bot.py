@@ -6,7 +6,8 @@ confirmation and the grid team's notices from a queue that keeps Telegram's limi
 gridbot's outbox sender does (30 calls a second, one a second per private chat, 20 a
 minute per group). It has no categories, routing, roles, templates, translations or
 checks, and it sets aiogram up as gridbot does (the answers' models held, the start-up
-heap frozen; without these aiogram spends most of an echo bot's time rebuilding models):
+heap frozen, its filters called on the loop; without the first aiogram spends most of an
+echo bot's time rebuilding models):
 its throughput is what aiogram and the stand allow for these calls, the ceiling of any
 bot that sends what gridbot sends.
 
@@ -51,6 +52,7 @@ from aiogram.types import (
 )
 from aiolimiter import AsyncLimiter
 
+from gridbot.bot.loop_filters import keep_filters_on_the_loop
 from gridbot.bot.responses import pin_response_models
 from gridbot.bot.runner import settle_the_heap
 
@@ -343,6 +345,7 @@ async def main(teams: dict[int, list[int]]) -> None:
     dispatcher = Dispatcher()
     dispatcher.update.outer_middleware(Keeping(store, sender))
     dispatcher.include_router(Flow(teams).router())
+    keep_filters_on_the_loop(dispatcher)
     pin_response_models()
     settle_the_heap()
     try:
