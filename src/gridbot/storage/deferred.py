@@ -21,8 +21,8 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import ORMExecuteState, SessionTransaction
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.sql import Executable
 
 from gridbot.storage.sqlite_driver import PIPELINED
@@ -31,7 +31,26 @@ _KEY = "gridbot.deferred"
 
 
 class Session(OrmSession):
-    """The ORM session of gridbot's units of work: it writes ``defer()``-ed rows."""
+    """The ORM session of gridbot's units of work: it writes ``defer()``-ed rows before
+    any statement it runs (``execute``, ``scalar`` and ``scalars``, through which every
+    query, ``get`` and load goes). Not a ``do_orm_execute`` listener: with one, the session
+    prepares every ORM statement twice and builds an ``ORMExecuteState`` for each, a cost
+    on every query of every update (docs/benchmarks.md)."""
+
+    def execute(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        if _KEY in self.info:
+            _write(self)
+        return super().execute(statement, *args, **kwargs)
+
+    def scalar(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        if _KEY in self.info:
+            _write(self)
+        return super().scalar(statement, *args, **kwargs)
+
+    def scalars(self, statement: Any, *args: Any, **kwargs: Any) -> Any:
+        if _KEY in self.info:
+            _write(self)
+        return super().scalars(statement, *args, **kwargs)
 
 
 def defer(session: OrmSession, statement: Executable, row: Mapping[str, Any]) -> None:
@@ -59,12 +78,6 @@ async def write_deferred(session: AsyncSession) -> None:
 def forget(session: AsyncSession) -> None:
     """Drop what is queued (a rollback; the session's own rollbacks drop it too)."""
     session.info.pop(_KEY, None)
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _before_a_statement(state: ORMExecuteState) -> None:
-    if _KEY in state.session.info:
-        _write(state.session)
 
 
 @event.listens_for(Session, "before_commit")

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from types import TracebackType
+from typing import Generic, TypeVar, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -40,7 +41,30 @@ from gridbot.storage.repositories import (
     SqlRetentionRepository,
     SqlStatsRepository,
 )
+from gridbot.storage.repositories.base import SqlRepository
 from gridbot.storage.writers import WriterLock, WriterTurn
+
+R = TypeVar("R", bound=SqlRepository)
+
+
+class _Repository(Generic[R]):
+    """A repository of the open unit of work, made on first use (a unit of work uses two
+    or three of its nineteen), on the unit's current session."""
+
+    def __init__(self, kind: type[R]) -> None:
+        self._kind = kind
+        self._name = kind.__name__
+
+    def __set_name__(self, owner: type[SqlUnitOfWork], name: str) -> None:
+        self._name = name
+
+    def __get__(self, uow: SqlUnitOfWork | None, owner: type[SqlUnitOfWork]) -> R:
+        if uow is None:
+            raise AttributeError(self._name)
+        made = uow._repositories.get(self._name)
+        if made is None:
+            made = uow._repositories[self._name] = self._kind(uow.session)
+        return cast(R, made)
 
 
 class SqlUnitOfWork:
@@ -56,25 +80,25 @@ class SqlUnitOfWork:
     the next query starts a new one, which sees what was committed meanwhile.
     """
 
-    org: SqlOrgRepository
-    orgfile: SqlOrgFileRepository
-    people: SqlPersonRepository
-    categories: SqlCategoryRepository
-    cases: SqlCaseRepository
-    care: SqlCareRepository
-    overdue: SqlOverdueRepository
-    outbox: SqlOutboxRepository
-    due: SqlDueRepository
-    bindings: SqlBindingRepository
-    patrols: SqlPatrolRepository
-    leases: SqlLeaseRepository
-    stats: SqlStatsRepository
-    exports: SqlExportRepository
-    ranking: SqlRankingRepository
-    invites: SqlInviteRepository
-    digests: SqlDigestRepository
-    retention: SqlRetentionRepository
-    conversations: SqlConversationRepository
+    org = _Repository(SqlOrgRepository)
+    orgfile = _Repository(SqlOrgFileRepository)
+    people = _Repository(SqlPersonRepository)
+    categories = _Repository(SqlCategoryRepository)
+    cases = _Repository(SqlCaseRepository)
+    care = _Repository(SqlCareRepository)
+    overdue = _Repository(SqlOverdueRepository)
+    outbox = _Repository(SqlOutboxRepository)
+    due = _Repository(SqlDueRepository)
+    bindings = _Repository(SqlBindingRepository)
+    patrols = _Repository(SqlPatrolRepository)
+    leases = _Repository(SqlLeaseRepository)
+    stats = _Repository(SqlStatsRepository)
+    exports = _Repository(SqlExportRepository)
+    ranking = _Repository(SqlRankingRepository)
+    invites = _Repository(SqlInviteRepository)
+    digests = _Repository(SqlDigestRepository)
+    retention = _Repository(SqlRetentionRepository)
+    conversations = _Repository(SqlConversationRepository)
 
     def __init__(
         self,
@@ -91,6 +115,7 @@ class SqlUnitOfWork:
         self._session: AsyncSession | None = None
         self._turn: WriterTurn | None = None
         self._entering = False
+        self._repositories: dict[str, SqlRepository] = {}
 
     @property
     def session(self) -> AsyncSession:
@@ -108,26 +133,7 @@ class SqlUnitOfWork:
                 self._turn = await self._writer_lock.acquire()
             finally:
                 self._entering = False
-        session = self._session = self._session_factory()
-        self.org = SqlOrgRepository(session)
-        self.orgfile = SqlOrgFileRepository(session)
-        self.people = SqlPersonRepository(session)
-        self.categories = SqlCategoryRepository(session)
-        self.cases = SqlCaseRepository(session)
-        self.care = SqlCareRepository(session)
-        self.overdue = SqlOverdueRepository(session)
-        self.outbox = SqlOutboxRepository(session)
-        self.due = SqlDueRepository(session)
-        self.bindings = SqlBindingRepository(session)
-        self.patrols = SqlPatrolRepository(session)
-        self.leases = SqlLeaseRepository(session)
-        self.stats = SqlStatsRepository(session)
-        self.exports = SqlExportRepository(session)
-        self.ranking = SqlRankingRepository(session)
-        self.invites = SqlInviteRepository(session)
-        self.digests = SqlDigestRepository(session)
-        self.retention = SqlRetentionRepository(session)
-        self.conversations = SqlConversationRepository(session)
+        self._session = self._session_factory()
         return self
 
     async def __aexit__(
@@ -138,11 +144,16 @@ class SqlUnitOfWork:
     ) -> None:
         session, self._session = self.session, None
         turn, self._turn = self._turn, None
+        self._repositories.clear()
         try:
-            try:
-                await session.rollback()
-            finally:
+            if session.in_transaction():
+                # Closing rolls back what is left (and gives the connection back first,
+                # before the turn).
                 await session.close()
+            else:
+                # Committed or never begun: no connection to give back, nothing to wait
+                # for; the identity map is let go without a trip through a greenlet.
+                session.sync_session.close()
         finally:
             if turn is not None:
                 turn.owner.release(turn)
@@ -151,8 +162,9 @@ class SqlUnitOfWork:
         await self.session.commit()
         # Messages were queued with this change: the outbox sender need not wait for its
         # next poll to find them.
-        if self.outbox.added and self._on_outbox is not None:
-            self.outbox.added = 0
+        outbox = self._repositories.get("outbox")
+        if isinstance(outbox, SqlOutboxRepository) and outbox.added and self._on_outbox:
+            outbox.added = 0
             self._on_outbox()
 
     async def rollback(self) -> None:

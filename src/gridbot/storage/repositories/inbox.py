@@ -21,15 +21,9 @@ class SqlInboxRepository(SqlRepository):
         ``ON CONFLICT DO NOTHING``, handled or not."""
         if not updates:
             return set()
-        insert = postgresql.insert if self._backend == "postgresql" else sqlite.insert
+        statement = _RECORD[self._backend]
         rows = [{"update_id": i, "payload": p, "received_at": now} for i, p in updates]
-        statement = (
-            insert(InboxRow)
-            .values(rows)
-            .on_conflict_do_nothing(index_elements=[InboxRow.update_id])
-            .returning(InboxRow.update_id)
-        )
-        return set((await self._session.execute(statement)).scalars())
+        return set((await self._session.execute(statement, rows)).scalars())
 
     async def pending(self, *, received_before: datetime | None = None) -> list[tuple[int, str]]:
         """Updates recorded and not handled (recorded before ``received_before``, if given),
@@ -57,6 +51,14 @@ class SqlInboxRepository(SqlRepository):
 
 
 _TABLE = table_of(InboxRow)
+# Built once, with the rows as parameters: a statement with its rows inside (``values``
+# of a list) has no cache key, so SQLAlchemy compiled it again for every batch.
+_RECORD = {
+    dialect: insert(_TABLE)
+    .on_conflict_do_nothing(index_elements=[_TABLE.c.update_id])
+    .returning(_TABLE.c.update_id)
+    for dialect, insert in (("sqlite", sqlite.insert), ("postgresql", postgresql.insert))
+}
 # Built once: every update runs it (docs/benchmarks.md); nobody reads its outcome, so on
 # SQLite it goes with the transaction's next trip (sqlite_driver.PIPELINED).
 _MARK = (
