@@ -13,6 +13,9 @@ from gridbot.storage.rows import OrgRevisionRow, OrgUnitRow
 
 # The stored org revision, as a column: read with whatever else a query reads.
 ORG_REVISION = select(OrgRevisionRow.revision).where(OrgRevisionRow.id == 1).scalar_subquery()
+_REVISIONS = cast(Table, OrgRevisionRow.__table__)
+# The same for Core statements (an ORM column would make the whole statement an ORM one).
+CORE_ORG_REVISION = select(_REVISIONS.c.revision).where(_REVISIONS.c.id == 1).scalar_subquery()
 
 
 class SqlRepository:

@@ -53,10 +53,10 @@ _PENDING_IDS = (
     .order_by(OutboxRow.id)
     .limit(bindparam("limit", type_=Integer))
 )
-_MANY = (
-    select(OutboxRow)
-    .where(OutboxRow.id.in_(bindparam("ids", expanding=True)))
-    .order_by(OutboxRow.id)
+_MANY = (  # Core rows: read once, no ORM objects needed
+    select(table_of(OutboxRow))
+    .where(table_of(OutboxRow).c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(table_of(OutboxRow).c.id)
 )
 
 # Claims (several processes deliver; see bot/outbox_sender.py). A chat belongs to one
@@ -181,8 +181,8 @@ class SqlOutboxRepository(SqlRepository):
         """The messages with these ids, oldest first."""
         if not ids:
             return []
-        rows = await self._session.scalars(_MANY, {"ids": sorted(ids)})
-        return [row.to_domain() for row in rows]
+        rows = await self._session.execute(_MANY, {"ids": sorted(ids)})
+        return [OutboxRow.message_of(row) for row in rows]
 
     async def claim(
         self, worker: str, now: datetime, until: datetime, chats: int, limit: int
@@ -201,8 +201,7 @@ class SqlOutboxRepository(SqlRepository):
         claimed = await self._session.execute(
             _CLAIM, {**params, "chat_ids": chat_ids, "limit": limit, "until": until}
         )
-        rows = sorted(claimed.mappings(), key=lambda row: row["id"])
-        return [OutboxRow(**row).to_domain() for row in rows]
+        return sorted((OutboxRow.message_of(row) for row in claimed), key=lambda m: m.id or 0)
 
     async def renew_claims(self, worker: str, until: datetime) -> int:
         """Make ``worker``'s claims on pending rows last until ``until``; how many."""

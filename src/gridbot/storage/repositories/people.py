@@ -10,17 +10,36 @@ from sqlalchemy import ColumnElement, bindparam, delete, func, select
 
 from gridbot.domain.errors import NotFound
 from gridbot.domain.org import Person, Role, RoleAssignment
-from gridbot.storage.repositories.base import ORG_REVISION, SqlRepository
+from gridbot.storage.repositories.base import (
+    CORE_ORG_REVISION,
+    SqlRepository,
+    table_of,
+)
 from gridbot.storage.rows import GridMoveRow, OrgUnitRow, PersonRow, RoleAssignmentRow
 
+# The columns of a person that ``Person`` holds (``PersonRow.to_domain``).
+_PERSON_FIELDS = (
+    "name", "phone", "telegram_id", "language", "invite_code", "department", "blocked_bot",
+    "id", "invited_at",
+)  # fmt: skip
 # Read for every update, or every report: built once, so that neither the statement nor
 # its cache key is made again each time.
+# Core, on the tables: the rows are read once and become domain objects at once, so the
+# ORM's identity map and row objects would only add work.
+_PEOPLE, _ROLES, _UNITS = table_of(PersonRow), table_of(RoleAssignmentRow), table_of(OrgUnitRow)
 _WITH_ROLES = (
-    select(PersonRow, RoleAssignmentRow, OrgUnitRow.code, ORG_REVISION)
-    .outerjoin(RoleAssignmentRow, RoleAssignmentRow.person_id == PersonRow.id)
-    .outerjoin(OrgUnitRow, RoleAssignmentRow.unit_id == OrgUnitRow.id)
-    .where(PersonRow.telegram_id == bindparam("telegram_id"))
-    .order_by(PersonRow.id, RoleAssignmentRow.id)
+    select(
+        *(_PEOPLE.c[name] for name in _PERSON_FIELDS),
+        _ROLES.c.role,
+        _ROLES.c.on_duty,
+        _UNITS.c.code.label("unit_code"),
+        CORE_ORG_REVISION.label("org_revision"),
+    )
+    .select_from(_PEOPLE)
+    .outerjoin(_ROLES, _ROLES.c.person_id == _PEOPLE.c.id)
+    .outerjoin(_UNITS, _ROLES.c.unit_id == _UNITS.c.id)
+    .where(_PEOPLE.c.telegram_id == bindparam("telegram_id"))
+    .order_by(_ROLES.c.id)
 )
 _STAFF_ON = (
     select(RoleAssignmentRow, OrgUnitRow.code)
@@ -75,13 +94,17 @@ class SqlPersonRepository(SqlRepository):
         rows = (await self._session.execute(_WITH_ROLES, {"telegram_id": telegram_id})).all()
         if not rows:
             return None
-        person, revision = rows[0][0], rows[0][3] or 0
+        first = rows[0]  # telegram_id is unique: every row is the same person's
+        person = Person(**{name: getattr(first, name) for name in _PERSON_FIELDS})
         roles = [
-            role.to_domain(code)
-            for found, role, code, _ in rows
-            if found is person and role is not None and code is not None
-        ]
-        return person.to_domain(), roles, revision
+            RoleAssignment(
+                person_id=first.id, role=Role(row.role), unit_code=row.unit_code,
+                on_duty=row.on_duty,
+            )
+            for row in rows
+            if row.role is not None and row.unit_code is not None
+        ]  # fmt: skip
+        return person, roles, first.org_revision or 0
 
     async def roles_of(self, person_id: int) -> Sequence[RoleAssignment]:
         rows = await self._session.execute(

@@ -57,19 +57,25 @@ class OutboxRow(Base):
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def to_domain(self) -> OutboxMessage:
+        return OutboxRow.message_of(self)
+
+    @staticmethod
+    def message_of(row: Any) -> OutboxMessage:
+        """The message of a row object or of a result row holding the same columns (the
+        sender's reads take Core rows: no ORM objects to build for rows read once)."""
         return OutboxMessage(
-            chat_id=self.chat_id,
-            method=self.method,
-            params=dict(self.params),
-            created_at=self.created_at,
-            chat_kind=ChatKind(self.chat_kind),
-            status=OutboxStatus(self.status),
-            attempts=self.attempts,
-            not_before=self.not_before,
-            sent_at=self.sent_at,
-            last_error=self.last_error,
-            message_id=self.message_id,
-            id=self.id,
+            chat_id=row.chat_id,
+            method=row.method,
+            params=dict(row.params),
+            created_at=row.created_at,
+            chat_kind=ChatKind(row.chat_kind),
+            status=OutboxStatus(row.status),
+            attempts=row.attempts,
+            not_before=row.not_before,
+            sent_at=row.sent_at,
+            last_error=row.last_error,
+            message_id=row.message_id,
+            id=row.id,
         )
 
     def apply(self, message: OutboxMessage) -> None:
