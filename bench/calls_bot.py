@@ -37,7 +37,6 @@ from typing import Any
 import aiosqlite
 from aiogram import BaseMiddleware, Bot, Dispatcher, F, Router
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import (
     CallbackQuery,
@@ -52,6 +51,7 @@ from aiogram.types import (
 )
 from aiolimiter import AsyncLimiter
 
+from gridbot.bot.json_session import JsonBodySession
 from gridbot.bot.loop_filters import keep_filters_on_the_loop
 from gridbot.bot.responses import pin_response_models
 from gridbot.bot.runner import settle_the_heap
@@ -336,7 +336,7 @@ async def main(teams: dict[int, list[int]]) -> None:
     api = TelegramAPIServer.from_base(os.environ["TELEGRAM_API_BASE"])
     bot = Bot(
         os.environ["BOT_TOKEN"],
-        session=AiohttpSession(api=api),
+        session=JsonBodySession(api=api),  # as gridbot: JSON bodies
         default=DefaultBotProperties(parse_mode="HTML"),
     )
     database = os.environ.get("CALLS_BOT_DATABASE")

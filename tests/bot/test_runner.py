@@ -38,7 +38,10 @@ class TinyBotApi:
 
     async def handle(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
-        params = dict(await request.post()) if request.can_read_body else {}
+        params: dict[str, Any] = {}
+        if request.can_read_body:  # a JSON object or a form, as the Bot API takes both
+            json_body = request.content_type == "application/json"
+            params = dict(await request.json() if json_body else await request.post())
         self.calls.append((method, params))
         result: Any = True
         if method == "getMe":

@@ -8,7 +8,6 @@ from typing import Protocol
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
@@ -19,6 +18,7 @@ from aiogram.fsm.storage.redis import RedisStorage
 from gridbot.bot.config import Settings
 from gridbot.bot.conversations import DatabaseStorage
 from gridbot.bot.i18n import Translator
+from gridbot.bot.json_session import JsonBodySession
 from gridbot.bot.loop_filters import keep_filters_on_the_loop
 from gridbot.bot.middlewares import RequestContextMiddleware
 from gridbot.bot.responses import pin_response_models
@@ -81,7 +81,7 @@ def build_bot(settings: Settings, *, session: BaseSession | None = None) -> Bot:
     if settings.bot_token is None:
         raise ValueError("BOT_TOKEN is not set")
     if session is None:
-        session = AiohttpSession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
+        session = JsonBodySession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
     pin_response_models()
     return Bot(
         token=settings.bot_token.get_secret_value(),

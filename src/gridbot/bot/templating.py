@@ -55,6 +55,10 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=False,
+            # Templates ship with the package and change only with a new release: no
+            # check of each file's time on every render and every {% import %} in one
+            # (a stat each, a third of rendering's time in the report benchmark).
+            auto_reload=False,
         )
         environment.install_gettext_translations(  # type: ignore[attr-defined]
             self.translator.translations(locale), newstyle=True
