@@ -6,8 +6,8 @@ confirmation and the grid team's notices from a queue that keeps Telegram's limi
 gridbot's outbox sender does (30 calls a second, one a second per private chat, 20 a
 minute per group). It has no categories, routing, roles, templates, translations or
 checks, and it sets aiogram up as gridbot does (the answers' models held, the start-up
-heap frozen, its filters called on the loop; without the first aiogram spends most of an
-echo bot's time rebuilding models):
+heap frozen, its filters called on the loop, its calls sent as JSON bodies; without the
+first aiogram spends most of an echo bot's time rebuilding models):
 its throughput is what aiogram and the stand allow for these calls, the ceiling of any
 bot that sends what gridbot sends.
 
