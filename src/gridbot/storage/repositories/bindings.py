@@ -5,26 +5,22 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import CursorResult, Select, bindparam, delete, or_, select, update
+from sqlalchemy import CursorResult, bindparam, delete, or_, select, update
 
 from gridbot.domain.binding import ChatBinding
-from gridbot.storage.repositories.base import SqlRepository
+from gridbot.storage.repositories.base import SqlRepository, table_of
 from gridbot.storage.rows import ChatBindingRow, OrgUnitRow
 
-
-def _bindings_with_unit_code() -> Select[ChatBindingRow, str]:
-    return select(ChatBindingRow, OrgUnitRow.code).join(
-        OrgUnitRow, ChatBindingRow.unit_id == OrgUnitRow.id
-    )
-
-
-# Built once: every report reads them.
-_OF_CHAT = _bindings_with_unit_code().where(ChatBindingRow.chat_id == bindparam("chat_id"))
-_OF_UNIT = (
-    _bindings_with_unit_code()
-    .where(OrgUnitRow.code == bindparam("unit_code"), ChatBindingRow.active.is_(True))
-    .order_by(ChatBindingRow.id)
+# Built once, and Core on the tables (rows read once, made domain objects directly):
+# every report reads them.
+_BINDINGS, _UNITS = table_of(ChatBindingRow), table_of(OrgUnitRow)
+_WITH_CODE = select(*_BINDINGS.c, _UNITS.c.code.label("unit_code")).join(
+    _UNITS, _BINDINGS.c.unit_id == _UNITS.c.id
 )
+_OF_CHAT = _WITH_CODE.where(_BINDINGS.c.chat_id == bindparam("chat_id"))
+_OF_UNIT = _WITH_CODE.where(
+    _UNITS.c.code == bindparam("unit_code"), _BINDINGS.c.active.is_(True)
+).order_by(_BINDINGS.c.id)
 
 
 class SqlBindingRepository(SqlRepository):
@@ -33,13 +29,12 @@ class SqlBindingRepository(SqlRepository):
         found = (await self._session.execute(_OF_CHAT, {"chat_id": chat_id})).first()
         if found is None:
             return None
-        row, unit_code = found
-        return row.to_domain(unit_code)
+        return ChatBindingRow.binding_of(found, found.unit_code)
 
     async def for_unit(self, unit_code: str) -> Sequence[ChatBinding]:
         """The active bindings of exactly this unit."""
         rows = await self._session.execute(_OF_UNIT, {"unit_code": unit_code})
-        return [row.to_domain(code) for row, code in rows]
+        return [ChatBindingRow.binding_of(row, row.unit_code) for row in rows]
 
     async def save(self, binding: ChatBinding) -> ChatBinding:
         """Insert or update by chat id (binding a group again moves it to the new unit)."""

@@ -5,12 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, bindparam, func, select, update
 
 from gridbot.domain.care import CarePerson, CareVisit, PointsEntry
 from gridbot.domain.errors import NotFound
 from gridbot.storage.repositories.base import SqlRepository, rowcount
 from gridbot.storage.rows import CarePersonRow, CareVisitRow, PointsRow
+
+# A grid's key residents' names (what a group post masks): read for every report.
+_NAMES_ON_GRID = select(CarePersonRow.name).where(
+    CarePersonRow.grid_code == bindparam("grid_code"), CarePersonRow.removed_at.is_(None)
+)
 
 
 class SqlCareRepository(SqlRepository):
@@ -41,11 +46,7 @@ class SqlCareRepository(SqlRepository):
         return await self._active(CarePersonRow.grid_code == grid_code)
 
     async def names_on_grid(self, grid_code: str) -> Sequence[str]:
-        names = await self._session.scalars(
-            select(CarePersonRow.name).where(
-                CarePersonRow.grid_code == grid_code, CarePersonRow.removed_at.is_(None)
-            )
-        )
+        names = await self._session.scalars(_NAMES_ON_GRID, {"grid_code": grid_code})
         return [name for name in names if name]
 
     async def by_worker(self, worker_id: int) -> Sequence[CarePerson]:

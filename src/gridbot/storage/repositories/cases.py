@@ -39,6 +39,25 @@ _BUMP = {
     for dialect, insert_ in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
 }
 
+# Routing reads it for every report: built once.
+_CASES = table_of(CaseRow)
+_NOW = bindparam("now", type_=_CASES.c.respond_by.type)
+_LATE = or_(
+    and_(_CASES.c.status.in_([str(s) for s in WAITING]), _CASES.c.respond_by < _NOW),
+    and_(
+        _CASES.c.status.in_([str(s) for s in OPEN if s not in WAITING]),
+        _CASES.c.resolve_by < _NOW,
+    ),
+)
+_OPEN_LOAD = (
+    select(_CASES.c.assignee_id, func.count(_CASES.c.id), func.sum(when((_LATE, 1), else_=0)))
+    .where(
+        _CASES.c.assignee_id.in_(bindparam("ids", expanding=True)),
+        _CASES.c.kind != str(CaseKind.WISH),
+        _CASES.c.status.in_([str(s) for s in OPEN]),
+    )
+    .group_by(_CASES.c.assignee_id)
+)
 _REPORTED_SINCE = select(func.count(CaseRow.id)).where(
     CaseRow.reporter_id == bindparam("person_id"), CaseRow.created_at >= bindparam("since")
 )
@@ -224,21 +243,7 @@ class SqlCaseRepository(SqlRepository):
         ``now``, counted in one grouped query; handlers with none are left out."""
         if not person_ids:
             return {}
-        waiting = [str(s) for s in WAITING]
-        handling = [str(s) for s in OPEN if s not in WAITING]
-        late = or_(
-            and_(CaseRow.status.in_(waiting), CaseRow.respond_by < now),
-            and_(CaseRow.status.in_(handling), CaseRow.resolve_by < now),
-        )
-        rows = await self._session.execute(
-            select(CaseRow.assignee_id, func.count(CaseRow.id), func.sum(when((late, 1), else_=0)))
-            .where(
-                CaseRow.assignee_id.in_(sorted(set(person_ids))),
-                CaseRow.kind != str(CaseKind.WISH),
-                CaseRow.status.in_([str(s) for s in OPEN]),
-            )
-            .group_by(CaseRow.assignee_id)
-        )
+        rows = await self._session.execute(_OPEN_LOAD, {"ids": sorted(set(person_ids)), "now": now})
         return {pid: Load(int(total), int(overdue or 0)) for pid, total, overdue in rows if pid}
 
     async def ratings(self, case_id: int) -> Sequence[Rating]:

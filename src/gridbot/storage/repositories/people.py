@@ -17,19 +17,14 @@ from gridbot.storage.repositories.base import (
 )
 from gridbot.storage.rows import GridMoveRow, OrgUnitRow, PersonRow, RoleAssignmentRow
 
-# The columns of a person that ``Person`` holds (``PersonRow.to_domain``).
-_PERSON_FIELDS = (
-    "name", "phone", "telegram_id", "language", "invite_code", "department", "blocked_bot",
-    "id", "invited_at",
-)  # fmt: skip
 # Read for every update, or every report: built once, so that neither the statement nor
-# its cache key is made again each time.
-# Core, on the tables: the rows are read once and become domain objects at once, so the
-# ORM's identity map and row objects would only add work.
+# its cache key is made again each time; and Core, on the tables: the rows are read once
+# and become domain objects at once, so the ORM's objects and identity map would only add
+# work.
 _PEOPLE, _ROLES, _UNITS = table_of(PersonRow), table_of(RoleAssignmentRow), table_of(OrgUnitRow)
 _WITH_ROLES = (
     select(
-        *(_PEOPLE.c[name] for name in _PERSON_FIELDS),
+        *_PEOPLE.c,
         _ROLES.c.role,
         _ROLES.c.on_duty,
         _UNITS.c.code.label("unit_code"),
@@ -42,15 +37,23 @@ _WITH_ROLES = (
     .order_by(_ROLES.c.id)
 )
 _STAFF_ON = (
-    select(RoleAssignmentRow, OrgUnitRow.code)
-    .join(OrgUnitRow, RoleAssignmentRow.unit_id == OrgUnitRow.id)
+    select(_ROLES.c.person_id, _ROLES.c.role, _ROLES.c.on_duty, _UNITS.c.code.label("unit_code"))
+    .join(_UNITS, _ROLES.c.unit_id == _UNITS.c.id)
     .where(
-        OrgUnitRow.code.in_(bindparam("codes", expanding=True)),
-        RoleAssignmentRow.role != Role.RESIDENT,
+        _UNITS.c.code.in_(bindparam("codes", expanding=True)),
+        _ROLES.c.role != Role.RESIDENT,
     )
-    .order_by(RoleAssignmentRow.id)
+    .order_by(_ROLES.c.id)
 )
-_MANY = select(PersonRow).where(PersonRow.id.in_(bindparam("ids", expanding=True)))
+_MANY = select(_PEOPLE).where(_PEOPLE.c.id.in_(bindparam("ids", expanding=True)))
+# The names a group post masks: everyone's on these units, residents included.
+_NAMES_ON = (
+    select(_PEOPLE.c.name)
+    .join(_ROLES, _ROLES.c.person_id == _PEOPLE.c.id)
+    .join(_UNITS, _ROLES.c.unit_id == _UNITS.c.id)
+    .where(_UNITS.c.code.in_(bindparam("codes", expanding=True)))
+    .distinct()
+)
 
 
 class SqlPersonRepository(SqlRepository):
@@ -95,7 +98,6 @@ class SqlPersonRepository(SqlRepository):
         if not rows:
             return None
         first = rows[0]  # telegram_id is unique: every row is the same person's
-        person = Person(**{name: getattr(first, name) for name in _PERSON_FIELDS})
         roles = [
             RoleAssignment(
                 person_id=first.id, role=Role(row.role), unit_code=row.unit_code,
@@ -104,7 +106,7 @@ class SqlPersonRepository(SqlRepository):
             for row in rows
             if row.role is not None and row.unit_code is not None
         ]  # fmt: skip
-        return person, roles, first.org_revision or 0
+        return PersonRow.person_of(first), roles, first.org_revision or 0
 
     async def roles_of(self, person_id: int) -> Sequence[RoleAssignment]:
         rows = await self._session.execute(
@@ -129,7 +131,7 @@ class SqlPersonRepository(SqlRepository):
         if not unit_codes:
             return []
         rows = await self._session.execute(_STAFF_ON, {"codes": list(unit_codes)})
-        return [row.to_domain(unit_code) for row, unit_code in rows]
+        return [RoleAssignmentRow.assignment_of(row, row.unit_code) for row in rows]
 
     async def record_grid_move(self, person_id: int, unit_code: str, at: datetime) -> None:
         self._session.add(GridMoveRow(person_id=person_id, unit_code=unit_code, at=at))
@@ -146,13 +148,7 @@ class SqlPersonRepository(SqlRepository):
     async def names_on(self, unit_codes: Sequence[str]) -> Sequence[str]:
         if not unit_codes:
             return []
-        names = await self._session.scalars(
-            select(PersonRow.name)
-            .join(RoleAssignmentRow, RoleAssignmentRow.person_id == PersonRow.id)
-            .join(OrgUnitRow, RoleAssignmentRow.unit_id == OrgUnitRow.id)
-            .where(OrgUnitRow.code.in_(list(unit_codes)))
-            .distinct()
-        )
+        names = await self._session.scalars(_NAMES_ON, {"codes": list(unit_codes)})
         return [name for name in names if name]
 
     async def count_holders(self, role: Role, unit_codes: Sequence[str]) -> int:
@@ -170,8 +166,8 @@ class SqlPersonRepository(SqlRepository):
     async def many(self, person_ids: Sequence[int]) -> Mapping[int, Person]:
         if not person_ids:
             return {}
-        rows = await self._session.scalars(_MANY, {"ids": sorted(set(person_ids))})
-        return {row.id: row.to_domain() for row in rows}
+        rows = await self._session.execute(_MANY, {"ids": sorted(set(person_ids))})
+        return {row.id: PersonRow.person_of(row) for row in rows}
 
     async def set_roles(self, person_id: int, roles: Sequence[RoleAssignment]) -> None:
         await self._session.execute(

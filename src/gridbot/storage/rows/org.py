@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import BigInteger, Boolean, Float, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -74,16 +75,22 @@ class PersonRow(Base):
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def to_domain(self) -> Person:
+        return PersonRow.person_of(self)
+
+    @staticmethod
+    def person_of(row: Any) -> Person:
+        """The person of a row object or of a result row holding the same columns (reads
+        made for every update take Core rows: no ORM objects for rows read once)."""
         return Person(
-            name=self.name,
-            phone=self.phone,
-            telegram_id=self.telegram_id,
-            language=self.language,
-            invite_code=self.invite_code,
-            department=self.department,
-            blocked_bot=self.blocked_bot,
-            id=self.id,
-            invited_at=self.invited_at,
+            name=row.name,
+            phone=row.phone,
+            telegram_id=row.telegram_id,
+            language=row.language,
+            invite_code=row.invite_code,
+            department=row.department,
+            blocked_bot=row.blocked_bot,
+            id=row.id,
+            invited_at=row.invited_at,
         )
 
     def apply(self, person: Person) -> None:
@@ -112,11 +119,13 @@ class RoleAssignmentRow(Base):
     on_duty: Mapped[bool] = mapped_column(Boolean, default=True)
 
     def to_domain(self, unit_code: str) -> RoleAssignment:
+        return RoleAssignmentRow.assignment_of(self, unit_code)
+
+    @staticmethod
+    def assignment_of(row: Any, unit_code: str) -> RoleAssignment:
+        """The assignment of a row object or of a result row with the same columns."""
         return RoleAssignment(
-            person_id=self.person_id,
-            role=Role(self.role),
-            unit_code=unit_code,
-            on_duty=self.on_duty,
+            person_id=row.person_id, role=Role(row.role), unit_code=unit_code, on_duty=row.on_duty
         )
 
 
@@ -177,16 +186,21 @@ class ChatBindingRow(Base):
     greeted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def to_domain(self, unit_code: str) -> ChatBinding:
+        return ChatBindingRow.binding_of(self, unit_code)
+
+    @staticmethod
+    def binding_of(row: Any, unit_code: str) -> ChatBinding:
+        """The binding of a row object or of a result row with the same columns."""
         return ChatBinding(
-            chat_id=self.chat_id,
+            chat_id=row.chat_id,
             unit_code=unit_code,
-            kind=BindingKind(self.kind),
-            bound_at=self.bound_at,
-            title=self.title,
-            bound_by=self.bound_by,
-            active=self.active,
-            greeted_at=self.greeted_at,
-            id=self.id,
+            kind=BindingKind(row.kind),
+            bound_at=row.bound_at,
+            title=row.title,
+            bound_by=row.bound_by,
+            active=row.active,
+            greeted_at=row.greeted_at,
+            id=row.id,
         )
 
     def apply(self, binding: ChatBinding, unit_id: int) -> None:
