@@ -9,12 +9,13 @@ from sqlalchemy import ColumnElement, bindparam, func, select, update
 
 from gridbot.domain.care import CarePerson, CareVisit, PointsEntry
 from gridbot.domain.errors import NotFound
-from gridbot.storage.repositories.base import SqlRepository, rowcount
+from gridbot.storage.repositories.base import SqlRepository, rowcount, table_of
 from gridbot.storage.rows import CarePersonRow, CareVisitRow, PointsRow
 
 # A grid's key residents' names (what a group post masks): read for every report.
-_NAMES_ON_GRID = select(CarePersonRow.name).where(
-    CarePersonRow.grid_code == bindparam("grid_code"), CarePersonRow.removed_at.is_(None)
+_PEOPLE = table_of(CarePersonRow)
+_NAMES_ON_GRID = select(_PEOPLE.c.name).where(
+    _PEOPLE.c.grid_code == bindparam("grid_code"), _PEOPLE.c.removed_at.is_(None)
 )
 
 

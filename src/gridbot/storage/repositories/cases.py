@@ -29,13 +29,13 @@ from gridbot.storage.rows import (
 
 # Built once: statements that every report runs.
 _ADD_EVENT = insert(table_of(CaseEventRow))  # Core: every row in one executemany
+# Core on the tables, as the reads below: the ORM's bulk and loading paths would add work.
+_SEQUENCES = table_of(CaseSequenceRow)
 _BUMP = {
-    dialect: insert_(CaseSequenceRow)
+    dialect: insert_(_SEQUENCES)
     .values(year=bindparam("year"), last=1)
-    .on_conflict_do_update(
-        index_elements=[CaseSequenceRow.year], set_={"last": CaseSequenceRow.last + 1}
-    )
-    .returning(CaseSequenceRow.last)
+    .on_conflict_do_update(index_elements=[_SEQUENCES.c.year], set_={"last": _SEQUENCES.c.last + 1})
+    .returning(_SEQUENCES.c.last)
     for dialect, insert_ in (("postgresql", postgresql.insert), ("sqlite", sqlite.insert))
 }
 
@@ -58,8 +58,9 @@ _OPEN_LOAD = (
     )
     .group_by(_CASES.c.assignee_id)
 )
-_REPORTED_SINCE = select(func.count(CaseRow.id)).where(
-    CaseRow.reporter_id == bindparam("person_id"), CaseRow.created_at >= bindparam("since")
+_REPORTED_SINCE = select(func.count(_CASES.c.id)).where(
+    _CASES.c.reporter_id == bindparam("person_id"),
+    _CASES.c.created_at >= bindparam("since", type_=_CASES.c.created_at.type),
 )
 
 
