@@ -25,6 +25,7 @@ _PEOPLE, _ROLES, _UNITS = table_of(PersonRow), table_of(RoleAssignmentRow), tabl
 _WITH_ROLES = (
     select(
         *_PEOPLE.c,
+        _ROLES.c.person_id,
         _ROLES.c.role,
         _ROLES.c.on_duty,
         _UNITS.c.code.label("unit_code"),
@@ -99,13 +100,10 @@ class SqlPersonRepository(SqlRepository):
             return None
         first = rows[0]  # telegram_id is unique: every row is the same person's
         roles = [
-            RoleAssignment(
-                person_id=first.id, role=Role(row.role), unit_code=row.unit_code,
-                on_duty=row.on_duty,
-            )
+            RoleAssignmentRow.assignment_of(row, row.unit_code)
             for row in rows
             if row.role is not None and row.unit_code is not None
-        ]  # fmt: skip
+        ]
         return PersonRow.person_of(first), roles, first.org_revision or 0
 
     async def roles_of(self, person_id: int) -> Sequence[RoleAssignment]:
