@@ -6,8 +6,8 @@ confirmation and the grid team's notices from a queue that keeps Telegram's limi
 gridbot's outbox sender does (30 calls a second, one a second per private chat, 20 a
 minute per group). It has no categories, routing, roles, templates, translations or
 checks, and it sets aiogram up as gridbot does (the answers' models held, the start-up
-heap frozen, its filters called on the loop, its calls sent as JSON bodies; without the
-first aiogram spends most of an echo bot's time rebuilding models):
+heap frozen, its filters called on the loop, its calls sent as JSON bodies, uvloop's event
+loop; without the first aiogram spends most of an echo bot's time rebuilding models):
 its throughput is what aiogram and the stand allow for these calls, the ceiling of any
 bot that sends what gridbot sends.
 
@@ -54,7 +54,7 @@ from aiolimiter import AsyncLimiter
 from gridbot.bot.json_session import JsonBodySession
 from gridbot.bot.loop_filters import keep_filters_on_the_loop
 from gridbot.bot.responses import pin_response_models
-from gridbot.bot.runner import settle_the_heap
+from gridbot.bot.runner import event_loop_factory, settle_the_heap
 
 CATEGORIES = ("环境卫生", "设施报修", "治安隐患", "矛盾纠纷", "政策咨询", "其他")
 SKIP = "跳过"
@@ -355,4 +355,5 @@ async def main(teams: dict[int, list[int]]) -> None:
 
 
 if __name__ == "__main__":
-    asyncio.run(main(read_teams()))
+    with asyncio.Runner(loop_factory=event_loop_factory()) as runner:  # gridbot's loop
+        runner.run(main(read_teams()))

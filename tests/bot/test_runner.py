@@ -17,7 +17,14 @@ from aiohttp import ClientSession, web
 from aiohttp.test_utils import TestServer
 
 from gridbot.bot.config import Settings
-from gridbot.bot.runner import run_bot, run_polling_command, run_webhook, run_webhook_command
+from gridbot.bot.runner import (
+    run_bot,
+    run_polling_command,
+    run_until_signalled,
+    run_webhook,
+    run_webhook_command,
+)
+from gridbot.sandbox.server import SandboxServer
 
 from .fakes import FakeStore
 
@@ -208,6 +215,25 @@ async def test_gridbot_run_exits_0_on_sigterm_without_a_traceback(
     _, stderr = await asyncio.wait_for(process.communicate(), 15)
     assert process.returncode == 0, stderr.decode()
     assert "Traceback" not in stderr.decode()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="uvloop is not installed on Windows")
+def test_the_bot_and_the_demo_stand_run_on_uvloop() -> None:
+    """uvloop is a dependency where it runs; the runner must use it, and the stand the demo
+    starts on the same loop must bind there (uvloop's Server is not asyncio's)."""
+    import uvloop
+
+    seen: list[type[asyncio.AbstractEventLoop]] = []
+
+    async def main(stop: asyncio.Event) -> int:
+        seen.append(type(asyncio.get_running_loop()))
+        async with SandboxServer(TOKEN) as stand, ClientSession() as http:
+            response = await http.get(f"{stand.url}/bot{TOKEN}/getMe")
+            me = await response.json()
+        return 0 if me["ok"] else 1
+
+    assert run_until_signalled(main) == 0
+    assert seen == [uvloop.Loop]
 
 
 def free_port() -> int:

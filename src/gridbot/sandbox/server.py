@@ -79,9 +79,10 @@ class SandboxServer:
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)
         await site.start()
-        server = site._server
-        assert server is not None and isinstance(server, asyncio.Server)
-        bound_port = server.sockets[0].getsockname()[1]
+        # asyncio's Server or uvloop's (the demo runs the stand on the bot's loop)
+        sockets = getattr(site._server, "sockets", None)
+        assert sockets, "the stand's site did not bind"
+        bound_port = sockets[0].getsockname()[1]
         self.url = f"http://{host}:{bound_port}"
         return self.url
 
