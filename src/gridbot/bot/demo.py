@@ -179,21 +179,23 @@ async def furnish_stand(
             if chat is None and group.chat_id in bound:
                 _place_quietly(server, group)
                 continue
+            # The members were there before the bot, as a building's group is before it is
+            # bound. Joins the bot saw next to the /bind would be handled side by side with
+            # it (they are other people's updates), and welcome the members or not by turns.
+            _place_quietly(server, group, bot_status="left")
             where = {"chat_id": group.chat_id, "chat_type": "group", "chat_title": group.title}
             await _sim(
                 http, "/sim/join", {**where, "user_id": bot_id, "from_user_id": group.creator}
             )
-            for member in group.members:
-                person = {k: by_id[member][k] for k in ("first_name", "language_code")}
-                await _sim(http, "/sim/join", {**where, "user_id": member, **person})
             creator = {k: by_id[group.creator][k] for k in ("first_name", "language_code")}
             bind = {**where, **creator, "user_id": group.creator, "text": group.bind}
             await _sim(http, "/sim/message", bind)
 
 
-def _place_quietly(server: SandboxServer, group: DemoGroup) -> None:
-    """The group as it was, without telling the bot: it knows the group already."""
-    chat = server.state.ensure_group(group.chat_id, "group", group.title)
+def _place_quietly(server: SandboxServer, group: DemoGroup, bot_status: str = "member") -> None:
+    """The group and its members, without telling the bot: it knows the group already, or
+    (``bot_status="left"``) is not in it yet."""
+    chat = server.state.ensure_group(group.chat_id, "group", group.title, bot_status)
     chat.members[group.creator] = "creator"
     for member in group.members:
         chat.members[member] = "member"
