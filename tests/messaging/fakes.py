@@ -312,12 +312,13 @@ class FakeBot:
         self.calls: list[Call] = []
         self.faults: list[Fault] = []
         self.latency = latency
+        self.started = asyncio.Event()  # set when a call begins, before its latency
         self._message_ids = itertools.count(1)
 
     async def __call__(
         self, method: TelegramMethod[Any], request_timeout: int | None = None
     ) -> Any:
-
+        self.started.set()
         if self.latency:
             await asyncio.sleep(self.latency)
         dumped = method.model_dump(exclude_none=True)

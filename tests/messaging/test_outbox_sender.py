@@ -215,7 +215,7 @@ async def test_a_sender_killed_mid_call_leaves_the_row_pending_for_the_next_one(
     stop = asyncio.Event()
     slow = FakeBot(latency=5)
     task = asyncio.create_task(make_sender(store, slow).run(stop))
-    await asyncio.sleep(0.2)
+    await asyncio.wait_for(slow.started.wait(), 10)  # a call is under way
     task.cancel()
     await asyncio.gather(task, return_exceptions=True)
     assert statuses(store) == ["pending", "pending"]
