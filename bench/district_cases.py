@@ -4,7 +4,7 @@ Cases spread over the three years that end at "now": more of them as the platfor
 (the daily volume grows from about half to about one and a quarter times the mean), fewer at
 weekends, a summer peak, and the hours of the day people report in (local time). Each case
 lands on a grid in proportion to its households and a grid's own activity; its kind and
-category follow the mix of DESIGN.md's public figures (most are issues, a quarter hazards,
+category follow the mix of the district's published figures (most are issues, a quarter hazards,
 a few micro-wishes). ``district_lives`` plays each one out.
 """
 

@@ -1,4 +1,4 @@
-"""How each synthetic case goes: the closed loop of DESIGN.md with realistic delays and odds.
+"""How each synthetic case goes: the closed loop (docs/domain.md) with realistic delays and odds.
 
 Issues and hazards are assigned at once (to the grid's worker, or a police or fire guide for
 their categories), accepted after a delay around a quarter of the category's response time

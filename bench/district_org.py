@@ -1,6 +1,6 @@
 """The synthetic district's organisation: units, categories, staff and residents, as rows.
 
-Modelled on Dongli district (DESIGN.md): 11 streets (their real names), about 100
+Modelled on Dongli district (docs/benchmarks.md): 11 streets (their real names), about 100
 communities and 1,150 grids of 150-500 households, a worker and a leader on every grid,
 community staff, street dispatchers, department liaisons and supervisors, police and fire
 guides serving a community's grids each (一员多格), and residents on their grids. Everything

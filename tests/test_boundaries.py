@@ -14,20 +14,15 @@ import pytest
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 PACKAGE = SRC / "gridbot"
-FEATURES = (
-    "care",
-    "digests",
-    "exports",
-    "feedback",
-    "groups",
-    "my_cases",
-    "overdue",
-    "patrol",
-    "reports",
-    "staff",
-    "stats",
-    "wishes",
-    "workflow",
+# Every module and package directly under handlers/ is a feature, but the shared steps
+# (common/) and the package's __init__, which composes the routers.
+FEATURES = tuple(
+    sorted(
+        path.stem
+        for path in (PACKAGE / "handlers").iterdir()
+        if (path.suffix == ".py" or (path / "__init__.py").is_file())
+        and path.stem not in ("__init__", "common")
+    )
 )
 
 

@@ -1,4 +1,4 @@
-"""The `gridbot` command line (DESIGN.md "Interfaces").
+"""The `gridbot` command line (README.md, "Running it for real", lists its commands).
 
 Each sub-command imports its implementation lazily, so `gridbot org show` does not pay for
 aiogram and the web stand.

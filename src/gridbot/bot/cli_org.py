@@ -1,4 +1,4 @@
-"""`gridbot org import|show|link`: the admin's view of the organisation (DESIGN.md "CLI")."""
+"""`gridbot org import|show|link`: the admin's view of the organisation (docs/org-file.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Settings from the environment (or `.env`): exactly the variables of DESIGN.md."""
+"""Settings from the environment (or `.env`): the variables README.md lists under "Settings"."""
 
 from __future__ import annotations
 

@@ -66,6 +66,11 @@ class DueScheduler:
     def register(self, kind: DueKind, handler: DueHandler) -> None:
         self._handlers[kind] = handler
 
+    @property
+    def kinds(self) -> frozenset[DueKind]:
+        """The kinds it claims: items of any other kind wait for a scheduler that has one."""
+        return frozenset(self._handlers)
+
     def start(self) -> None:
         """Start ticking on the running event loop."""
         self._scheduler = AsyncIOScheduler(timezone="UTC")

@@ -1,6 +1,6 @@
 """The case state machines as explicit transition tables, and the one way to move a case.
 
-Issues and hazards follow the closed loop of DESIGN.md; micro-wishes have their own table.
+Issues and hazards follow the closed loop (docs/domain.md); micro-wishes have their own table.
 An action that is not in the table is refused with IllegalTransition and changes nothing.
 """
 

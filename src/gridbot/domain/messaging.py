@@ -49,7 +49,6 @@ class DueKind(StrEnum):
     DIGEST = "digest"
     WISH_CLAIM_EXPIRY = "wish_claim_expiry"
     PATROL_REMINDER = "patrol_reminder"
-    DRAFT_EXPIRY = "draft_expiry"
     MORNING_BRIEF = "morning_brief"
     PURGE = "purge"  # retention: old finished rows dropped (services/retention)
 

@@ -24,7 +24,7 @@ from gridbot.services.workflow import CaseCard
 
 A = CaseAction
 
-# The card's buttons, in the order of DESIGN.md "Main buttons": (label, callback action).
+# The card's buttons, in the order shown: (label, callback action).
 BUTTONS: dict[CaseAction, tuple[str, str]] = {
     A.ACCEPT: (N_("Accept"), "accept"),
     A.REPORT_FOR_DUTY: (N_("Report for duty"), "accept"),

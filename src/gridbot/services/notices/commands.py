@@ -44,7 +44,7 @@ class ChatCommand:
     args: str = ""  # msgid shown after the command in /help, e.g. N_("<no>")
 
 
-# Only commands that have a handler: tests/bot/test_menus.py sends every command of every
+# Only commands that have a handler: tests/e2e/test_menus.py sends every command of every
 # role's menu through the dispatcher. A command joins this table with its handler.
 COMMANDS: tuple[ChatCommand, ...] = (
     ChatCommand("start", CommandGroup.RESIDENT, N_("Welcome and what you can do")),
