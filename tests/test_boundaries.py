@@ -164,6 +164,11 @@ def test_handlers_import_services_domain_and_aiogram_never_bot_or_storage() -> N
     assert [o for o in offenders("handlers", allowed) if o != CALLBACK_FIELD_BOUNDS] == []
 
 
+def test_the_sandbox_stand_imports_only_its_web_and_image_libraries() -> None:
+    # The stand speaks the Bot API; nothing of the bot may leak into what it accepts.
+    assert offenders("sandbox", ("gridbot.sandbox", "aiohttp", "PIL")) == []
+
+
 # aiogram's CallbackData is a pydantic model: the callback formats bound their numbers
 # with pydantic's Field, there and nowhere else in handlers/.
 CALLBACK_FIELD_BOUNDS = "gridbot.handlers.common.callbacks: pydantic"

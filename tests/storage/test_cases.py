@@ -6,12 +6,12 @@ from gridbot.domain.case import (
     CaseEvent,
     CaseLevel,
     CaseStatus,
+    FollowUpOutcome,
     Location,
     Priority,
     Rating,
     RatingValue,
     Visit,
-    VisitOutcome,
 )
 from gridbot.storage.database import Database
 
@@ -116,7 +116,7 @@ async def test_ratings_and_visits_round_trip(db: Database, seed: Seed) -> None:
         rating = Rating(case.id, RatingValue.BASIC, seed.reporter_id, T0, "还行")
         await uow.cases.add_rating(rating)
         visit = await uow.cases.add_visit(Visit(case.id, seed.worker_id, T0 + timedelta(days=3)))
-        visit.done_at, visit.outcome = T0 + timedelta(days=3, hours=1), VisitOutcome.RECURRED
+        visit.done_at, visit.outcome = T0 + timedelta(days=3, hours=1), FollowUpOutcome.RECURRED
         await uow.cases.update_visit(visit)
         await uow.commit()
     async with db.uow() as uow:

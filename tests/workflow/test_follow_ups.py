@@ -7,14 +7,14 @@ from datetime import timedelta
 
 import pytest
 
-from gridbot.domain.case import Case, CaseStatus, RatingValue, VisitOutcome
+from gridbot.domain.case import Case, CaseStatus, FollowUpOutcome, RatingValue
 from gridbot.domain.errors import NoFollowUpDue, PermissionDenied, ValidationFailed
 from gridbot.domain.messaging import DueItem, DueKind
 from gridbot.services.feedback import RecordFollowUp, record_follow_up
 
 from .conftest import LEADER, NEIGHBOUR_WORKER, RESIDENT, WORKER, Desk
 
-S, OUT = CaseStatus, VisitOutcome
+S, OUT = CaseStatus, FollowUpOutcome
 
 
 async def closed(desk: Desk) -> Case:
@@ -23,7 +23,7 @@ async def closed(desk: Desk) -> Case:
 
 
 async def visit(
-    desk: Desk, case: Case, outcome: VisitOutcome, note: str | None, who: int = WORKER
+    desk: Desk, case: Case, outcome: FollowUpOutcome, note: str | None, who: int = WORKER
 ) -> Case:
     assert case.id is not None
     command = RecordFollowUp(await desk.actor(who), case.id, outcome, note, ("visit-photo",))

@@ -55,7 +55,7 @@ class ReturnReason(StrEnum):
     OUT_OF_SCOPE = "out_of_scope"  # 不属于受理范围
 
 
-class VisitOutcome(StrEnum):
+class FollowUpOutcome(StrEnum):
     NO_RECURRENCE = "no_recurrence"  # 回访正常
     RECURRED = "recurred"  # 问题反复
 
@@ -148,6 +148,6 @@ class Visit:
     visitor_id: int
     due_at: datetime
     done_at: datetime | None = None
-    outcome: VisitOutcome | None = None
+    outcome: FollowUpOutcome | None = None
     note: str | None = None
     id: int | None = None

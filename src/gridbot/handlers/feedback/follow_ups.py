@@ -6,7 +6,7 @@ from __future__ import annotations
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from gridbot.domain.case import VisitOutcome
+from gridbot.domain.case import FollowUpOutcome
 from gridbot.domain.errors import IllegalTransition, NotFound, PermissionDenied
 from gridbot.domain.texts import MAX_PHOTOS
 from gridbot.handlers.common import conversation
@@ -35,8 +35,8 @@ from gridbot.services.feedback import (
 # Refusals that typing again cannot mend (a text refused for its length can be).
 MOVED_ON = (IllegalTransition, NotFound, PermissionDenied)
 OUTCOME_ACTIONS = {
-    "follow_up_ok": VisitOutcome.NO_RECURRENCE,
-    "follow_up_recurred": VisitOutcome.RECURRED,
+    "follow_up_ok": FollowUpOutcome.NO_RECURRENCE,
+    "follow_up_recurred": FollowUpOutcome.RECURRED,
 }
 
 
@@ -67,7 +67,7 @@ async def on_open(
     t: Translate,
 ) -> None:
     """A follow-up from /visits: its card with the two outcomes."""
-    check = CheckFollowUp(actor, callback_data.case_id, VisitOutcome.NO_RECURRENCE)
+    check = CheckFollowUp(actor, callback_data.case_id, FollowUpOutcome.NO_RECURRENCE)
     case = await check_follow_up(check, ctx)
     await query.answer()
     if isinstance(query.message, Message):
@@ -151,7 +151,7 @@ async def _record(
     actor: Actor | None,
     render: Render,
 ) -> None:
-    outcome = VisitOutcome(draft.choice)
+    outcome = FollowUpOutcome(draft.choice)
     cmd = RecordFollowUp(actor, draft.case_id, outcome, note, tuple(draft.photos))
     try:
         case = await record_follow_up(cmd, ctx)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from gridbot.domain.case import Case, CaseEvent, CaseStatus, Visit, VisitOutcome
+from gridbot.domain.case import Case, CaseEvent, CaseStatus, FollowUpOutcome, Visit
 from gridbot.domain.deadlines import FOLLOW_UP_GRACE, defer_past_quiet_hours, follow_up_due
 from gridbot.domain.errors import NoFollowUpDue
 from gridbot.domain.lifecycle import CaseAction, apply
@@ -33,7 +33,10 @@ from gridbot.services.notices.table import FOLLOW_UP_DUE, FOLLOW_UP_LATE
 from gridbot.services.ports import UnitOfWork
 
 A = CaseAction
-OUTCOMES = {VisitOutcome.NO_RECURRENCE: A.FOLLOW_UP_OK, VisitOutcome.RECURRED: A.FOLLOW_UP_RECURRED}
+OUTCOMES = {
+    FollowUpOutcome.NO_RECURRENCE: A.FOLLOW_UP_OK,
+    FollowUpOutcome.RECURRED: A.FOLLOW_UP_RECURRED,
+}
 TOLD, REMINDED, LATE = 0, 1, 2  # the steps of a follow-up item
 
 
@@ -43,7 +46,7 @@ class RecordFollowUp:
 
     actor: Actor | None
     case_id: int
-    outcome: VisitOutcome
+    outcome: FollowUpOutcome
     note: str | None = None
     photos: tuple[str, ...] = ()
 
@@ -54,7 +57,7 @@ class CheckFollowUp:
 
     actor: Actor | None
     case_id: int
-    outcome: VisitOutcome
+    outcome: FollowUpOutcome
 
 
 async def schedule_follow_up(
@@ -87,7 +90,7 @@ async def check_follow_up(cmd: CheckFollowUp, ctx: Context) -> Case:
     NoFollowUpDue (done already, or the case is not closed)."""
     async with ctx.reading() as uow:
         acting = await acting_on(
-            uow, known(cmd.actor), cmd.case_id, OUTCOMES[VisitOutcome(cmd.outcome)], lock=False
+            uow, known(cmd.actor), cmd.case_id, OUTCOMES[FollowUpOutcome(cmd.outcome)], lock=False
         )
         await _open_visit(uow, acting.case)
     return acting.case
@@ -96,7 +99,7 @@ async def check_follow_up(cmd: CheckFollowUp, ctx: Context) -> Case:
 async def record_follow_up(cmd: RecordFollowUp, ctx: Context) -> Case:
     """Record the visit; 问题反复 reopens the case to its handler with a new deadline, and
     the reporter, the grid's leader and its branch secretary hear of it."""
-    outcome = VisitOutcome(cmd.outcome)
+    outcome = FollowUpOutcome(cmd.outcome)
     action = OUTCOMES[outcome]
     note, attachments = check_text(cmd.note), check_photos(cmd.photos)
     async with ctx.writing() as uow:
@@ -106,7 +109,7 @@ async def record_follow_up(cmd: RecordFollowUp, ctx: Context) -> Case:
         event = apply(
             case, action, actor_id=acting.person_id, now=now, note=note, attachments=attachments
         )
-        if outcome == VisitOutcome.RECURRED:
+        if outcome == FollowUpOutcome.RECURRED:
             await restart_handling(uow, ctx, case, acting.category, now)
         visit.done_at, visit.outcome, visit.note = now, outcome, note
         await uow.cases.update_visit(visit)

@@ -24,12 +24,12 @@ from gridbot.domain.case import (
     CaseKind,
     CaseLevel,
     CaseStatus,
+    FollowUpOutcome,
     Location,
     Priority,
     Rating,
     RatingValue,
     Visit,
-    VisitOutcome,
 )
 from gridbot.storage.base import Base, PortableJSON, UTCDateTime
 
@@ -222,7 +222,7 @@ class VisitRow(Base):
             visitor_id=self.visitor_id,
             due_at=self.due_at,
             done_at=self.done_at,
-            outcome=VisitOutcome(self.outcome) if self.outcome else None,
+            outcome=FollowUpOutcome(self.outcome) if self.outcome else None,
             note=self.note,
             id=self.id,
         )
