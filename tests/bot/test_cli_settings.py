@@ -5,10 +5,14 @@ that cannot be reached. Each case runs the real command line in a clean environm
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
+import signal
 import socket
 import subprocess
 import sys
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -100,6 +104,7 @@ def test_a_sqlite_file_that_cannot_be_opened_is_named(tmp_path: Path) -> None:
         ("TELEGRAM_API_BASE", "api.telegram.org", "https://api.telegram.org"),
         ("WEBHOOK_LISTEN", "8081", "127.0.0.1:8081"),
         ("GRIDBOT_INVITE_DAYS", "seven", "'seven'"),
+        ("BOT_USERNAME", "t.me/grid bot", "gridbot_demo_bot"),
     ],
 )
 def test_a_bad_setting_of_gridbot_run_is_named_with_a_good_value(
@@ -134,6 +139,7 @@ def test_two_bad_settings_give_two_lines(tmp_path: Path) -> None:
         ["run"],
         ["webhook"],
         ["demo", "--no-browser", "--port", "0"],
+        ["sandbox", "--port", "0"],
         ["db", "upgrade"],
         ["org", "import", str(ORG_FILE)],
         ["org", "show"],
@@ -149,6 +155,31 @@ def test_every_command_that_reads_settings_names_the_bad_one(
     assert line.startswith("gridbot: GRIDBOT_TZ: unknown time zone 'Mars/Olympus'")
 
 
+def test_the_sandbox_reads_the_bots_zone_from_dotenv_for_the_web_chat(tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("GRIDBOT_TZ=Europe/Berlin\n", encoding="utf-8")
+    clean = {"PATH": os.environ["PATH"], "HOME": str(tmp_path)}
+    stand = subprocess.Popen(
+        [sys.executable, "-m", "gridbot.bot.cli", "sandbox", "--port", "0"],
+        cwd=tmp_path,
+        env=clean,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert stand.stdout is not None
+        started = stand.stdout.readline()  # the stand prints its address once it listens
+        found = re.search(r"person side at (http://127\.0\.0\.1:\d+)/sim/", started)
+        assert found, started
+        with urllib.request.urlopen(f"{found[1]}/webchat/info", timeout=10) as answer:
+            info = json.load(answer)
+    finally:
+        stand.send_signal(signal.SIGINT)
+        _, errors = stand.communicate(timeout=30)
+    assert info["tz"] == "Europe/Berlin"
+    assert stand.returncode == 0, errors
+
+
 def test_run_and_webhook_help_list_the_settings_they_read(tmp_path: Path) -> None:
     run = gridbot(tmp_path, "run", "--help")
     webhook = gridbot(tmp_path, "webhook", "--help")
@@ -157,6 +188,7 @@ def test_run_and_webhook_help_list_the_settings_they_read(tmp_path: Path) -> Non
         assert variable in run.stdout and variable in webhook.stdout
     assert "sqlite+aiosqlite:///gridbot.db" in run.stdout  # with its default
     assert "WEBHOOK_URL" in webhook.stdout and "WEBHOOK_URL" not in run.stdout
+    assert "BOT_USERNAME" not in run.stdout + webhook.stdout  # the org commands' only
     required = webhook.stdout.split("required:")[1].split("optional")[0].split()
     assert required == ["BOT_TOKEN", "WEBHOOK_URL", "WEBHOOK_SECRET"]
 

@@ -151,6 +151,21 @@ def test_link_prints_the_payloads_and_with_a_username_the_links(
     ]
 
 
+def test_the_username_may_come_from_dotenv_like_every_setting(
+    db_file: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    main(["org", "import", DEMO])
+    capsys.readouterr()
+    (tmp_path / ".env").write_text("BOT_USERNAME=@gridbot_env_bot\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["org", "link", "DL-WX-LY-01"]) == 0
+    linked = capsys.readouterr().out.splitlines()
+    assert linked[2].startswith("  https://t.me/gridbot_env_bot?start=j_")
+
+
 @pytest.mark.parametrize("command", ["show", "link"])
 def test_an_unknown_code_exits_1_with_a_message(
     command: str, db_file: Path, capsys: pytest.CaptureFixture[str]

@@ -18,7 +18,7 @@ COMMANDS: dict[str, str] = {
     "demo": "gridbot.bot.demo:main",
     "run": "gridbot.bot.runner:run_polling_command",
     "webhook": "gridbot.bot.runner:run_webhook_command",
-    "sandbox": "gridbot.sandbox.server:main",
+    "sandbox": "gridbot.bot.cli_sandbox:main",
     "db upgrade": "gridbot.bot.cli_db:upgrade_command",
     "db backup": "gridbot.bot.cli_db:backup_command",
     "org import": "gridbot.bot.cli_org:import_command",

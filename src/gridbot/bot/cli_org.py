@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import secrets
 import sys
 from collections.abc import Awaitable, Callable, Mapping
@@ -32,8 +31,9 @@ def new_token() -> str:
 
 
 def bot_username() -> str | None:
-    """From BOT_USERNAME, optional: without it only the payloads are printed."""
-    return os.environ.get("BOT_USERNAME", "").strip().lstrip("@") or None
+    """From BOT_USERNAME (environment or .env), optional: without it only the payloads are
+    printed."""
+    return load_settings().bot_username
 
 
 def mask_phone(phone: str | None) -> str | None:

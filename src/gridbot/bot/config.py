@@ -29,12 +29,16 @@ GOOD_DATABASE_URLS = (
 )
 TOKEN_SHAPE = re.compile(r"\d+:[A-Za-z0-9_-]+")  # as @BotFather gives it: 123456:AAF…
 REDIS_SCHEMES = ("redis", "rediss", "unix")
+USERNAME_SHAPE = re.compile(r"[A-Za-z][A-Za-z0-9_]{4,31}")  # Telegram's usernames
 
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
     bot_token: SecretStr | None = Field(default=None, validation_alias="BOT_TOKEN")
+    # Read by `gridbot org import` and `org link` for full t.me links; the running bot
+    # asks Telegram for its own name (getMe).
+    bot_username: str | None = Field(default=None, validation_alias="BOT_USERNAME")
     telegram_api_base: str = Field(default=TELEGRAM_API, validation_alias="TELEGRAM_API_BASE")
     database_url: str = Field(
         default="sqlite+aiosqlite:///gridbot.db", validation_alias="DATABASE_URL"
@@ -83,6 +87,19 @@ class Settings(BaseSettings):
                 f"GRIDBOT_TZ: unknown time zone {value!r}, e.g. Asia/Shanghai"
             ) from error
         return value
+
+    @field_validator("bot_username")
+    @classmethod
+    def _username_shape(cls, value: str | None) -> str | None:
+        name = (value or "").strip().removeprefix("@")
+        if not name:
+            return None  # set but empty: as if unset
+        if not USERNAME_SHAPE.fullmatch(name):
+            raise ValueError(
+                f"BOT_USERNAME: {name!r} is not a bot's username; "
+                "5-32 letters, digits or _, e.g. gridbot_demo_bot"
+            )
+        return name
 
     @field_validator("locale")
     @classmethod

@@ -8,6 +8,7 @@ from pydantic import SecretStr
 from gridbot.bot.config import Settings
 
 WEBHOOK_ONLY = ("WEBHOOK_URL", "WEBHOOK_SECRET", "WEBHOOK_LISTEN")
+NOT_READ_BY_THE_BOT = ("BOT_USERNAME",)  # the org commands' (the bot asks getMe)
 # What each command needs beyond the defaults.
 REQUIRED = {"run": ("BOT_TOKEN",), "webhook": ("BOT_TOKEN", "WEBHOOK_URL", "WEBHOOK_SECRET")}
 
@@ -18,6 +19,7 @@ def settings_help(command: str) -> str:
     defaults = {
         str(field.validation_alias): _shown(field.default)
         for field in Settings.model_fields.values()
+        if str(field.validation_alias) not in NOT_READ_BY_THE_BOT
     }
     if command != "webhook":
         defaults = {name: value for name, value in defaults.items() if name not in WEBHOOK_ONLY}

@@ -100,10 +100,15 @@ class SandboxServer:
         await self.stop()
 
 
-async def serve(host: str, port: int, token: str | None, *, strict: bool = False) -> None:
-    server = SandboxServer(token, strict_token=strict)
+async def serve(
+    host: str, port: int, token: str | None, *, strict: bool = False, tz_name: str | None = None
+) -> None:
+    server = SandboxServer(token, strict_token=strict, tz_name=tz_name)
     url = await server.start(host, port)
-    print(f"gridbot sandbox stand: Bot API at {url}/bot<token>/, person side at {url}/sim/")
+    print(
+        f"gridbot sandbox stand: Bot API at {url}/bot<token>/, person side at {url}/sim/",
+        flush=True,
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -116,11 +121,13 @@ async def serve(host: str, port: int, token: str | None, *, strict: bool = False
 
 
 def main(args: argparse.Namespace) -> int:
-    """``gridbot sandbox [--port N]``: the stand alone, until Ctrl-C."""
+    """``gridbot sandbox [--port N]``: the stand alone, until Ctrl-C. ``args.tz_name``, when
+    given, is the zone of the web chat's message times (the command line passes the bot's)."""
     logging.basicConfig(level=logging.INFO)
     host = getattr(args, "host", None) or "127.0.0.1"
     token = getattr(args, "token", None)
     # BOT_TOKEN (when set) only names the bot; any token is still accepted.
     identity = token or os.environ.get("BOT_TOKEN") or None
-    asyncio.run(serve(host, int(getattr(args, "port", 8080)), identity, strict=token is not None))
+    port, tz_name = int(getattr(args, "port", 8080)), getattr(args, "tz_name", None)
+    asyncio.run(serve(host, port, identity, strict=token is not None, tz_name=tz_name))
     return 0
