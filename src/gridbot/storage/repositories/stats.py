@@ -295,6 +295,7 @@ class SqlStatsRepository(SqlRepository):
     async def wish_counts(self, grids: Grids, start: datetime, end: datetime) -> WishCounts:
         """Micro-wishes on ``grids`` posted in [start, end), and of those the ones claimed
         (or beyond) and fulfilled (or beyond)."""
+        await self._plain()
         row = (
             await self._session.execute(
                 select(
