@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker
 
-from gridbot.storage import deferred
+from gridbot.storage import deferred, sqlite_driver
 from gridbot.storage.engine import create_engine, create_reader_engine
 from gridbot.storage.uow import SqlUnitOfWork
 from gridbot.storage.writers import WriterLock
@@ -77,7 +77,9 @@ class Database:
         if self.backend != "sqlite":
             return 0
         async with self.reader_engine.connect() as connection:
-            result = await connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+            result = await connection.exec_driver_sql(
+                "PRAGMA wal_checkpoint(PASSIVE)", execution_options=sqlite_driver.ON_THREAD
+            )
             _busy, in_log, copied = tuple(result.one())
         return max(0, int(in_log) - int(copied))
 

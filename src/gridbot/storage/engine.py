@@ -4,7 +4,8 @@ SQLite: WAL and a generous busy timeout on every connection. Writers' transactio
 with ``BEGIN IMMEDIATE``, so a writer takes the write lock up front and waits for it instead
 of failing with "database is locked" when it upgrades a read lock half-way through; within
 one process writers also take turns on an asyncio lock first (``WriterLock``), so the busy
-timeout only ever waits for other processes. Readers have an engine of their own, on
+timeout only ever waits for other processes, and only on the driver's thread (statements
+run on the event loop's thread when they cannot make it wait: ``sqlite_driver``). Readers have an engine of their own, on
 connections with ``PRAGMA query_only = ON`` (a write through a reader fails loudly): each
 of their statements runs in SQLite's own deferred read transaction, which in WAL mode
 never waits for the writer, nor it for them. No explicit ``BEGIN``: it would cost three
@@ -31,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from gridbot.storage import sqlite_driver
 
-SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_BUSY_TIMEOUT_MS = sqlite_driver.BUSY_TIMEOUT_MS
 WAL_AUTOCHECKPOINT_PAGES = 10_000
 
 
@@ -71,7 +72,8 @@ def _create_sqlite_engine(url: str, *, foreign_keys: bool, read_only: bool) -> A
     # back to the pool (a trip to the driver's thread saved); a writer's always gets one.
     engine = create_async_engine(
         url,
-        module=sqlite_driver.dbapi(),  # one trip to the driver's thread per statement
+        # statements on the loop's thread, or one trip to the driver's thread each
+        module=sqlite_driver.dbapi(read_only=read_only),
         pool_size=10,
         max_overflow=20,
         pool_timeout=60,
@@ -87,6 +89,8 @@ def _create_sqlite_engine(url: str, *, foreign_keys: bool, read_only: bool) -> A
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # the driver must not emit BEGIN itself
         cursor = dbapi_connection.cursor()
+        if isinstance(cursor, sqlite_driver.OneTripCursor):
+            cursor.on_thread = True  # setting WAL up may wait for a lock
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA journal_mode = WAL")  # kept in the file: a no-op once set
         cursor.execute("PRAGMA synchronous = NORMAL")
@@ -110,18 +114,19 @@ def _create_sqlite_engine(url: str, *, foreign_keys: bool, read_only: bool) -> A
             else:
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
 
-        @event.listens_for(engine.sync_engine, "before_cursor_execute")
-        def on_statement(
-            _connection: Connection,
-            cursor: Any,
-            _statement: str,
-            _parameters: Any,
-            context: Any,
-            _executemany: bool,
-        ) -> None:
-            # A statement run with sqlite_driver.PIPELINED goes with the next trip.
-            if isinstance(cursor, sqlite_driver.OneTripCursor):
-                options = context.execution_options if context is not None else {}
-                cursor.pipelined = bool(options.get("gridbot_pipelined"))
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def on_statement(
+        _connection: Connection,
+        cursor: Any,
+        _statement: str,
+        _parameters: Any,
+        context: Any,
+        _executemany: bool,
+    ) -> None:
+        # sqlite_driver.PIPELINED: with the next statement; ON_THREAD: never on the loop
+        if isinstance(cursor, sqlite_driver.OneTripCursor):
+            options = context.execution_options if context is not None else {}
+            cursor.pipelined = bool(options.get("gridbot_pipelined"))
+            cursor.on_thread = bool(options.get("gridbot_on_thread"))
 
     return engine

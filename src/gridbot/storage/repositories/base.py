@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import Table, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from gridbot.domain.errors import NotFound
 from gridbot.storage.base import Base
 from gridbot.storage.rows import OrgRevisionRow, OrgUnitRow
+from gridbot.storage.sqlite_driver import ON_THREAD
 
 # The stored org revision, as a column: read with whatever else a query reads.
 ORG_REVISION = select(OrgRevisionRow.revision).where(OrgRevisionRow.id == 1).scalar_subquery()
@@ -25,6 +26,11 @@ class SqlRepository:
     @property
     def _backend(self) -> str:
         return self._session.get_bind().dialect.name
+
+    async def _bulk(self, statement: Any, parameters: Any = None) -> Any:
+        """A statement over many rows (a batch of the org file, of the purge): on SQLite it
+        runs on the driver's thread, never on the event loop's."""
+        return await self._session.execute(statement, parameters, execution_options=ON_THREAD)
 
     async def _org_changed(self) -> None:
         """A unit or category was saved: processes holding the org in memory read it again."""

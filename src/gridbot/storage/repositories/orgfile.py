@@ -92,7 +92,7 @@ class SqlOrgFileRepository(SqlRepository):
             waiting = [unit for unit in waiting if unit.code not in ids]
         updates = [_unit_values(u, ids, prefix="b_") for u in units if u.id is not None]
         for rows in chunks(updates, ROWS_PER_BATCH):
-            await self._session.execute(_UPDATE_UNIT, rows)
+            await self._bulk(_UPDATE_UNIT, rows)
         self._ids = None
         await self._org_changed()
 
@@ -101,7 +101,7 @@ class SqlOrgFileRepository(SqlRepository):
     ) -> dict[str, int]:
         rows = [_unit_values(unit, ids) for unit in units]
         statement = insert(UNITS).returning(UNITS.c.code, UNITS.c.id)  # in any order
-        result = await self._session.execute(statement, rows)
+        result = await self._bulk(statement, rows)
         return {code: unit_id for code, unit_id in result}
 
     async def people_matching(
@@ -116,7 +116,7 @@ class SqlOrgFileRepository(SqlRepository):
         ):
             for chunk in chunks(keys, KEYS_PER_QUERY):
                 # Core rows, not ORM objects: a district's thousands load several times faster.
-                rows = await self._session.execute(select(*_AS_PERSON).where(column.in_(chunk)))
+                rows = await self._bulk(select(*_AS_PERSON).where(column.in_(chunk)))
                 found.update((row.id, Person(*row)) for row in rows.all())
         return [found[person_id] for person_id in sorted(found)]
 
@@ -126,7 +126,7 @@ class SqlOrgFileRepository(SqlRepository):
         """Every role each of these people holds, in the order they were given."""
         found: dict[int, list[RoleAssignment]] = {person_id: [] for person_id in person_ids}
         for chunk in chunks(sorted(found), KEYS_PER_QUERY):
-            rows = await self._session.execute(
+            rows = await self._bulk(
                 select(ROLES.c.person_id, ROLES.c.role, UNITS.c.code, ROLES.c.on_duty)
                 .join(UNITS, ROLES.c.unit_id == UNITS.c.id)
                 .where(ROLES.c.person_id.in_(chunk))
@@ -147,7 +147,7 @@ class SqlOrgFileRepository(SqlRepository):
         )
         ids: dict[int | str, int] = {}
         for batch in chunks(people, ROWS_PER_BATCH):
-            result = await self._session.execute(statement, [_person_values(p) for p in batch])
+            result = await self._bulk(statement, [_person_values(p) for p in batch])
             for person_id, telegram_id, invite_code in result:
                 ids[telegram_id if telegram_id is not None else invite_code] = person_id
         return [
@@ -158,7 +158,7 @@ class SqlOrgFileRepository(SqlRepository):
         """Update by id."""
         rows = [{"b_id": p.id, **_person_values(p, prefix="b_")} for p in people]
         for batch in chunks(rows, ROWS_PER_BATCH):
-            await self._session.execute(_UPDATE_PERSON, batch)
+            await self._bulk(_UPDATE_PERSON, batch)
 
     async def add_roles(self, roles: Sequence[RoleAssignment]) -> None:
         ids = await self._unit_ids()
@@ -172,7 +172,7 @@ class SqlOrgFileRepository(SqlRepository):
             for role in roles
         ]
         for batch in chunks(rows, ROWS_PER_BATCH):
-            await self._session.execute(insert(ROLES), batch)
+            await self._bulk(insert(ROLES), batch)
 
     async def remove_roles(self, roles: Sequence[RoleAssignment]) -> None:
         ids = await self._unit_ids()
@@ -181,7 +181,7 @@ class SqlOrgFileRepository(SqlRepository):
             for r in roles
         ]
         for batch in chunks(rows, ROWS_PER_BATCH):
-            await self._session.execute(_REMOVE_ROLE, batch)
+            await self._bulk(_REMOVE_ROLE, batch)
 
     async def holders(
         self, unit_codes: Collection[str] | None, residents_shown: int
@@ -209,19 +209,19 @@ class SqlOrgFileRepository(SqlRepository):
             ranked = ranked.where(or_(*(OrgUnitRow.code.in_(c) for c in chunks(codes, 500))))
             counted = counted.where(or_(*(OrgUnitRow.code.in_(c) for c in chunks(codes, 500))))
         shown = ranked.subquery()
-        rows = await self._session.execute(
+        rows = await self._bulk(
             select(shown.c.code, shown.c.role, *_AS_PERSON)
             .join(PEOPLE, PEOPLE.c.id == shown.c.person_id)
             .where(or_(shown.c.role != Role.RESIDENT, shown.c.rank <= residents_shown))
             .order_by(shown.c.code, shown.c.role, PEOPLE.c.id)
         )
         found = [(code, Role(role), Person(*person)) for code, role, *person in rows.all()]
-        residents = {code: int(n) for code, n in await self._session.execute(counted)}
+        residents = {code: int(n) for code, n in await self._bulk(counted)}
         return found, residents
 
     async def _unit_ids(self) -> Mapping[str, int]:
         if self._ids is None:
-            rows = await self._session.execute(select(OrgUnitRow.code, OrgUnitRow.id))
+            rows = await self._bulk(select(OrgUnitRow.code, OrgUnitRow.id))
             self._ids = dict(rows.all())
         return self._ids
 

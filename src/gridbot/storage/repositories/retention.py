@@ -50,7 +50,7 @@ class SqlRetentionRepository(SqlRepository):
         The window bounds what one call reads, kept rows included; ids grow with time, so
         walking them from the oldest stops at the first young window."""
         end = (
-            await self._session.execute(
+            await self._bulk(
                 select(OutboxRow.id, OutboxRow.created_at)
                 .where(OutboxRow.id > after_id)
                 .order_by(OutboxRow.id)
@@ -59,7 +59,7 @@ class SqlRetentionRepository(SqlRepository):
             )
         ).first()
         in_window = [OutboxRow.id > after_id] + ([OutboxRow.id <= end.id] if end else [])
-        result = await self._session.execute(
+        result = await self._bulk(
             delete(OutboxRow)
             .where(
                 *in_window,
@@ -88,7 +88,7 @@ class SqlRetentionRepository(SqlRepository):
         """Delete up to ``limit`` rows of ``key``'s table that are ``finished``; how many."""
         table = key.class_
         chosen = select(key).where(finished).limit(limit)
-        result = await self._session.execute(
+        result = await self._bulk(
             delete(table).where(key.in_(chosen)).execution_options(synchronize_session=False)
         )
         return rowcount(result)
