@@ -5,12 +5,13 @@ with ``BEGIN IMMEDIATE``, so a writer takes the write lock up front and waits fo
 of failing with "database is locked" when it upgrades a read lock half-way through; within
 one process writers also take turns on an asyncio lock first (``WriterLock``), so the busy
 timeout only ever waits for other processes, and only on the driver's thread (statements
-run on the event loop's thread when they cannot make it wait: ``sqlite_driver``). Readers have an engine of their own, on
-connections with ``PRAGMA query_only = ON`` (a write through a reader fails loudly): each
-of their statements runs in SQLite's own deferred read transaction, which in WAL mode
-never waits for the writer, nor it for them. No explicit ``BEGIN``: it would cost three
-trips to the driver's thread for every unit of work, and no reader needs one snapshot
-across its statements (nor does its pool roll back a connection that comes back).
+run on the event loop's thread when they cannot make it wait: ``sqlite_driver``).
+Readers have an engine of their own, on connections with ``PRAGMA query_only = ON`` (a
+write through a reader fails loudly): each of their statements runs in SQLite's own
+deferred read transaction, which in WAL mode never waits for the writer, nor it for them.
+No explicit ``BEGIN``: no reader needs one snapshot across its statements, and without one
+a reader's statement can be interrupted and run again elsewhere (nor does its pool roll
+back a connection that comes back).
 Do not cancel a task in the middle of a unit of work on SQLite: the cancelled connection
 may keep the write lock, and every other writer then waits out the busy timeout (its turn
 in this process is given back all the same, to a writer that will wait for that lock).
