@@ -21,7 +21,7 @@ from gridbot.bot.i18n import Translator
 from gridbot.bot.json_session import JsonBodySession
 from gridbot.bot.loop_filters import keep_filters_on_the_loop
 from gridbot.bot.middlewares import RequestContextMiddleware
-from gridbot.bot.responses import pin_response_models
+from gridbot.bot.responses import bind_bot_in_one_step, pin_response_models
 from gridbot.bot.templating import Renderer
 from gridbot.handlers import build_root_router
 from gridbot.services.context import Context, Timing
@@ -83,6 +83,7 @@ def build_bot(settings: Settings, *, session: BaseSession | None = None) -> Bot:
     if session is None:
         session = JsonBodySession(api=TelegramAPIServer.from_base(settings.telegram_api_base))
     pin_response_models()
+    bind_bot_in_one_step()
     return Bot(
         token=settings.bot_token.get_secret_value(),
         session=session,
