@@ -170,8 +170,14 @@ async def test_the_sandbox_stand_takes_the_json_calls() -> None:
 def test_json_text_of_a_body_is_plain_json() -> None:
     session = JsonBodySession()
     bot = Bot(TOKEN, session=session)
-    body = session.json_body(bot, SendMessage(chat_id=1, text="好"))
-    assert body is not None and json.loads(body) == {"chat_id": 1, "text": "好"}
+    body = session.json_body(bot, SendMessage(chat_id=1, text="好", reply_markup=KEYBOARD))
+    assert body is not None
+    assert json.loads(body) == {
+        "chat_id": 1,
+        "text": "好",
+        "reply_markup": {"inline_keyboard": [[{"text": "接单", "callback_data": "c:accept:12"}]]},
+    }
+    assert "好".encode() in body  # UTF-8, not escaped
 
 
 def test_the_bot_of_gridbot_run_uses_it() -> None:

@@ -5,6 +5,7 @@ leaves nothing behind, and a write is one short turn among the process's writers
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 
@@ -161,6 +162,16 @@ async def test_data_that_is_not_json_is_refused_and_changes_nothing(
     with pytest.raises(TypeError):
         await storage.set_data(KEY, {"when": T0})
     assert await storage.get_data(KEY) == DRAFT
+
+
+async def test_values_the_standard_json_writes_are_read_back_as_written(
+    storage: DatabaseStorage, restarted: DatabaseStorage
+) -> None:
+    data = {"text": "路灯不亮\n“东门”", "big": 2**62, "ratio": 0.1, "nan": float("nan")}
+    await storage.set_data(KEY, data)
+    read = await FSMContext(restarted, KEY).get_data()
+    assert math.isnan(read.pop("nan"))
+    assert read == {"text": "路灯不亮\n“东门”", "big": 2**62, "ratio": 0.1}
 
 
 async def test_a_write_waits_its_turn_among_the_writers_and_a_read_does_not(

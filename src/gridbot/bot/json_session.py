@@ -7,6 +7,9 @@ bodies as well, and a JSON body is one ``dumps`` of the call. In the report benc
 form cost about a fifth of each call's CPU (docs/benchmarks.md). Calls that upload a file
 still go as multipart forms (JSON cannot carry the file), and so do the few that carry a
 date (aiogram makes those Unix times as strings, a form's convention).
+
+Bodies are written and answers read with orjson, which does both several times faster than
+the standard library (a sendMessage answer with a keyboard: 6.7 against 2.6 µs to read).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import datetime
 from typing import Any, cast
 
+import orjson
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.exceptions import TelegramNetworkError
@@ -25,11 +29,20 @@ from aiohttp import ClientError, ClientTimeout
 _JSON = {"Content-Type": "application/json"}
 
 
+def _json_text(value: Any) -> str:
+    return orjson.dumps(value).decode()
+
+
 class JsonBodySession(AiohttpSession):
     """``AiohttpSession`` that posts a call's parameters as one JSON object."""
 
-    def json_body(self, bot: Bot, method: TelegramMethod[Any]) -> str | None:
-        """The call's parameters as JSON text; None when it must go as a form."""
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("json_loads", orjson.loads)
+        kwargs.setdefault("json_dumps", _json_text)  # a form's nested objects
+        super().__init__(**kwargs)
+
+    def json_body(self, bot: Bot, method: TelegramMethod[Any]) -> bytes | None:
+        """The call's parameters as a JSON body; None when it must go as a form."""
         files: dict[str, InputFile] = {}
         body: dict[str, Any] = {}
         for key, value in method.model_dump(warnings=False).items():
@@ -41,7 +54,7 @@ class JsonBodySession(AiohttpSession):
             body[key] = prepared
         if files:
             return None
-        return self.json_dumps(body)
+        return orjson.dumps(body)
 
     async def make_request(
         self,
@@ -57,7 +70,7 @@ class JsonBodySession(AiohttpSession):
         try:
             async with session.post(
                 url,
-                data=body.encode(),
+                data=body,
                 headers=_JSON,
                 timeout=ClientTimeout(total=self.timeout if timeout is None else timeout),
             ) as response:
