@@ -364,6 +364,44 @@ async def test_a_statement_marked_on_thread_always_makes_its_trip(
     assert await names_in(engine) == ["子", "丑"]
 
 
+async def test_options_reach_statements_without_parameters_and_batches_too(
+    engine: AsyncEngine, trips: list[str]
+) -> None:
+    """The dialect marks the cursor on each of its three ways to execute (one statement,
+    one with no parameters, many rows)."""
+    async with settled(engine, trips) as connection:
+        await connection.exec_driver_sql("SELECT count(*) FROM t", execution_options=ON_THREAD)
+        assert trips == ["_execute"]
+        await connection.execute(
+            text("INSERT INTO t (name) VALUES (:name)").execution_options(**ON_THREAD),
+            [{"name": "寅"}, {"name": "卯"}],
+        )
+        assert trips == ["_execute", "_executemany"]
+        pipelined = await connection.execute(
+            text("INSERT INTO t (name) VALUES (:name)").execution_options(**PIPELINED),
+            [{"name": "辰"}, {"name": "巳"}],
+        )
+        assert pipelined.rowcount == -1  # not run: it waits for the COMMIT
+        await connection.commit()
+    assert await names_in(engine) == ["寅", "卯", "辰", "巳"]
+
+
+async def test_the_engines_have_no_listeners_to_look_up_on_each_statement(
+    engine: AsyncEngine,
+) -> None:
+    """BEGIN IMMEDIATE and the statements' options are the dialect's work: an engine with
+    any connection-level listener makes SQLAlchemy dispatch events at every checkout,
+    BEGIN, statement and COMMIT (docs/benchmarks.md)."""
+    reader = create_reader_engine(str(engine.url), engine)
+    try:
+        for each in (engine, reader):
+            dispatch = each.sync_engine.dispatch
+            for name in ("begin", "before_cursor_execute", "before_execute", "commit"):
+                assert not list(getattr(dispatch, name)), (each, name)
+    finally:
+        await reader.dispose()
+
+
 async def test_a_writer_s_statement_that_held_the_loop_long_is_logged(
     engine: AsyncEngine, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -28,7 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 from gridbot.storage import sqlite_driver
@@ -72,7 +72,8 @@ def _create_sqlite_engine(url: str, *, foreign_keys: bool, read_only: bool) -> A
     # A reader never opens a transaction, so its connection needs no rollback when it comes
     # back to the pool (a trip to the driver's thread saved); a writer's always gets one.
     engine = create_async_engine(
-        url,
+        # the dialect that tells the driver of each BEGIN and statement
+        make_url(url).set(drivername=f"sqlite+{sqlite_driver.DRIVER}"),
         # statements on the loop's thread, or one trip to the driver's thread each
         module=sqlite_driver.dbapi(read_only=read_only),
         pool_size=10,
@@ -85,7 +86,9 @@ def _create_sqlite_engine(url: str, *, foreign_keys: bool, read_only: bool) -> A
     )
 
     # The recipe of SQLAlchemy's SQLite dialect documentation ("Enabling Non-Legacy SQLite
-    # Transactional Modes"), with IMMEDIATE for writers.
+    # Transactional Modes"): here the driver's own BEGIN is turned off; the writers'
+    # BEGIN IMMEDIATE is the dialect's (sqlite_driver.OneTripDialect.do_begin). A pool
+    # event, called once per new connection: the engine itself has no listener.
     @event.listens_for(engine.sync_engine, "connect")
     def on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # the driver must not emit BEGIN itself
@@ -104,30 +107,5 @@ def _create_sqlite_engine(url: str, *, foreign_keys: bool, read_only: bool) -> A
         if read_only:
             cursor.execute("PRAGMA query_only = ON")
         cursor.close()
-
-    if not read_only:
-
-        @event.listens_for(engine.sync_engine, "begin")
-        def on_begin(connection: Connection) -> None:
-            adapted = connection.connection.dbapi_connection
-            if isinstance(adapted, sqlite_driver.OneTripConnection):
-                adapted.begin_with("BEGIN IMMEDIATE")  # sent with the first statement
-            else:
-                connection.exec_driver_sql("BEGIN IMMEDIATE")
-
-    @event.listens_for(engine.sync_engine, "before_cursor_execute")
-    def on_statement(
-        _connection: Connection,
-        cursor: Any,
-        _statement: str,
-        _parameters: Any,
-        context: Any,
-        _executemany: bool,
-    ) -> None:
-        # sqlite_driver.PIPELINED: with the next statement; ON_THREAD: never on the loop
-        if isinstance(cursor, sqlite_driver.OneTripCursor):
-            options = context.execution_options if context is not None else {}
-            cursor.pipelined = bool(options.get("gridbot_pipelined"))
-            cursor.on_thread = bool(options.get("gridbot_on_thread"))
 
     return engine

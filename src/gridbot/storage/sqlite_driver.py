@@ -36,6 +36,12 @@ loop from waiting on it:
   checkpoint, the org file's and the purge's batches). A writer's statement that held the
   loop longer than ``LOOP_WRITE_WARN_S`` is logged, to be marked so.
 
+The dialect (``OneTripDialect``, the URL's driver ``sqlite+gridbot_onetrip``) tells the driver
+what it needs of the engine: a writer's BEGIN, and each statement's execution options.
+Engine events could do the same, but an engine with any listener makes SQLAlchemy look
+its listeners up at every checkout, BEGIN, statement, COMMIT and return of every
+connection; the dialect's own methods are called anyway.
+
 Everything else is SQLAlchemy's adapter as it is.
 """
 
@@ -49,11 +55,13 @@ from collections.abc import Sequence
 from typing import Any
 
 import aiosqlite
+from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite.aiosqlite import (
     AsyncAdapt_aiosqlite_connection,
     AsyncAdapt_aiosqlite_cursor,
     AsyncAdapt_aiosqlite_dbapi,
     AsyncAdapt_aiosqlite_ss_cursor,
+    SQLiteDialect_aiosqlite,
 )
 from sqlalchemy.util import EMPTY_DICT
 from sqlalchemy.util.concurrency import await_
@@ -402,3 +410,49 @@ class OneTripDBAPI(AsyncAdapt_aiosqlite_dbapi):
 
 def dbapi(*, read_only: bool = False) -> OneTripDBAPI:
     return OneTripDBAPI(aiosqlite, sqlite3, read_only=read_only)
+
+
+DRIVER = "gridbot_onetrip"  # sqlite+gridbot_onetrip://: the dialect below
+
+
+class OneTripDialect(SQLiteDialect_aiosqlite):
+    """SQLAlchemy's aiosqlite dialect, for connections of ``dbapi()`` (the engine's
+    ``module``). A writer's transaction begins with ``BEGIN IMMEDIATE``, sent with its
+    first statement (a reader's connection begins none: each of its statements is its own
+    read transaction); each statement's ``PIPELINED`` and ``ON_THREAD`` options reach its
+    cursor."""
+
+    driver = DRIVER
+    supports_statement_cache = True
+
+    def do_begin(self, dbapi_connection: Any) -> None:
+        adapted = getattr(dbapi_connection, "dbapi_connection", dbapi_connection)
+        if not isinstance(adapted, OneTripConnection):
+            raise TypeError(f"{DRIVER} needs the connections of sqlite_driver.dbapi()")
+        if not adapted.read_only:
+            adapted.begin_with("BEGIN IMMEDIATE")
+
+    def do_execute(self, cursor: Any, statement: str, parameters: Any, context: Any = None) -> None:
+        _mark(cursor, context)
+        cursor.execute(statement, parameters)
+
+    def do_execute_no_params(self, cursor: Any, statement: str, context: Any = None) -> None:
+        _mark(cursor, context)
+        cursor.execute(statement)
+
+    def do_executemany(
+        self, cursor: Any, statement: str, parameters: Any, context: Any = None
+    ) -> None:
+        _mark(cursor, context)
+        cursor.executemany(statement, parameters)
+
+
+def _mark(cursor: Any, context: Any) -> None:
+    """The statement's options, on its cursor (a fresh one for each statement)."""
+    if isinstance(cursor, OneTripCursor) and context is not None:
+        options = context.execution_options
+        cursor.pipelined = bool(options.get("gridbot_pipelined"))
+        cursor.on_thread = bool(options.get("gridbot_on_thread"))
+
+
+registry.register(f"sqlite.{DRIVER}", __name__, "OneTripDialect")
