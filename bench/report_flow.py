@@ -3,14 +3,16 @@
 ``python -m bench.report_flow [--residents N] [--flows M] [--rounds R]`` (``make bench``:
 N=10, M=3, R=3). Each bot runs as its own process (``gridbot run``; ``bench/echo_bot.py``)
 against its own sandbox stand, which lives in this process so that replies are seen the
-moment the stand stores them (``watch.StandWatch``). In each round the echo bot goes first,
-then gridbot on a fresh database; one at a time, so they never compete for the CPU. N
-residents play at once, each M flows in a row after one warm-up flow. A shared machine's
-speed drifts from one minute to the next: the ratio printed is the median of the rounds'
-ratios (each round's two bots measured within seconds of each other), the latencies are
-those of all rounds together. With ``--ceilings`` each round also measures the reference
-bot of ``bench/calls_bot.py`` (gridbot's calls and nothing else; then the same with a
-durable inbox in plain SQL) between the two. docs/benchmarks.md describes the figures
+moment the stand stores them (``watch.StandWatch``). In each round both bots start (gridbot
+on a fresh database) and play one warm-up flow per resident; then they are measured in
+turn, one flow per resident at a time (a slice): the echo bot's slice, gridbot's, the echo
+bot's, and so on, M times each, one bot at a time so that they never compete for the CPU.
+N residents play at once. A shared machine's speed drifts from one second to the next:
+slices a second apart see the same machine, and the ratio printed is the median of the
+rounds' ratios (each round's slices pooled per bot); the latencies are those of all rounds
+together. With ``--ceilings`` the reference bots of ``bench/calls_bot.py`` (gridbot's calls
+and nothing else; then the same with a durable inbox in plain SQL) take their slices
+between the two. docs/benchmarks.md describes the figures
 printed as ``BENCH name value``.
 """
 
@@ -44,7 +46,7 @@ from .processes import (
     run_in_workdir,
     run_to_end,
 )
-from .stand import Contender, measure
+from .stand import Contender, measure_in_turn
 
 WARM_UP_FLOWS = 1
 MAX_REPORTS_PER_HOUR = 5  # gridbot refuses a resident's sixth report within an hour
@@ -84,10 +86,13 @@ async def run(plan: Plan, workdir: Path) -> int:
             sqlite_url(database),
             personas(org),
         )
-        echo = await measure(echo_bot, residents, plan.flows, WARM_UP_FLOWS)
+        references = reference_bots(org, residents, folder) if plan.ceilings else {}
+        contenders = [echo_bot, *references.values(), gridbot]
+        echo, *measured, report = await measure_in_turn(
+            contenders, residents, plan.flows, WARM_UP_FLOWS
+        )
         if plan.ceilings:
-            ceilings.append(await measure_ceilings(org, residents, plan.flows, folder))
-        report = await measure(gridbot, residents, plan.flows, WARM_UP_FLOWS)
+            ceilings.append(dict(zip(references, measured, strict=True)))
         cases = count_cases(database)
         if cases != expected:
             print(f"bench: {cases} cases in round {number}, expected {expected}", file=sys.stderr)
@@ -98,10 +103,11 @@ async def run(plan: Plan, workdir: Path) -> int:
     return 0
 
 
-async def measure_ceilings(
-    org: dict[str, Any], residents: list[Resident], flows: int, folder: Path
-) -> dict[str, Measured]:
-    """The reference bots on stands furnished as gridbot's, playing gridbot's script."""
+def reference_bots(
+    org: dict[str, Any], residents: list[Resident], folder: Path
+) -> dict[str, Contender]:
+    """The reference bots, by figure name, on stands furnished as gridbot's, playing
+    gridbot's script."""
     teams = folder / "teams.json"
     teams.write_text(json.dumps(grid_teams(org, residents)))
     found = {}
@@ -110,8 +116,8 @@ async def measure_ceilings(
         if durable:
             env["CALLS_BOT_DATABASE"] = str(folder / f"{name}.db")
         command = python_command(str(CALLS_BOT))
-        bot = Contender(replace(GRIDBOT, name=name), command, folder, None, personas(org), env)
-        found[name] = await measure(bot, residents, flows, WARM_UP_FLOWS)
+        script = replace(GRIDBOT, name=name)
+        found[name] = Contender(script, command, folder, None, personas(org), env)
     return found
 
 

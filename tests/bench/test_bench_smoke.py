@@ -1,7 +1,7 @@
-"""The report-flow benchmark, small (2 residents, 1 flow each, 1 round, the reference bots
-too), through its entry point: it runs to the end and prints every figure as a number. The
-values are not checked: a benchmark measures, a test of it must not depend on how fast the
-machine is."""
+"""The report-flow benchmark, small (2 residents, 2 flows each, so two slices per bot, 1
+round, the reference bots too), through its entry point: it runs to the end and prints every
+figure as a number. The values are not checked: a benchmark measures, a test of it must not
+depend on how fast the machine is."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ FIGURES = (
     "rounds",
     "round1_vs_echo",
     "report_flows_ok",
+    "report_confirm_p50_ms",
     "report_calls_per_update",
     "echo_calls_per_update",
     "calls_only_vs_echo",
@@ -30,7 +31,7 @@ FIGURES = (
     "calls_durable_cpu_ms_per_update",
     "calls_durable_calls_per_update",
 )
-RUN_SECONDS = 480  # four bot start-ups and 56 steps; generous for a loaded 2-core machine
+RUN_SECONDS = 480  # four bot start-ups and 112 measured steps; generous for a loaded 2-core machine
 
 
 @pytest.mark.timeout(RUN_SECONDS + 120)
@@ -40,7 +41,7 @@ def test_the_small_benchmark_runs_through_and_prints_every_figure() -> None:
         "--residents",
         "2",
         "--flows",
-        "1",
+        "2",
         "--rounds",
         "1",
         "--ceilings",
@@ -51,3 +52,4 @@ def test_the_small_benchmark_runs_through_and_prints_every_figure() -> None:
     printed = figures(result.stdout)
     missing = [name for name in FIGURES if name not in printed]
     assert not missing, f"no number for {missing} in:\n{result.stdout}\n{result.stderr}"
+    assert printed["report_flows_ok"] == "6"  # 2 residents x (1 warm-up + 2 measured flows)
