@@ -49,7 +49,7 @@ async def measure_in_turn(
     turn one flow each at a time (a slice): the first bot's slice, the second's, ..., and
     again, ``flows`` times; each bot's slices pooled. A shared machine's speed changes from
     one second to the next (the same bot's CPU per update was seen to vary threefold within
-    a minute); slices a second or so apart put each bot's measurement on the same machine,
+    a few minutes); slices a second or so apart put each bot's measurement on the same machine,
     where phases measured one after the other, each with its own start-up between, did not.
     Only the bot whose slice it is gets updates; the others are idle meanwhile."""
     async with contextlib.AsyncExitStack() as stack:
